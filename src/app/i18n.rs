@@ -1,0 +1,154 @@
+//! Every interface string, in English and Chinese, in one table.
+
+use serde::{Deserialize, Serialize};
+
+/// Interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// 中文 (simplified).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The other language (for the switch).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The name of this language, written in itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Zh => "中文",
+            Lang::En => "English",
+        }
+    }
+}
+
+macro_rules! strings {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        /// A translatable interface string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum T { $($key),* }
+
+        impl T {
+            /// The string in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::En) => $en, (T::$key, Lang::Zh) => $zh,)*
+                }
+            }
+
+            /// Every string, for completeness tests.
+            pub const ALL: &'static [T] = &[$(T::$key),*];
+        }
+    };
+}
+
+strings! {
+    AppTitle => "Persona Lab", "Persona Lab 用户画像实验室";
+    TabData => "Data", "数据";
+    TabProfiles => "Profiles", "用户画像";
+    TabSegments => "Segments", "用户分群";
+    TabRecommendations => "Recommendations", "课程推荐";
+    TabCampaigns => "Campaigns", "营销投放";
+    TabExperiments => "Experiments", "A/B 实验";
+    OpenFolder => "Open folder…", "打开文件夹…";
+    OpenFiles => "Open files…", "打开文件…";
+    OpenSample => "Sample data", "示例数据";
+    Recent => "Recent", "最近打开";
+    NoRecent => "Nothing opened yet", "暂无记录";
+    Cancel => "Cancel", "取消";
+    Loading => "Loading", "正在加载";
+    Cancelled => "Cancelled.", "已取消。";
+    Dataset => "Dataset", "数据集";
+    NoData => "No dataset loaded. Open a folder of CSV or Parquet files, or drop files here.",
+              "尚未加载数据。请打开包含 CSV 或 Parquet 文件的文件夹，或将文件拖放到此处。";
+    DropHint => "Drop CSV or Parquet files or a folder to open them",
+                "松开鼠标以打开这些 CSV / Parquet 文件或文件夹";
+    Files => "Files", "文件";
+    File => "File", "文件";
+    Table => "Table", "数据表";
+    RowsRead => "Rows read", "读取行数";
+    Accepted => "Accepted", "接受";
+    Rejected => "Rejected", "拒绝";
+    Orphans => "Orphans", "孤立记录";
+    Encoding => "Encoding", "编码";
+    PiiColumns => "Personal data (left out)", "个人敏感信息（已排除）";
+    RowsReadTip => "Data rows in the file (the header is not counted).",
+                   "文件中的数据行数（不含表头）。";
+    AcceptedTip => "Rows that passed every check and are used in analyses.",
+                   "通过全部检查、参与分析的行。";
+    RejectedTip => "Rows left out, each with its line number and reason. Accepted + rejected = rows read.",
+                   "被排除的行，每行都有行号和原因。接受 + 拒绝 = 读取行数。";
+    OrphansTip => "Kept rows whose learner or course is not in users.csv / courses.csv.",
+                  "已保留、但其学员或课程不在 users.csv / courses.csv 中的行。";
+    PiiTip => "Columns holding names, phone numbers, e-mail, ID numbers or addresses. They are never loaded or used as features.",
+              "包含姓名、手机号、邮箱、身份证号或地址的列。这些列不会被加载，也不会用作特征。";
+    Validation => "Validation report", "校验报告";
+    Reasons => "Reasons", "原因";
+    Line => "Line", "行号";
+    Column => "Column", "列";
+    Reason => "Reason", "原因";
+    Row => "Row as read", "原始内容";
+    ExportRejects => "Export rejected rows…", "导出被拒绝的行…";
+    Exported => "Exported", "已导出";
+    NoRejects => "Every row was accepted.", "所有行均已接受。";
+    Columns => "Columns", "列概览";
+    Type => "Type", "类型";
+    Missing => "Missing", "缺失";
+    Distinct => "Distinct", "不同值";
+    Min => "Min", "最小值";
+    Max => "Max", "最大值";
+    Histogram => "Distribution", "分布";
+    MappedFrom => "Read from", "来源列";
+    MissingTip => "Share of rows with no value.", "无值行所占比例。";
+    DistinctTip => "Number of different values.", "不同取值的个数。";
+    MappingTitle => "Column mapping", "列映射";
+    MappingIntro => "A required column was not found. Choose which header holds it, or type =VALUE for a constant.",
+                    "未找到必需的列。请选择对应的表头，或输入 =值 作为常量。";
+    MappingApply => "Load with this mapping", "按此映射加载";
+    MappingSave => "Remember for this folder", "为此文件夹保存映射";
+    DayOrigin => "Integer dates are days after", "整数日期表示此日期之后的天数";
+    Error => "Error", "错误";
+    Language => "Language", "语言";
+    ComingProfiles => "Learner profiles and persona cards appear here once profiling is built.",
+                      "用户画像与画像卡片将在此显示。";
+    ComingSegments => "Segments (k-means, hierarchical) and their 2-D map appear here.",
+                      "用户分群（K-Means、层次聚类）及二维分布图将在此显示。";
+    ComingRecommendations => "Course recommendations and model comparison appear here.",
+                             "课程推荐与模型对比将在此显示。";
+    ComingCampaigns => "Click prediction, ROC / calibration plots and targeting appear here.",
+                       "点击率预测、ROC / 校准曲线与人群定向将在此显示。";
+    ComingExperiments => "A/B test read-outs, SRM checks and the power calculator appear here.",
+                         "A/B 实验结果、样本比例检验与样本量计算器将在此显示。";
+    Needs => "Uses", "所需数据";
+    Loaded => "Loaded", "已加载";
+    Seconds => "s", "秒";
+    Shortcuts => "Ctrl+O open folder · Ctrl+1…6 tabs · Ctrl+L language",
+                 "Ctrl+O 打开文件夹 · Ctrl+1…6 切换标签 · Ctrl+L 切换语言";
+}
+
+/// Shorthand used throughout the UI code.
+pub fn tr(lang: Lang, key: T) -> &'static str {
+    key.get(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_exists_in_both_languages() {
+        for key in T::ALL {
+            assert!(!key.get(Lang::En).is_empty(), "{key:?}");
+            assert!(!key.get(Lang::Zh).is_empty(), "{key:?}");
+        }
+    }
+}

@@ -1,0 +1,590 @@
+//! The desktop window. Persisted settings ([`Settings`]) are kept apart from runtime state;
+//! widgets push [`Command`]s that are applied after the frame is drawn; long work runs as one
+//! [`Job`] at a time with a progress bar and Cancel.
+
+pub mod data_tab;
+pub mod i18n;
+mod mapping_dialog;
+pub mod style;
+mod tabs;
+
+use crate::data::summary::{ColumnSummary, summarise};
+use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
+use crate::jobs::{Job, JobError, Progress};
+use data_tab::DataTab;
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use i18n::{Lang, T, tr};
+use mapping_dialog::MappingDialog;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// The tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Tab {
+    /// Files, validation, column summaries.
+    #[default]
+    Data,
+    /// Learner profiles.
+    Profiles,
+    /// Segments.
+    Segments,
+    /// Recommendations.
+    Recommendations,
+    /// Campaigns (CTR).
+    Campaigns,
+    /// Experiments (A/B tests).
+    Experiments,
+}
+
+impl Tab {
+    /// All tabs in display order.
+    pub const ALL: [Tab; 6] = [
+        Tab::Data,
+        Tab::Profiles,
+        Tab::Segments,
+        Tab::Recommendations,
+        Tab::Campaigns,
+        Tab::Experiments,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> T {
+        match self {
+            Tab::Data => T::TabData,
+            Tab::Profiles => T::TabProfiles,
+            Tab::Segments => T::TabSegments,
+            Tab::Recommendations => T::TabRecommendations,
+            Tab::Campaigns => T::TabCampaigns,
+            Tab::Experiments => T::TabExperiments,
+        }
+    }
+}
+
+/// How many recent folders are remembered.
+const RECENT_MAX: usize = 8;
+
+/// What the window remembers between runs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Interface language.
+    pub lang: Lang,
+    /// The open tab.
+    pub tab: Tab,
+    /// Recently opened dataset folders, newest first.
+    pub recent: Vec<PathBuf>,
+}
+
+/// A loaded dataset with what the Data tab shows of it, computed on the worker thread.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The tables.
+    pub dataset: Dataset,
+    /// Column summaries per table.
+    pub summaries: BTreeMap<TableKind, Vec<ColumnSummary>>,
+    /// Load time in seconds.
+    pub seconds: f64,
+}
+
+/// What a background job produces.
+pub enum JobOutput {
+    /// A dataset finished loading.
+    Loaded(Loaded),
+    /// A folder could not be loaded until its columns or files are mapped.
+    NeedsMapping {
+        /// The folder.
+        dir: PathBuf,
+        /// The mapping that was tried.
+        mapping: Mapping,
+        /// What was missing.
+        message: String,
+    },
+}
+
+/// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
+#[derive(Debug)]
+pub enum Command {
+    /// Load a dataset folder with a mapping.
+    Load(PathBuf, Mapping),
+    /// Open dropped or picked files: the folder of the first, each file as the table its
+    /// name or header says.
+    OpenFiles(Vec<PathBuf>),
+    /// Ask for a folder (async dialog).
+    PickFolder,
+    /// Ask for files (async dialog).
+    PickFiles,
+    /// Open the column-mapping dialog for the current folder.
+    EditMapping,
+    /// Cancel the running job.
+    CancelJob,
+    /// Export a table's rejected rows (asks where).
+    ExportRejects(TableKind),
+    /// Show a tab.
+    SetTab(Tab),
+    /// Switch language.
+    ToggleLang,
+    /// Show a message in the status bar.
+    Notice(String),
+}
+
+/// The application.
+pub struct PersonaApp {
+    /// Persisted settings.
+    pub settings: Settings,
+    /// The dataset on screen.
+    pub loaded: Option<Arc<Loaded>>,
+    /// The running job, if any.
+    pub job: Option<Job<JobOutput>>,
+    /// Last error or notice.
+    pub status: Option<Result<String, String>>,
+    data_tab: DataTab,
+    mapping_dialog: Option<MappingDialog>,
+    commands: Vec<Command>,
+    inbox: Receiver<Command>,
+    outbox: Sender<Command>,
+    ctx: egui::Context,
+}
+
+/// The bundled sample data: `./sample-data` if present, else the one in the source tree.
+pub fn sample_dir() -> PathBuf {
+    let local = PathBuf::from("sample-data");
+    if local.join("users.csv").is_file() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+    }
+}
+
+/// Opens the window on `data` (default: the bundled sample data).
+pub fn run(data: Option<PathBuf>) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Persona Lab")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Persona Lab",
+        options,
+        Box::new(move |cc| Ok(Box::new(PersonaApp::new(cc, data)))),
+    )
+}
+
+impl PersonaApp {
+    /// Creates the app, restores settings and starts loading `data` (or the sample data).
+    pub fn new(cc: &eframe::CreationContext<'_>, data: Option<PathBuf>) -> PersonaApp {
+        style::install_fonts(&cc.egui_ctx);
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let (outbox, inbox) = channel();
+        let mut app = PersonaApp {
+            settings,
+            loaded: None,
+            job: None,
+            status: None,
+            data_tab: DataTab::default(),
+            mapping_dialog: None,
+            commands: Vec::new(),
+            inbox,
+            outbox,
+            ctx: cc.egui_ctx.clone(),
+        };
+        app.start_load(data.unwrap_or_else(sample_dir), Mapping::default());
+        app
+    }
+
+    fn lang(&self) -> Lang {
+        self.settings.lang
+    }
+
+    /// Starts loading a folder as a job (replacing any running job).
+    pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
+        if let Some(job) = &self.job {
+            job.progress.cancel();
+        }
+        let ctx = self.ctx.clone();
+        let title = format!("{} {}", tr(self.lang(), T::Loading), dir.display());
+        self.job = Some(Job::spawn(
+            title,
+            move || ctx.request_repaint(),
+            move |p: &Progress| -> Result<JobOutput, DataError> {
+                let started = std::time::Instant::now();
+                let dataset = match load_dataset(&dir, &mapping, &p.part(0.0, 0.9)) {
+                    Ok(dataset) => dataset,
+                    Err(e @ (DataError::MissingColumn { .. } | DataError::NoFiles(_))) => {
+                        return Ok(JobOutput::NeedsMapping {
+                            dir,
+                            mapping,
+                            message: e.to_string(),
+                        });
+                    }
+                    Err(e) => return Err(e),
+                };
+                p.set_stage("summaries");
+                let summaries = dataset
+                    .tables
+                    .iter()
+                    .map(|(k, t)| (*k, summarise(&t.df)))
+                    .collect();
+                p.set(1.0);
+                Ok(JobOutput::Loaded(Loaded {
+                    dataset,
+                    summaries,
+                    seconds: started.elapsed().as_secs_f64(),
+                }))
+            },
+        ));
+    }
+
+    fn poll_job(&mut self) {
+        let Some(result) = self.job.as_ref().and_then(Job::poll) else {
+            return;
+        };
+        self.job = None;
+        match result {
+            Ok(JobOutput::Loaded(loaded)) => {
+                let dir = loaded.dataset.dir.clone();
+                self.settings.recent.retain(|d| d != &dir);
+                self.settings.recent.insert(0, dir);
+                self.settings.recent.truncate(RECENT_MAX);
+                self.status = None;
+                self.loaded = Some(Arc::new(loaded));
+            }
+            Ok(JobOutput::NeedsMapping {
+                dir,
+                mapping,
+                message,
+            }) => {
+                self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, message.clone()));
+                self.status = Some(Err(message));
+            }
+            Err(JobError::Cancelled) => {
+                self.status = Some(Ok(tr(self.lang(), T::Cancelled).to_string()));
+            }
+            Err(JobError::Failed(message)) => {
+                self.status = Some(Err(message));
+            }
+        }
+    }
+
+    fn current_dir(&self) -> Option<PathBuf> {
+        self.loaded
+            .as_ref()
+            .map(|l| l.dataset.dir.clone())
+            .or_else(|| self.settings.recent.first().cloned())
+    }
+
+    fn current_mapping(&self) -> Mapping {
+        self.loaded
+            .as_ref()
+            .map(|l| l.dataset.mapping.clone())
+            .unwrap_or_default()
+    }
+
+    /// Runs a blocking call (a file dialog, an export) on a worker thread; what it returns is
+    /// applied as a command on a later frame.
+    fn off_thread(&self, work: impl FnOnce() -> Option<Command> + Send + 'static) {
+        let outbox = self.outbox.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            if let Some(cmd) = work() {
+                // The window may have closed; then there is nobody to tell.
+                let _ = outbox.send(cmd);
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::Load(dir, mapping) => self.start_load(dir, mapping),
+            Command::OpenFiles(paths) => self.open_files(paths),
+            Command::PickFolder => self.off_thread(|| {
+                let picked = pollster::block_on(rfd::AsyncFileDialog::new().pick_folder())?;
+                Some(Command::Load(
+                    picked.path().to_path_buf(),
+                    Mapping::default(),
+                ))
+            }),
+            Command::PickFiles => self.off_thread(|| {
+                let picked = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .add_filter("CSV / Parquet", &["csv", "CSV", "parquet"])
+                        .pick_files(),
+                )?;
+                Some(Command::OpenFiles(
+                    picked.iter().map(|f| f.path().to_path_buf()).collect(),
+                ))
+            }),
+            Command::EditMapping => {
+                if let Some(dir) = self.current_dir() {
+                    let mapping = self.current_mapping();
+                    self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, String::new()));
+                }
+            }
+            Command::CancelJob => {
+                if let Some(job) = &self.job {
+                    job.progress.cancel();
+                }
+            }
+            Command::ExportRejects(kind) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                self.off_thread(move || {
+                    let report = &loaded.dataset.table(kind)?.report;
+                    let picked = pollster::block_on(
+                        rfd::AsyncFileDialog::new()
+                            .set_file_name(format!("{kind}.rejects.csv"))
+                            .save_file(),
+                    )?;
+                    let path = picked.path().to_path_buf();
+                    Some(Command::Notice(match report.write_rejects(&path) {
+                        Ok(()) => format!("✔ {}", path.display()),
+                        Err(e) => format!("✖ {}: {e}", path.display()),
+                    }))
+                });
+            }
+            Command::SetTab(tab) => self.settings.tab = tab,
+            Command::ToggleLang => self.settings.lang = self.settings.lang.other(),
+            Command::Notice(text) => self.status = Some(Ok(text)),
+        }
+    }
+
+    fn open_files(&mut self, paths: Vec<PathBuf>) {
+        if let [only] = paths.as_slice()
+            && only.is_dir()
+        {
+            self.start_load(only.clone(), Mapping::default());
+            return;
+        }
+        let Some(dir) = paths
+            .first()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+        else {
+            return;
+        };
+        let mut mapping = Mapping::default();
+        for path in &paths {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let kind = stem.as_deref().and_then(TableKind::from_name).or_else(|| {
+                crate::data::load::read_header(path)
+                    .ok()
+                    .and_then(|h| crate::data::schema::guess_table(&h))
+            });
+            if let Some(kind) = kind {
+                mapping.files.insert(kind, path.display().to_string());
+            }
+        }
+        if mapping.files.is_empty() {
+            self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, String::new()));
+        } else {
+            self.start_load(dir, mapping);
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let pressed = |key| {
+            ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)))
+        };
+        if pressed(Key::O) {
+            self.commands.push(Command::PickFolder);
+        }
+        if pressed(Key::L) {
+            self.commands.push(Command::ToggleLang);
+        }
+        let keys = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+        ];
+        for (key, tab) in keys.into_iter().zip(Tab::ALL) {
+            if pressed(key) {
+                self.commands.push(Command::SetTab(tab));
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.commands.push(Command::OpenFiles(dropped));
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Persona Lab").strong().size(16.0));
+            ui.separator();
+            for tab in Tab::ALL {
+                if ui
+                    .selectable_label(self.settings.tab == tab, tr(lang, tab.label()))
+                    .clicked()
+                {
+                    self.commands.push(Command::SetTab(tab));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button(format!("🌐 {}", lang.other().name()))
+                    .on_hover_text(tr(lang, T::Shortcuts))
+                    .clicked()
+                {
+                    self.commands.push(Command::ToggleLang);
+                }
+            });
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            if ui
+                .button(format!("📂 {}", tr(lang, T::OpenFolder)))
+                .on_hover_text("Ctrl+O")
+                .clicked()
+            {
+                self.commands.push(Command::PickFolder);
+            }
+            if ui
+                .button(format!("📄 {}", tr(lang, T::OpenFiles)))
+                .clicked()
+            {
+                self.commands.push(Command::PickFiles);
+            }
+            if ui.button(tr(lang, T::OpenSample)).clicked() {
+                self.commands
+                    .push(Command::Load(sample_dir(), Mapping::default()));
+            }
+            ui.menu_button(tr(lang, T::Recent), |ui| {
+                if self.settings.recent.is_empty() {
+                    ui.weak(tr(lang, T::NoRecent));
+                }
+                for dir in &self.settings.recent {
+                    if ui.button(dir.display().to_string()).clicked() {
+                        self.commands
+                            .push(Command::Load(dir.clone(), Mapping::default()));
+                    }
+                }
+            });
+            if ui.button(tr(lang, T::MappingTitle)).clicked() {
+                self.commands.push(Command::EditMapping);
+            }
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        if let Some(job) = &self.job {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(&job.title);
+                let stage = job.progress.stage();
+                ui.add(
+                    egui::ProgressBar::new(job.progress.fraction())
+                        .show_percentage()
+                        .desired_width(260.0),
+                );
+                ui.weak(format!(
+                    "{stage} · {:.1} s",
+                    job.started.elapsed().as_secs_f32()
+                ));
+                if ui.button(tr(lang, T::Cancel)).clicked() {
+                    self.commands.push(Command::CancelJob);
+                }
+            });
+        } else {
+            match &self.status {
+                Some(Err(message)) => {
+                    ui.colored_label(style::ERROR, format!("{}: {message}", tr(lang, T::Error)));
+                }
+                Some(Ok(message)) => {
+                    ui.label(message);
+                }
+                None => {
+                    ui.weak(tr(lang, T::Shortcuts));
+                }
+            }
+        }
+    }
+
+    fn drop_preview(&self, ui: &Ui) {
+        if ui.ctx().input(|i| i.raw.hovered_files.is_empty()) {
+            return;
+        }
+        let rect = ui.ctx().content_rect();
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("drop"),
+        ));
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(180));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            tr(self.lang(), T::DropHint),
+            egui::FontId::proportional(22.0),
+            egui::Color32::WHITE,
+        );
+    }
+}
+
+impl eframe::App for PersonaApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.poll_job();
+        self.commands.extend(self.inbox.try_iter());
+        let ctx = ui.ctx().clone();
+        self.shortcuts(&ctx);
+        let lang = self.lang();
+        egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            if self.settings.tab == Tab::Data {
+                self.toolbar(ui);
+                ui.separator();
+            }
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| match self.settings.tab {
+                    Tab::Data => {
+                        self.data_tab
+                            .ui(ui, lang, self.loaded.as_deref(), &mut self.commands)
+                    }
+                    tab => tabs::placeholder(ui, lang, tab, self.loaded.as_deref()),
+                });
+        });
+        if let Some(dialog) = &mut self.mapping_dialog {
+            match dialog.ui(&ctx, lang) {
+                mapping_dialog::Outcome::Open => {}
+                mapping_dialog::Outcome::Closed => self.mapping_dialog = None,
+                mapping_dialog::Outcome::Apply(dir, mapping) => {
+                    self.mapping_dialog = None;
+                    self.commands.push(Command::Load(dir, mapping));
+                }
+            }
+        }
+        self.drop_preview(ui);
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(command);
+        }
+    }
+}

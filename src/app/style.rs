@@ -1,0 +1,69 @@
+//! One place for the look: fonts (the bundled CJK font) and the colours of plots and
+//! status text.
+
+use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
+use egui::{Color32, FontData, FontFamily};
+
+/// Noto Sans CJK SC, subset to GB2312 (see `assets/fonts/README.md`).
+const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Subset.otf");
+
+/// Installs the CJK font as a fallback after egui's own fonts, for both families.
+pub fn install_fonts(ctx: &egui::Context) {
+    ctx.add_font(FontInsert::new(
+        "noto-sans-sc",
+        FontData::from_static(CJK_FONT),
+        vec![
+            InsertFontFamily {
+                family: FontFamily::Proportional,
+                priority: FontPriority::Lowest,
+            },
+            InsertFontFamily {
+                family: FontFamily::Monospace,
+                priority: FontPriority::Lowest,
+            },
+        ],
+    ));
+}
+
+/// Series colours for plots, distinguishable in light and dark themes.
+pub const PALETTE: [Color32; 8] = [
+    Color32::from_rgb(0x4E, 0x79, 0xA7),
+    Color32::from_rgb(0xF2, 0x8E, 0x2B),
+    Color32::from_rgb(0x59, 0xA1, 0x4F),
+    Color32::from_rgb(0xE1, 0x57, 0x59),
+    Color32::from_rgb(0x76, 0xB7, 0xB2),
+    Color32::from_rgb(0xED, 0xC9, 0x48),
+    Color32::from_rgb(0xB0, 0x7A, 0xA1),
+    Color32::from_rgb(0x9C, 0x75, 0x5F),
+];
+
+/// The colour of series `i`.
+pub fn series_color(i: usize) -> Color32 {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Text colour for warnings (rejected rows, orphans).
+pub const WARN: Color32 = Color32::from_rgb(0xD9, 0x7A, 0x00);
+/// Text colour for errors.
+pub const ERROR: Color32 = Color32::from_rgb(0xD0, 0x3A, 0x3A);
+/// Text colour for success.
+pub const OK: Color32 = Color32::from_rgb(0x3A, 0x9A, 0x4A);
+
+/// Paints a small bar histogram (for column summaries) into a fixed-size box.
+pub fn sparkline(ui: &mut egui::Ui, counts: &[u64], size: egui::Vec2) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f32;
+    let n = counts.len().max(1) as f32;
+    let w = rect.width() / n;
+    let painter = ui.painter_at(rect);
+    for (i, &c) in counts.iter().enumerate() {
+        let h = rect.height() * c as f32 / max;
+        let x = rect.left() + i as f32 * w;
+        let bar = egui::Rect::from_min_max(
+            egui::pos2(x + 0.5, rect.bottom() - h),
+            egui::pos2(x + w - 0.5, rect.bottom()),
+        );
+        painter.rect_filled(bar, 0.0, series_color(0));
+    }
+    response
+}

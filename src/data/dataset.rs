@@ -1,0 +1,155 @@
+//! A whole dataset folder: every table that is present, loaded and cross-checked.
+
+use super::mapping::{MAPPING_FILE, Mapping};
+use super::{DataError, FileReport, Table, TableKind, load_table};
+use crate::jobs::Progress;
+use ahash::AHashSet;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The loaded tables of one dataset.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// The folder it came from.
+    pub dir: PathBuf,
+    /// The mapping it was read with (including a `mapping.json` found in the folder).
+    pub mapping: Mapping,
+    /// Every table that was present.
+    pub tables: BTreeMap<TableKind, Table>,
+}
+
+impl Dataset {
+    /// A table, if present.
+    pub fn table(&self, kind: TableKind) -> Option<&Table> {
+        self.tables.get(&kind)
+    }
+
+    /// A table's rows, if present.
+    pub fn frame(&self, kind: TableKind) -> Option<&DataFrame> {
+        self.table(kind).map(|t| &t.df)
+    }
+
+    /// The reports of all present tables, in contract order.
+    pub fn reports(&self) -> impl Iterator<Item = &FileReport> {
+        self.tables.values().map(|t| &t.report)
+    }
+}
+
+/// The file that holds `kind` in `dir`: the one the mapping names, else `stem.csv`, else
+/// `stem.parquet`.
+pub fn find_table_file(dir: &Path, kind: TableKind, mapping: &Mapping) -> Option<PathBuf> {
+    if let Some(name) = mapping.files.get(&kind) {
+        return Some(dir.join(name));
+    }
+    ["csv", "parquet", "CSV"]
+        .iter()
+        .map(|ext| dir.join(format!("{}.{ext}", kind.stem())))
+        .find(|p| p.is_file())
+}
+
+/// Loads every table present in `dir`. `mapping` adds to (and wins over) a `mapping.json`
+/// saved in the folder. Events, impressions and experiments whose learner or course is not
+/// in `users`/`courses` are kept and counted as orphans.
+pub fn load_dataset(
+    dir: &Path,
+    mapping: &Mapping,
+    progress: &Progress,
+) -> Result<Dataset, DataError> {
+    if !dir.is_dir() {
+        return Err(DataError::Unreadable {
+            file: dir.display().to_string(),
+            reason: "not a folder".into(),
+        });
+    }
+    let mut merged = match dir.join(MAPPING_FILE) {
+        saved if saved.is_file() => Mapping::load(&saved)?,
+        _ => Mapping::default(),
+    };
+    merged.merge(mapping.clone());
+    let files: Vec<(TableKind, PathBuf)> = TableKind::ALL
+        .into_iter()
+        .filter_map(|k| find_table_file(dir, k, &merged).map(|p| (k, p)))
+        .collect();
+    if files.is_empty() {
+        return Err(DataError::NoFiles(dir.display().to_string()));
+    }
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|(_, p)| std::fs::metadata(p).map_or(1, |m| m.len().max(1)))
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let mut done = 0u64;
+    let mut tables = BTreeMap::new();
+    for ((kind, path), size) in files.iter().zip(&sizes) {
+        progress.set_stage(format!("{}", path.display()));
+        let part = progress.part(done as f32 / total as f32, *size as f32 / total as f32);
+        let table = load_table(path, *kind, &merged, &part)?;
+        done += size;
+        tables.insert(*kind, table);
+    }
+    progress.set_stage("checking learners and courses");
+    count_orphans(&mut tables);
+    progress.set(1.0);
+    Ok(Dataset {
+        dir: dir.to_path_buf(),
+        mapping: merged,
+        tables,
+    })
+}
+
+fn id_set(
+    tables: &BTreeMap<TableKind, Table>,
+    kind: TableKind,
+    column: &str,
+) -> Option<AHashSet<String>> {
+    let ca = tables
+        .get(&kind)?
+        .df
+        .column(column)
+        .ok()?
+        .str()
+        .ok()?
+        .clone();
+    Some(ca.iter().flatten().map(str::to_string).collect())
+}
+
+fn count_orphans(tables: &mut BTreeMap<TableKind, Table>) {
+    let users = id_set(tables, TableKind::Users, "user_id");
+    let courses = id_set(tables, TableKind::Courses, "course_id");
+    for kind in [
+        TableKind::Events,
+        TableKind::Impressions,
+        TableKind::Experiments,
+    ] {
+        let Some(table) = tables.get_mut(&kind) else {
+            continue;
+        };
+        let missing = |column: &str, known: &Option<AHashSet<String>>| -> Option<Vec<bool>> {
+            let known = known.as_ref()?;
+            let ca = table.df.column(column).ok()?.str().ok()?;
+            Some(
+                ca.iter()
+                    .map(|v| v.is_some_and(|v| !known.contains(v)))
+                    .collect(),
+            )
+        };
+        let by_user = missing("user_id", &users);
+        let by_course = missing("course_id", &courses);
+        let report = &mut table.report;
+        report.orphans_by_column.clear();
+        for (name, flags) in [("user_id", &by_user), ("course_id", &by_course)] {
+            if let Some(flags) = flags {
+                let n = flags.iter().filter(|f| **f).count() as u64;
+                if n > 0 {
+                    report.orphans_by_column.insert(name.to_string(), n);
+                }
+            }
+        }
+        report.orphans = (0..table.df.height())
+            .filter(|&i| {
+                by_user.as_ref().is_some_and(|f| f[i]) || by_course.as_ref().is_some_and(|f| f[i])
+            })
+            .count() as u64;
+    }
+}

@@ -1,0 +1,346 @@
+//! Reading one file (CSV in any supported encoding, or Parquet) into a checked table.
+
+use super::DataError;
+use super::encoding::{self, BOM, Encoding};
+use super::mapping::Mapping;
+use super::report::FileReport;
+use super::schema::TableKind;
+use super::validate::Validator;
+use crate::jobs::Progress;
+use polars::prelude::*;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+/// One loaded table: the accepted rows with canonical column names, and its report.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Which table this is.
+    pub kind: TableKind,
+    /// Accepted rows. Timestamps are `Datetime(ms)`, 0/1 flags `Boolean`, numbers `Float64`,
+    /// identifiers and text `String`.
+    pub df: DataFrame,
+    /// What happened to every row.
+    pub report: FileReport,
+}
+
+/// Rows between progress updates and cancel checks.
+const CHECK_EVERY: u64 = 1 << 14;
+
+/// Reads and checks one file as `kind`.
+pub fn load_table(
+    path: &Path,
+    kind: TableKind,
+    mapping: &Mapping,
+    progress: &Progress,
+) -> Result<Table, DataError> {
+    let (df, report) = if is_parquet(path) {
+        load_parquet(path, kind, mapping, progress)?
+    } else {
+        load_csv(path, kind, mapping, progress)?
+    };
+    Ok(Table { kind, df, report })
+}
+
+fn unreadable(path: &Path, e: impl std::fmt::Display) -> DataError {
+    DataError::Unreadable {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// Picks the delimiter from the header line: comma unless tabs or semicolons clearly win.
+fn sniff_delimiter(first: &[u8]) -> u8 {
+    let line = first.split(|&b| b == b'\n').next().unwrap_or(first);
+    let count = |d: u8| line.iter().filter(|&&b| b == d).count();
+    [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|&d| (count(d), d == b','))
+        .unwrap_or(b',')
+}
+
+/// Remembers the bytes the CSV reader has taken, so the byte offset where a record starts
+/// can be turned into the file's own line number. (The csv crate's own line count is off by
+/// one after each CRLF terminator.)
+#[derive(Default)]
+struct Lines {
+    /// Recent chunks: (offset of first byte, bytes).
+    chunks: VecDeque<(u64, Vec<u8>)>,
+    taken: u64,
+    /// Newlines before `cursor` have been counted into `cursor_newlines`.
+    cursor: u64,
+    cursor_newlines: u64,
+}
+
+impl Lines {
+    /// The 1-based line of the first content byte at or after `offset` (the reader reports a
+    /// record as starting right after the previous terminator's first byte). Offsets must not
+    /// decrease between calls; the count carries on from the previous call.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.chunks.len() > 1 && self.chunks[1].0 <= offset {
+            let (start, data) = self.chunks.pop_front().expect("two chunks");
+            let end = start + data.len() as u64;
+            if self.cursor < end {
+                let from = (self.cursor.max(start) - start) as usize;
+                self.cursor_newlines += count_newlines(&data[from..]);
+                self.cursor = end;
+            }
+        }
+        let mut line = 0;
+        for (start, data) in &self.chunks {
+            let end = start + data.len() as u64;
+            if self.cursor < offset && self.cursor < end {
+                let from = (self.cursor.max(*start) - start) as usize;
+                let to = (offset.min(end) - start) as usize;
+                self.cursor_newlines += count_newlines(&data[from..to]);
+                self.cursor = offset.min(end);
+            }
+            if offset >= end {
+                continue;
+            }
+            let from = (offset.max(*start) - start) as usize;
+            for &b in &data[from..] {
+                match b {
+                    b'\n' => line += 1,
+                    b'\r' => {}
+                    _ => return self.cursor_newlines + line + 1,
+                }
+            }
+        }
+        self.cursor_newlines + line + 1
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// A reader that records what passes through it in a shared [`Lines`].
+struct Tracked<R> {
+    inner: R,
+    lines: Rc<RefCell<Lines>>,
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            let mut lines = self.lines.borrow_mut();
+            let taken = lines.taken;
+            lines.chunks.push_back((taken, buf[..n].to_vec()));
+            lines.taken += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+/// An open CSV file: the reader positioned after the header, and what was learnt opening it.
+struct OpenCsv {
+    reader: csv::Reader<Tracked<Box<dyn BufRead>>>,
+    lines: Rc<RefCell<Lines>>,
+    header: Vec<String>,
+    header_bytes: usize,
+    encoding: Encoding,
+    size: u64,
+}
+
+fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(path, e))?
+        .len();
+    let encoding = encoding::detect(path).map_err(|e| unreadable(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+    let mut input: Box<dyn BufRead> = match encoding {
+        Encoding::Gb18030 => {
+            let mut bytes = Vec::with_capacity(size as usize);
+            BufReader::new(file)
+                .read_to_end(&mut bytes)
+                .map_err(|e| unreadable(path, e))?;
+            Box::new(Cursor::new(encoding::decode_gb18030(&bytes).into_bytes()))
+        }
+        _ => Box::new(BufReader::with_capacity(1 << 16, file)),
+    };
+    let peek = input.fill_buf().map_err(|e| unreadable(path, e))?;
+    let skip = if peek.starts_with(BOM) { BOM.len() } else { 0 };
+    let delimiter = sniff_delimiter(&peek[skip..]);
+    input.consume(skip);
+
+    let lines = Rc::new(RefCell::new(Lines::default()));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(Tracked {
+            inner: input,
+            lines: Rc::clone(&lines),
+        });
+    let mut record = csv::StringRecord::new();
+    let header_read = reader
+        .read_record(&mut record)
+        .map_err(|e| unreadable(path, e))?;
+    let header: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
+    if !header_read || header.iter().all(String::is_empty) {
+        return Err(DataError::Empty {
+            file: path.display().to_string(),
+        });
+    }
+    Ok(OpenCsv {
+        reader,
+        lines,
+        header,
+        header_bytes: record.as_slice().len(),
+        encoding,
+        size,
+    })
+}
+
+/// The header of a CSV or Parquet file, for the column-mapping dialog.
+pub fn read_header(path: &Path) -> Result<Vec<String>, DataError> {
+    if is_parquet(path) {
+        let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+        let schema = ParquetReader::new(file)
+            .schema()
+            .map_err(|e| unreadable(path, e))?;
+        return Ok(schema.iter_names().map(|n| n.to_string()).collect());
+    }
+    open_csv(path).map(|o| o.header)
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+fn load_csv(
+    path: &Path,
+    kind: TableKind,
+    mapping: &Mapping,
+    progress: &Progress,
+) -> Result<(DataFrame, FileReport), DataError> {
+    let OpenCsv {
+        mut reader,
+        lines,
+        header,
+        header_bytes,
+        encoding,
+        size,
+    } = open_csv(path)?;
+    let mut record = csv::StringRecord::new();
+    // A rough row estimate from the size of the header line keeps re-allocation low.
+    let capacity = (size / (header_bytes as u64 + 8).max(32)).min(1 << 24) as usize;
+    let mut validator = Validator::new(path, kind, &header, mapping, encoding, capacity)?;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let offset = record.position().map_or(0, |p| p.byte());
+                validator.push(lines.borrow_mut().line_at(offset), &record);
+            }
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Utf8 { pos, err } => {
+                    let offset = pos.as_ref().map_or(0, |p| p.byte());
+                    let line = lines.borrow_mut().line_at(offset);
+                    validator.push_unreadable(line, format!("not valid text: {err}"));
+                }
+                _ => return Err(unreadable(path, e)),
+            },
+        }
+        if validator.rows_read() % CHECK_EVERY == 0 {
+            progress.check().map_err(|_| DataError::Cancelled)?;
+            progress.set(reader.position().byte() as f32 / size.max(1) as f32);
+        }
+    }
+    validator.finish()
+}
+
+fn load_parquet(
+    path: &Path,
+    kind: TableKind,
+    mapping: &Mapping,
+    progress: &Progress,
+) -> Result<(DataFrame, FileReport), DataError> {
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| unreadable(path, e))?;
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    if header.is_empty() {
+        return Err(DataError::Empty {
+            file: path.display().to_string(),
+        });
+    }
+    let text: Vec<StringChunked> = df
+        .columns()
+        .iter()
+        .map(|c| {
+            c.cast(&DataType::String)
+                .and_then(|c| c.str().cloned())
+                .map_err(|e| unreadable(path, e))
+        })
+        .collect::<Result<_, _>>()?;
+    let height = df.height();
+    let mut validator = Validator::new(path, kind, &header, mapping, Encoding::Parquet, height)?;
+    let mut row = vec![String::new(); text.len()];
+    for i in 0..height {
+        for (cell, col) in row.iter_mut().zip(&text) {
+            cell.clear();
+            cell.push_str(col.get(i).unwrap_or(""));
+        }
+        validator.push(i as u64 + 2, &row);
+        if validator.rows_read() % CHECK_EVERY == 0 {
+            progress.check().map_err(|_| DataError::Cancelled)?;
+            progress.set(i as f32 / height as f32);
+        }
+    }
+    validator.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(8)
+            .from_reader(Tracked {
+                inner: text.as_bytes(),
+                lines: Rc::new(RefCell::new(Lines::default())),
+            });
+        let lines = Rc::clone(&reader.get_ref().lines);
+        let mut record = csv::StringRecord::new();
+        let mut out = Vec::new();
+        while reader.read_record(&mut record).unwrap() {
+            out.push(
+                lines
+                    .borrow_mut()
+                    .line_at(record.position().unwrap().byte()),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn line_numbers_survive_crlf_blank_lines_and_quoted_newlines() {
+        assert_eq!(lines_of("h\na\nb\n"), vec![1, 2, 3]);
+        assert_eq!(lines_of("h\r\na\r\nb\r\n"), vec![1, 2, 3]);
+        assert_eq!(lines_of("h\r\n\"x\r\ny\"\r\n\r\n\r\nb\r\n"), vec![1, 2, 6]);
+        assert_eq!(lines_of("h\n\na,\"long quoted\nfield\"\nb"), vec![1, 3, 5]);
+    }
+
+    #[test]
+    fn delimiter_sniffing() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a;b;c"), b';');
+        assert_eq!(sniff_delimiter(b"user_id\n1"), b',');
+    }
+}

@@ -1,0 +1,934 @@
+//! The sample-data generator: a realistic online-course business with hidden personas, a
+//! planted click model and experiments with known lifts. It writes the five contract files
+//! and a `truth/` folder so tests can check that analyses recover what was planted.
+//!
+//! Every learner has its own random stream derived from the seed and its index, so output is
+//! the same for a seed whatever the thread count.
+
+use super::cells::{MS_PER_DAY, days_from_civil, format_timestamp};
+use rand::distributions::WeightedIndex;
+use rand::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal, Normal, Poisson};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+/// Settings of the generator.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleConfig {
+    /// Number of learners.
+    pub users: usize,
+    /// Random seed; the same seed gives the same files.
+    pub seed: u64,
+}
+
+impl Default for SampleConfig {
+    fn default() -> Self {
+        SampleConfig {
+            users: 3000,
+            seed: 42,
+        }
+    }
+}
+
+/// Row counts of what was written.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SampleSummary {
+    /// Learners.
+    pub users: usize,
+    /// Courses.
+    pub courses: usize,
+    /// Event rows.
+    pub events: usize,
+    /// Impression rows.
+    pub impressions: usize,
+    /// Experiment assignment rows.
+    pub experiments: usize,
+}
+
+/// Course categories with their topics; a title is a topic plus a format.
+const CATEGORIES: &[(&str, &[&str])] = &[
+    (
+        "编程",
+        &[
+            "Python数据分析",
+            "Java后端开发",
+            "前端React",
+            "Go语言",
+            "机器学习",
+            "SQL数据库",
+            "算法与数据结构",
+            "Rust系统编程",
+        ],
+    ),
+    (
+        "职场",
+        &[
+            "高效沟通",
+            "PPT设计",
+            "Excel数据处理",
+            "项目管理",
+            "职场写作",
+            "领导力",
+            "求职面试",
+            "时间管理",
+        ],
+    ),
+    (
+        "考试",
+        &[
+            "考研英语",
+            "公务员考试",
+            "教师资格证",
+            "CPA会计",
+            "法考",
+            "考研数学",
+            "雅思备考",
+            "PMP认证",
+        ],
+    ),
+    (
+        "外语",
+        &[
+            "英语口语",
+            "日语入门",
+            "商务英语",
+            "韩语零基础",
+            "法语发音",
+            "英语语法",
+            "英文写作",
+            "西班牙语",
+        ],
+    ),
+    (
+        "理财",
+        &[
+            "基金定投",
+            "股票入门",
+            "家庭理财",
+            "保险规划",
+            "财务自由",
+            "个人税务",
+            "债券投资",
+            "记账习惯",
+        ],
+    ),
+    (
+        "亲子",
+        &[
+            "儿童阅读",
+            "亲子沟通",
+            "幼儿英语",
+            "小学数学思维",
+            "青春期教育",
+            "家庭教育",
+            "儿童编程",
+            "绘本共读",
+        ],
+    ),
+    (
+        "兴趣",
+        &[
+            "摄影技巧",
+            "手机摄影",
+            "吉他弹唱",
+            "国画入门",
+            "烘焙甜点",
+            "瑜伽健身",
+            "书法练习",
+            "咖啡品鉴",
+        ],
+    ),
+];
+
+const FORMATS: &[&str] = &["入门", "实战", "进阶", "精讲", "训练营", "30天速成"];
+const LEVELS: &[&str] = &["入门", "进阶", "高级"];
+const PRICES: &[f64] = &[
+    0.0, 9.9, 19.9, 49.0, 99.0, 199.0, 299.0, 499.0, 999.0, 1999.0,
+];
+const INSTRUCTORS: &[&str] = &[
+    "王磊", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄涛", "周婷", "吴昊", "徐晨", "孙悦",
+];
+const CITIES: &[&str] = &[
+    "北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安", "重庆", "长沙", "郑州",
+];
+const CHANNELS: &[&str] = &["抖音", "微信", "小红书", "B站", "搜索", "朋友推荐"];
+const DEVICES: &[&str] = &["Android", "iOS", "PC"];
+const PLACEMENTS: &[&str] = &["课程详情页", "首页推荐", "搜索结果", "消息推送"];
+
+const POSITIVE: &[&str] = &[
+    "老师讲得很清楚，收获很大",
+    "内容很实用，强烈推荐",
+    "性价比高，学到了很多",
+    "讲解细致，案例丰富，非常满意",
+    "非常棒的课程，已经推荐给同事",
+    "干货满满，值得反复看",
+    "Great course, very practical",
+];
+const NEGATIVE: &[&str] = &[
+    "内容太浅了，有点失望",
+    "音质不好，听不清楚",
+    "价格偏贵，干货不多",
+    "更新太慢，不推荐",
+    "讲得太快，跟不上，很失望",
+    "Too basic, waste of money",
+];
+const NEUTRAL: &[&str] = &[
+    "还可以，中规中矩",
+    "一般般，有些地方还行",
+    "内容和介绍差不多",
+];
+
+/// A hidden persona: who the learner is and how they behave.
+struct Persona {
+    key: &'static str,
+    share: f64,
+    age: (f64, f64),
+    female: f64,
+    occupations: &'static [(&'static str, f64)],
+    education: &'static [(&'static str, f64)],
+    /// Weight per category, in `CATEGORIES` order.
+    taste: [f64; 7],
+    /// Price (yuan) at which the purchase probability halves.
+    price_ref: f64,
+    /// Mean number of sessions over the year.
+    sessions: f64,
+    /// Mean rating given.
+    rating: f64,
+    /// Purchase probability for a free-feeling price.
+    buy: f64,
+}
+
+const PERSONAS: &[Persona] = &[
+    Persona {
+        key: "career_climber",
+        share: 0.22,
+        age: (31.0, 5.0),
+        female: 0.5,
+        occupations: &[("白领", 0.6), ("管理者", 0.3), ("自由职业", 0.1)],
+        education: &[("本科", 0.6), ("硕士", 0.3), ("大专", 0.1)],
+        taste: [0.08, 0.5, 0.07, 0.15, 0.15, 0.02, 0.03],
+        price_ref: 600.0,
+        sessions: 16.0,
+        rating: 4.2,
+        buy: 0.35,
+    },
+    Persona {
+        key: "exam_taker",
+        share: 0.2,
+        age: (22.0, 2.5),
+        female: 0.55,
+        occupations: &[("学生", 0.85), ("白领", 0.15)],
+        education: &[("本科", 0.7), ("大专", 0.2), ("硕士", 0.1)],
+        taste: [0.04, 0.04, 0.6, 0.26, 0.02, 0.01, 0.03],
+        price_ref: 250.0,
+        sessions: 22.0,
+        rating: 3.9,
+        buy: 0.4,
+    },
+    Persona {
+        key: "hobbyist",
+        share: 0.16,
+        age: (45.0, 10.0),
+        female: 0.5,
+        occupations: &[
+            ("退休", 0.3),
+            ("白领", 0.3),
+            ("自由职业", 0.2),
+            ("教师", 0.2),
+        ],
+        education: &[("大专", 0.4), ("本科", 0.4), ("高中", 0.2)],
+        taste: [0.02, 0.04, 0.02, 0.08, 0.14, 0.05, 0.65],
+        price_ref: 200.0,
+        sessions: 10.0,
+        rating: 4.4,
+        buy: 0.3,
+    },
+    Persona {
+        key: "parent",
+        share: 0.16,
+        age: (36.0, 4.0),
+        female: 0.8,
+        occupations: &[("家长", 0.6), ("白领", 0.3), ("教师", 0.1)],
+        education: &[("本科", 0.6), ("大专", 0.3), ("硕士", 0.1)],
+        taste: [0.03, 0.05, 0.02, 0.1, 0.08, 0.65, 0.07],
+        price_ref: 300.0,
+        sessions: 14.0,
+        rating: 4.1,
+        buy: 0.35,
+    },
+    Persona {
+        key: "programmer",
+        share: 0.14,
+        age: (28.0, 4.0),
+        female: 0.2,
+        occupations: &[("程序员", 0.85), ("学生", 0.15)],
+        education: &[("本科", 0.65), ("硕士", 0.3), ("大专", 0.05)],
+        taste: [0.7, 0.1, 0.03, 0.1, 0.04, 0.01, 0.02],
+        price_ref: 800.0,
+        sessions: 26.0,
+        rating: 3.8,
+        buy: 0.4,
+    },
+    Persona {
+        key: "bargain_hunter",
+        share: 0.12,
+        age: (33.0, 9.0),
+        female: 0.6,
+        occupations: &[("自由职业", 0.4), ("白领", 0.3), ("学生", 0.3)],
+        education: &[("大专", 0.4), ("本科", 0.4), ("高中", 0.2)],
+        taste: [0.14, 0.14, 0.14, 0.14, 0.16, 0.14, 0.14],
+        price_ref: 15.0,
+        sessions: 18.0,
+        rating: 3.4,
+        buy: 0.5,
+    },
+];
+
+struct Course {
+    id: String,
+    title: String,
+    category: usize,
+    tags: String,
+    price: f64,
+    instructor: &'static str,
+    level: &'static str,
+    duration_min: u32,
+    published_ms: i64,
+    quality: f64,
+}
+
+/// One experiment of the planted truth.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlantedExperiment {
+    /// Experiment name.
+    pub name: String,
+    /// The control variant.
+    pub control: String,
+    /// (variant, true conversion rate).
+    pub variants: Vec<(String, f64)>,
+}
+
+fn planted_experiments() -> Vec<PlantedExperiment> {
+    let exp = |name: &str, variants: &[(&str, f64)]| PlantedExperiment {
+        name: name.to_string(),
+        control: "control".to_string(),
+        variants: variants.iter().map(|(v, r)| (v.to_string(), *r)).collect(),
+    };
+    vec![
+        exp("checkout_button", &[("control", 0.10), ("treatment", 0.13)]),
+        exp("aa_check", &[("control", 0.08), ("control_b", 0.08)]),
+        exp(
+            "pricing_page",
+            &[("control", 0.06), ("discount", 0.075), ("bundle", 0.06)],
+        ),
+    ]
+}
+
+/// The planted click model: a logistic model on features observable in the exported files.
+/// Feature names are those written to `truth/ctr_model.json`.
+pub struct ClickModel;
+
+impl ClickModel {
+    /// Intercept of the logit.
+    pub const INTERCEPT: f64 = -2.4;
+    /// Main effects and learner×course interactions, by feature name.
+    pub const COEFFICIENTS: &'static [(&'static str, f64)] = &[
+        ("placement=首页推荐", 0.5),
+        ("placement=搜索结果", 0.9),
+        ("placement=消息推送", -0.4),
+        ("device=iOS", 0.2),
+        ("device=PC", -0.15),
+        ("evening(19-23h)", 0.35),
+        ("log1p(price)", -0.18),
+        ("occupation=程序员×category=编程", 1.6),
+        ("occupation=学生×category=考试", 1.3),
+        ("occupation=家长×category=亲子", 1.5),
+        ("occupation=白领×category=职场", 0.9),
+        ("age>=45×category=兴趣", 0.9),
+    ];
+
+    fn coef(name: &str) -> f64 {
+        Self::COEFFICIENTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0.0, |(_, c)| *c)
+    }
+
+    /// The click probability of one impression.
+    #[allow(clippy::too_many_arguments)]
+    pub fn probability(
+        placement: &str,
+        device: &str,
+        hour: u32,
+        price: f64,
+        occupation: &str,
+        age: f64,
+        category: &str,
+    ) -> f64 {
+        let mut z = Self::INTERCEPT
+            + Self::coef(&format!("placement={placement}"))
+            + Self::coef(&format!("device={device}"))
+            + Self::coef("log1p(price)") * price.ln_1p();
+        if (19..=23).contains(&hour) {
+            z += Self::coef("evening(19-23h)");
+        }
+        z += Self::coef(&format!("occupation={occupation}×category={category}"));
+        if age >= 45.0 && category == "兴趣" {
+            z += Self::coef("age>=45×category=兴趣");
+        }
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// The start of the sample year, 2024-12-01.
+/// Relative activity by hour of day: quiet at night, busiest in the evening.
+const HOUR_WEIGHTS: [f64; 24] = [
+    0.3, 0.15, 0.08, 0.05, 0.05, 0.1, 0.3, 0.7, 1.0, 1.0, 0.9, 0.9, 1.1, 1.0, 0.9, 0.9, 0.9, 1.0,
+    1.2, 1.6, 1.9, 2.0, 1.6, 0.8,
+];
+
+/// A random moment between `from` and `to` (ms) whose hour of day follows [`HOUR_WEIGHTS`].
+fn moment(rng: &mut ChaCha8Rng, from: i64, to: i64) -> i64 {
+    let hours = WeightedIndex::new(HOUR_WEIGHTS).expect("positive weights");
+    let first_day = from.div_euclid(MS_PER_DAY);
+    let last_day = (to - 1).div_euclid(MS_PER_DAY);
+    let day = rng.gen_range(first_day..=last_day);
+    let t = day * MS_PER_DAY + hours.sample(rng) as i64 * 3_600_000 + rng.gen_range(0..3_600_000);
+    t.clamp(from, to - 1)
+}
+
+fn year_start_ms() -> i64 {
+    days_from_civil(2024, 12, 1) * MS_PER_DAY
+}
+
+const YEAR_MS: i64 = 365 * MS_PER_DAY;
+
+fn pick<T: Copy>(rng: &mut impl Rng, items: &[(T, f64)]) -> T {
+    let w = WeightedIndex::new(items.iter().map(|(_, w)| *w)).expect("positive weights");
+    items[w.sample(rng)].0
+}
+
+fn make_courses(rng: &mut ChaCha8Rng) -> Vec<Course> {
+    let mut courses = Vec::new();
+    for (c, (_, topics)) in CATEGORIES.iter().enumerate() {
+        for topic in topics.iter() {
+            let n = rng.gen_range(2..=3);
+            let mut formats: Vec<&str> = FORMATS.to_vec();
+            formats.shuffle(rng);
+            for format in formats.into_iter().take(n) {
+                let level = LEVELS[rng.gen_range(0..LEVELS.len())];
+                let price_idx = match level {
+                    "入门" => rng.gen_range(0..6),
+                    "进阶" => rng.gen_range(3..8),
+                    _ => rng.gen_range(5..10),
+                };
+                courses.push(Course {
+                    id: String::new(),
+                    title: format!("{topic}{format}"),
+                    category: c,
+                    tags: format!("{topic};{level};{format}"),
+                    price: PRICES[price_idx],
+                    instructor: INSTRUCTORS[rng.gen_range(0..INSTRUCTORS.len())],
+                    level,
+                    duration_min: rng.gen_range(6..=60) * 10,
+                    published_ms: year_start_ms() - rng.gen_range(0..400) * MS_PER_DAY,
+                    quality: Normal::new(0.0, 1.0).expect("valid").sample(rng),
+                });
+            }
+        }
+    }
+    courses.shuffle(rng);
+    for (i, c) in courses.iter_mut().enumerate() {
+        c.id = format!("c{:04}", i + 1);
+    }
+    courses
+}
+
+struct User {
+    id: String,
+    persona: usize,
+    gender: &'static str,
+    age: f64,
+    city: &'static str,
+    education: &'static str,
+    occupation: &'static str,
+    channel: &'static str,
+    device: &'static str,
+    signup_ms: i64,
+    spend: f64,
+}
+
+fn make_user(i: usize, rng: &mut ChaCha8Rng) -> User {
+    let shares: Vec<(usize, f64)> = PERSONAS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.share))
+        .collect();
+    let persona = pick(rng, &shares);
+    let p = &PERSONAS[persona];
+    let age = Normal::new(p.age.0, p.age.1)
+        .expect("valid")
+        .sample(rng)
+        .clamp(16.0, 75.0)
+        .round();
+    User {
+        id: format!("u{:06}", i + 1),
+        persona,
+        gender: if rng.gen_bool(p.female) { "女" } else { "男" },
+        age,
+        city: CITIES[rng.gen_range(0..CITIES.len())],
+        education: pick(rng, p.education),
+        occupation: pick(rng, p.occupations),
+        channel: CHANNELS[rng.gen_range(0..CHANNELS.len())],
+        device: DEVICES[pick(rng, &[(0usize, 0.5), (1, 0.35), (2, 0.15)])],
+        signup_ms: year_start_ms() + rng.gen_range(0..YEAR_MS * 3 / 4),
+        spend: LogNormal::new(5.0, 0.6).expect("valid").sample(rng),
+    }
+}
+
+/// Rows of one learner, already formatted as CSV lines.
+#[derive(Default)]
+struct UserRows {
+    events: String,
+    n_events: usize,
+    impressions: String,
+    n_impressions: usize,
+    experiments: String,
+    n_experiments: usize,
+}
+
+fn user_rng(seed: u64, stream: u64, i: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng.set_word_pos((i as u128) << 20);
+    ChaCha8Rng::seed_from_u64(rng.next_u64())
+}
+
+fn event_row(out: &mut String, u: &User, c: &Course, event: &str, ts: i64, extra: [&str; 4]) {
+    let _ = writeln!(
+        out,
+        "{},{},{event},{},{},{},{},{}",
+        u.id,
+        c.id,
+        format_timestamp(ts),
+        extra[0],
+        extra[1],
+        extra[2],
+        csv_field(extra[3])
+    );
+}
+
+fn user_events(
+    u: &User,
+    courses: &[Course],
+    by_cat: &[Vec<usize>],
+    rng: &mut ChaCha8Rng,
+    rows: &mut UserRows,
+) {
+    let p = &PERSONAS[u.persona];
+    let sessions = Poisson::new(p.sessions).expect("valid").sample(rng) as usize + 1;
+    let end = year_start_ms() + YEAR_MS;
+    let mut times: Vec<i64> = (0..sessions)
+        .map(|_| moment(rng, u.signup_ms, end))
+        .collect();
+    times.sort_unstable();
+    let taste: Vec<(usize, f64)> = p.taste.iter().copied().enumerate().collect();
+    let mut owned: Vec<usize> = Vec::new();
+    let mut done: Vec<usize> = Vec::new();
+    for t in times {
+        let mut ts = t;
+        let mut next = |rng: &mut ChaCha8Rng| {
+            ts += rng.gen_range(20_000..600_000);
+            ts
+        };
+        if !owned.is_empty() && rng.gen_bool(0.45) {
+            let ci = owned[rng.gen_range(0..owned.len())];
+            let c = &courses[ci];
+            let watch = rng.gen_range(60..(c.duration_min * 60).max(120));
+            event_row(
+                &mut rows.events,
+                u,
+                c,
+                "view",
+                next(rng),
+                ["", "", &watch.to_string(), ""],
+            );
+            rows.n_events += 1;
+            let complete_p = (0.25 + 0.1 * c.quality).clamp(0.02, 0.6);
+            if !done.contains(&ci) && rng.gen_bool(complete_p) {
+                done.push(ci);
+                event_row(
+                    &mut rows.events,
+                    u,
+                    c,
+                    "complete",
+                    next(rng),
+                    ["", "", "", ""],
+                );
+                rows.n_events += 1;
+                if rng.gen_bool(0.5) {
+                    let mean = p.rating + 0.5 * c.quality;
+                    let rating = Normal::new(mean, 0.7)
+                        .expect("valid")
+                        .sample(rng)
+                        .round()
+                        .clamp(1.0, 5.0);
+                    let text = match rating as u32 {
+                        5 | 4 => POSITIVE[rng.gen_range(0..POSITIVE.len())],
+                        3 => NEUTRAL[rng.gen_range(0..NEUTRAL.len())],
+                        _ => NEGATIVE[rng.gen_range(0..NEGATIVE.len())],
+                    };
+                    event_row(
+                        &mut rows.events,
+                        u,
+                        c,
+                        "rate",
+                        next(rng),
+                        ["", &format!("{rating}"), "", ""],
+                    );
+                    event_row(
+                        &mut rows.events,
+                        u,
+                        c,
+                        "comment",
+                        next(rng),
+                        ["", "", "", text],
+                    );
+                    rows.n_events += 2;
+                    if rating >= 5.0 && rng.gen_bool(0.3) {
+                        event_row(&mut rows.events, u, c, "share", next(rng), ["", "", "", ""]);
+                        rows.n_events += 1;
+                    }
+                }
+            }
+            continue;
+        }
+        let cat = pick(rng, &taste);
+        let pool = &by_cat[cat];
+        let weights: Vec<(usize, f64)> = pool
+            .iter()
+            .enumerate()
+            .map(|(rank, &ci)| {
+                (
+                    ci,
+                    (0.8 * courses[ci].quality).exp() / (1.0 + rank as f64 * 0.15),
+                )
+            })
+            .collect();
+        let ci = pick(rng, &weights);
+        let c = &courses[ci];
+        event_row(
+            &mut rows.events,
+            u,
+            c,
+            "view",
+            next(rng),
+            ["", "", &rng.gen_range(10..300).to_string(), ""],
+        );
+        rows.n_events += 1;
+        if owned.contains(&ci) || !rng.gen_bool(0.55) {
+            continue;
+        }
+        event_row(&mut rows.events, u, c, "click", next(rng), ["", "", "", ""]);
+        rows.n_events += 1;
+        let affordable = 1.0 / (1.0 + (c.price / p.price_ref).powi(2));
+        let fit = 0.6 + 0.4 * p.taste[cat] / 0.7;
+        if !rng.gen_bool((p.buy * affordable * fit * (1.0 + 0.2 * c.quality)).clamp(0.0, 0.95)) {
+            continue;
+        }
+        owned.push(ci);
+        if c.price > 0.0 {
+            let paid = if u.persona == 5 {
+                c.price * rng.gen_range(0.5..0.9)
+            } else {
+                c.price
+            };
+            let paid = format!("{:.2}", paid);
+            event_row(
+                &mut rows.events,
+                u,
+                c,
+                "purchase",
+                next(rng),
+                [&paid, "", "", ""],
+            );
+            rows.n_events += 1;
+            if rng.gen_bool(0.03) {
+                event_row(
+                    &mut rows.events,
+                    u,
+                    c,
+                    "refund",
+                    next(rng),
+                    [&paid, "", "", ""],
+                );
+                rows.n_events += 1;
+                owned.pop();
+                continue;
+            }
+        }
+        event_row(
+            &mut rows.events,
+            u,
+            c,
+            "enroll",
+            next(rng),
+            ["", "", "", ""],
+        );
+        rows.n_events += 1;
+    }
+}
+
+fn user_impressions(u: &User, courses: &[Course], rng: &mut ChaCha8Rng, rows: &mut UserRows) {
+    let p = &PERSONAS[u.persona];
+    let n = Poisson::new(4.0 + p.sessions * 0.6)
+        .expect("valid")
+        .sample(rng) as usize;
+    let end = year_start_ms() + YEAR_MS;
+    let mut times: Vec<i64> = (0..n).map(|_| moment(rng, u.signup_ms, end)).collect();
+    times.sort_unstable();
+    for ts in times {
+        let c = &courses[rng.gen_range(0..courses.len())];
+        let placement = PLACEMENTS[rng.gen_range(0..PLACEMENTS.len())];
+        let hour = (ts.rem_euclid(MS_PER_DAY) / 3_600_000) as u32;
+        let category = CATEGORIES[c.category].0;
+        let prob = ClickModel::probability(
+            placement,
+            u.device,
+            hour,
+            c.price,
+            u.occupation,
+            u.age,
+            category,
+        );
+        let clicked = rng.gen_bool(prob);
+        let converted = clicked && rng.gen_bool(0.25 / (1.0 + c.price / 200.0));
+        let campaign = format!("{}月推广", civil_month(ts));
+        let _ = writeln!(
+            rows.impressions,
+            "{},{},{},{},{},{},{placement},{campaign}",
+            u.id,
+            c.id,
+            format_timestamp(ts),
+            u8::from(clicked),
+            u8::from(converted),
+            u.channel
+        );
+        rows.n_impressions += 1;
+    }
+}
+
+fn civil_month(ms: i64) -> i64 {
+    super::cells::civil_from_days(ms.div_euclid(MS_PER_DAY)).1
+}
+
+fn user_experiments(
+    u: &User,
+    exps: &[PlantedExperiment],
+    rng: &mut ChaCha8Rng,
+    rows: &mut UserRows,
+) {
+    let start = days_from_civil(2025, 11, 1) * MS_PER_DAY;
+    for e in exps {
+        let (variant, rate) = &e.variants[rng.gen_range(0..e.variants.len())];
+        let converted = rng.gen_bool(*rate);
+        let pre = u.spend * rng.gen_range(0.0..0.6);
+        let revenue = if converted {
+            u.spend * rng.gen_range(0.6..1.4)
+        } else {
+            0.0
+        };
+        let ts = moment(rng, start, start + 28 * MS_PER_DAY);
+        let _ = writeln!(
+            rows.experiments,
+            "{},{variant},{},{},{revenue:.2},{pre:.2},{}",
+            e.name,
+            u.id,
+            u8::from(converted),
+            format_timestamp(ts)
+        );
+        rows.n_experiments += 1;
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Generates a dataset into `out` (created if needed) and returns its row counts.
+pub fn generate(out: &Path, config: SampleConfig) -> std::io::Result<SampleSummary> {
+    std::fs::create_dir_all(out.join("truth"))?;
+    let mut rng = user_rng(config.seed, 0, 0);
+    let courses = make_courses(&mut rng);
+    let mut by_cat: Vec<Vec<usize>> = vec![Vec::new(); CATEGORIES.len()];
+    for (i, c) in courses.iter().enumerate() {
+        by_cat[c.category].push(i);
+    }
+    let exps = planted_experiments();
+    let users: Vec<User> = (0..config.users)
+        .into_par_iter()
+        .map(|i| make_user(i, &mut user_rng(config.seed, 1, i)))
+        .collect();
+
+    let file = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+        Ok(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(out.join(name))?,
+        ))
+    };
+    let mut w = file("courses.csv")?;
+    writeln!(
+        w,
+        "course_id,title,category,tags,price,instructor,level,duration_min,published_at"
+    )?;
+    for c in &courses {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{}",
+            c.id,
+            csv_field(&c.title),
+            CATEGORIES[c.category].0,
+            csv_field(&c.tags),
+            c.price,
+            c.instructor,
+            c.level,
+            c.duration_min,
+            &format_timestamp(c.published_ms)[..10]
+        )?;
+    }
+    w.flush()?;
+
+    let mut w = file("users.csv")?;
+    let mut truth = file("truth/personas.csv")?;
+    writeln!(
+        w,
+        "user_id,signup_date,gender,age,city,education,occupation,channel,device,phone"
+    )?;
+    writeln!(truth, "user_id,persona")?;
+    for (i, u) in users.iter().enumerate() {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{},1{}{:09}",
+            u.id,
+            &format_timestamp(u.signup_ms)[..10],
+            u.gender,
+            u.age,
+            u.city,
+            u.education,
+            u.occupation,
+            u.channel,
+            u.device,
+            3 + i % 7,
+            (i as u64 * 7919 + config.seed) % 1_000_000_000
+        )?;
+        writeln!(truth, "{},{}", u.id, PERSONAS[u.persona].key)?;
+    }
+    w.flush()?;
+    truth.flush()?;
+
+    let mut events = file("events.csv")?;
+    let mut impressions = file("impressions.csv")?;
+    let mut experiments = file("experiments.csv")?;
+    writeln!(
+        events,
+        "user_id,course_id,event,ts,amount,rating,watch_sec,text"
+    )?;
+    writeln!(
+        impressions,
+        "user_id,course_id,ts,clicked,converted,channel,placement,campaign"
+    )?;
+    writeln!(
+        experiments,
+        "experiment,variant,user_id,converted,revenue,pre_revenue,ts"
+    )?;
+    let mut summary = SampleSummary {
+        users: users.len(),
+        courses: courses.len(),
+        ..SampleSummary::default()
+    };
+    for chunk in users.chunks(4096).collect::<Vec<_>>().iter() {
+        let rows: Vec<UserRows> = chunk
+            .par_iter()
+            .map(|u| {
+                let i = u.id[1..].parse::<usize>().unwrap_or(0);
+                let mut rows = UserRows::default();
+                user_events(
+                    u,
+                    &courses,
+                    &by_cat,
+                    &mut user_rng(config.seed, 2, i),
+                    &mut rows,
+                );
+                user_impressions(u, &courses, &mut user_rng(config.seed, 3, i), &mut rows);
+                user_experiments(u, &exps, &mut user_rng(config.seed, 4, i), &mut rows);
+                rows
+            })
+            .collect();
+        for r in rows {
+            events.write_all(r.events.as_bytes())?;
+            impressions.write_all(r.impressions.as_bytes())?;
+            experiments.write_all(r.experiments.as_bytes())?;
+            summary.events += r.n_events;
+            summary.impressions += r.n_impressions;
+            summary.experiments += r.n_experiments;
+        }
+    }
+    events.flush()?;
+    impressions.flush()?;
+    experiments.flush()?;
+
+    write_truth(out, &exps)?;
+    Ok(summary)
+}
+
+fn write_truth(out: &Path, exps: &[PlantedExperiment]) -> std::io::Result<()> {
+    let coefficients: BTreeMap<&str, f64> = ClickModel::COEFFICIENTS.iter().copied().collect();
+    let model = serde_json::json!({
+        "kind": "logistic",
+        "target": "clicked",
+        "intercept": ClickModel::INTERCEPT,
+        "coefficients": coefficients,
+        "features": {
+            "placement=…, device=…": "1 when the impression's placement / the learner's device has that value (baselines: 课程详情页, Android)",
+            "evening(19-23h)": "1 when the impression's hour of day (ts) is 19..23",
+            "log1p(price)": "ln(1 + course price)",
+            "occupation=…×category=…": "1 when the learner's occupation and the course's category both match",
+            "age>=45×category=兴趣": "1 when the learner is 45 or older and the course is in 兴趣"
+        },
+        "converted": "given a click, converted with probability 0.25 / (1 + price / 200)"
+    });
+    let experiments: Vec<serde_json::Value> = exps
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "experiment": e.name,
+                "control": e.control,
+                "variants": e.variants.iter().map(|(v, r)| serde_json::json!({"variant": v, "rate": r})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let personas: Vec<serde_json::Value> = PERSONAS
+        .iter()
+        .map(|p| serde_json::json!({"persona": p.key, "share": p.share, "taste": CATEGORIES.iter().map(|c| c.0).zip(p.taste).collect::<BTreeMap<_, _>>()}))
+        .collect();
+    let pretty =
+        |v: &serde_json::Value| serde_json::to_string_pretty(v).map_err(std::io::Error::other);
+    std::fs::write(out.join("truth/ctr_model.json"), pretty(&model)? + "\n")?;
+    std::fs::write(
+        out.join("truth/experiments.json"),
+        pretty(&serde_json::json!({ "experiments": experiments }))? + "\n",
+    )?;
+    std::fs::write(
+        out.join("truth/personas.json"),
+        pretty(&serde_json::json!({ "personas": personas }))? + "\n",
+    )
+}

@@ -1,0 +1,420 @@
+//! Row-by-row checking of one table: each row is accepted into typed column builders or
+//! rejected with a reason, so `accepted + rejected == rows read` holds by construction.
+
+use super::DataError;
+use super::cells::{TsError, parse_binary, parse_number, parse_timestamp};
+use super::encoding::Encoding;
+use super::mapping::{Mapping, Source};
+use super::report::{FileReport, RejectedRow};
+use super::schema::{
+    ColumnKind, ColumnSpec, EVENT_NAMES, TableKind, canonical_event, header_matches, is_pii_header,
+    looks_like_pii_value, normalise_header,
+};
+use ahash::AHashMap;
+use polars::prelude::*;
+use std::path::Path;
+
+/// The fields of one input row, however they were read.
+pub trait RowFields {
+    /// Number of fields.
+    fn count(&self) -> usize;
+    /// Field `i` (`i < count()`).
+    fn field(&self, i: usize) -> &str;
+
+    /// The row re-joined with commas, for the rejects file.
+    fn raw(&self) -> String {
+        (0..self.count())
+            .map(|i| self.field(i))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl RowFields for csv::StringRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+impl RowFields for Vec<String> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+enum Target {
+    Str(StringChunkedBuilder),
+    F64(PrimitiveChunkedBuilder<Float64Type>),
+    Bool(BooleanChunkedBuilder),
+    Ts(PrimitiveChunkedBuilder<Int64Type>),
+}
+
+impl Target {
+    fn new(name: &str, kind: ColumnKind, capacity: usize) -> Target {
+        let name = PlSmallStr::from(name);
+        match kind {
+            ColumnKind::Id | ColumnKind::Text | ColumnKind::Event => {
+                Target::Str(StringChunkedBuilder::new(name, capacity))
+            }
+            ColumnKind::NonNegative | ColumnKind::Number | ColumnKind::Age | ColumnKind::Rating => {
+                Target::F64(PrimitiveChunkedBuilder::new(name, capacity))
+            }
+            ColumnKind::Binary => Target::Bool(BooleanChunkedBuilder::new(name, capacity)),
+            ColumnKind::Timestamp => Target::Ts(PrimitiveChunkedBuilder::new(name, capacity)),
+        }
+    }
+
+    fn finish(self) -> PolarsResult<Column> {
+        Ok(match self {
+            Target::Str(b) => b.finish().into_column(),
+            Target::F64(b) => b.finish().into_column(),
+            Target::Bool(b) => b.finish().into_column(),
+            Target::Ts(b) => b
+                .finish()
+                .into_column()
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
+        })
+    }
+}
+
+enum SlotSource {
+    Field(usize),
+    Constant(String),
+}
+
+struct Slot {
+    spec: ColumnSpec,
+    source: SlotSource,
+    target: Target,
+}
+
+/// A checked cell, waiting for the rest of its row.
+#[derive(Clone, Copy)]
+enum Cell {
+    Null,
+    Text,
+    Event(&'static str),
+    Num(f64),
+    Flag(bool),
+    Ms(i64),
+}
+
+struct Extra {
+    field: usize,
+    name: String,
+    target: StringChunkedBuilder,
+    sampled: u32,
+    pii_like: u32,
+}
+
+/// How many non-empty values of an extra column are looked at for personal data.
+const PII_SAMPLE: u32 = 200;
+
+/// Checks the rows of one file against its table's contract and collects the accepted ones.
+pub struct Validator {
+    slots: Vec<Slot>,
+    extras: Vec<Extra>,
+    width: usize,
+    unique: Option<(usize, AHashMap<String, u64>)>,
+    day_origin: Option<i64>,
+    cells: Vec<Cell>,
+    report: FileReport,
+}
+
+impl Validator {
+    /// Resolves the header against the contract and the mapping. A required column that is
+    /// neither found nor mapped is an error naming the file and the column.
+    pub fn new(
+        path: &Path,
+        kind: TableKind,
+        header: &[String],
+        mapping: &Mapping,
+        encoding: Encoding,
+        capacity: usize,
+    ) -> Result<Validator, DataError> {
+        let file = path.display().to_string();
+        let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+        let mut used = vec![false; header.len()];
+        let mut report = FileReport::new(path, kind, encoding);
+        let mut slots = Vec::new();
+        for spec in kind.columns() {
+            let source = match mapping.source(kind, spec.name) {
+                Some(Source::Constant(v)) => {
+                    Some((SlotSource::Constant(v.clone()), format!("={v}")))
+                }
+                Some(Source::Column(h)) => {
+                    let wanted = normalise_header(&h);
+                    let i = norm.iter().position(|n| *n == wanted).ok_or_else(|| {
+                        DataError::MissingColumn {
+                            file: file.clone(),
+                            table: kind,
+                            column: spec.name.to_string(),
+                            detail: format!(
+                                "the mapping reads it from `{h}`, which is not a header; headers are: {}",
+                                header.join(", ")
+                            ),
+                        }
+                    })?;
+                    Some((SlotSource::Field(i), header[i].clone()))
+                }
+                None => (0..norm.len())
+                    .find(|&i| !used[i] && header_matches(&header[i], spec.name))
+                    .map(|i| (SlotSource::Field(i), header[i].clone())),
+            };
+            match source {
+                Some((source, label)) => {
+                    if let SlotSource::Field(i) = source {
+                        used[i] = true;
+                    }
+                    report.columns.insert(spec.name.to_string(), label);
+                    slots.push(Slot {
+                        spec: *spec,
+                        source,
+                        target: Target::new(spec.name, spec.kind, capacity),
+                    });
+                }
+                None if spec.required => {
+                    return Err(DataError::MissingColumn {
+                        file,
+                        table: kind,
+                        column: spec.name.to_string(),
+                        detail: format!(
+                            "headers are: {}; map one with --map {}=HEADER",
+                            header.join(", "),
+                            spec.name
+                        ),
+                    });
+                }
+                None => {}
+            }
+        }
+        let mut extras = Vec::new();
+        for (i, h) in header.iter().enumerate().filter(|(i, _)| !used[*i]) {
+            if h.trim().is_empty() {
+                continue;
+            }
+            if is_pii_header(h) {
+                report.pii_columns.push(h.clone());
+            } else if kind.keeps_extra_columns() {
+                extras.push(Extra {
+                    field: i,
+                    name: norm[i].clone(),
+                    target: StringChunkedBuilder::new(PlSmallStr::from(norm[i].as_str()), capacity),
+                    sampled: 0,
+                    pii_like: 0,
+                });
+            } else {
+                report.ignored_columns.push(h.clone());
+            }
+        }
+        let unique = kind
+            .unique_key()
+            .and_then(|key| slots.iter().position(|s| s.spec.name == key))
+            .map(|slot| (slot, AHashMap::new()));
+        Ok(Validator {
+            cells: vec![Cell::Null; slots.len()],
+            slots,
+            extras,
+            width: header.len(),
+            unique,
+            day_origin: mapping.day_origin_ms()?,
+            report,
+        })
+    }
+
+    fn value<'a, R: RowFields>(source: &'a SlotSource, row: &'a R) -> &'a str {
+        match source {
+            SlotSource::Field(i) => row.field(*i).trim(),
+            SlotSource::Constant(v) => v,
+        }
+    }
+
+    /// Checks one row and keeps or rejects it. `line` is where the row starts in the file.
+    pub fn push<R: RowFields>(&mut self, line: u64, row: &R) {
+        self.report.rows_read += 1;
+        for extra in &mut self.extras {
+            if extra.sampled < PII_SAMPLE && extra.field < row.count() {
+                let v = row.field(extra.field).trim();
+                if !v.is_empty() {
+                    extra.sampled += 1;
+                    extra.pii_like += u32::from(looks_like_pii_value(v));
+                }
+            }
+        }
+        if row.count() != self.width {
+            let message = format!(
+                "expected {} fields as in the header, found {}",
+                self.width,
+                row.count()
+            );
+            self.reject(line, None, "field_count", message, row);
+            return;
+        }
+        for i in 0..self.slots.len() {
+            let slot = &self.slots[i];
+            let raw = Self::value(&slot.source, row);
+            match check(slot.spec, raw, self.day_origin) {
+                Ok(cell) => self.cells[i] = cell,
+                Err((reason, message)) => {
+                    let column = Some(slot.spec.name.to_string());
+                    self.reject(line, column, reason, message, row);
+                    return;
+                }
+            }
+        }
+        if let Some((slot, seen)) = &mut self.unique {
+            let id = Self::value(&self.slots[*slot].source, row);
+            if let Some(first) = seen.get(id) {
+                let name = self.slots[*slot].spec.name;
+                let message = format!("{name} `{id}` repeats the row on line {first}");
+                self.reject(line, Some(name.to_string()), "duplicate_id", message, row);
+                return;
+            }
+            seen.insert(id.to_string(), line);
+        }
+        for (slot, cell) in self.slots.iter_mut().zip(&self.cells) {
+            match (&mut slot.target, *cell) {
+                (Target::Str(b), Cell::Text) => b.append_value(Self::value(&slot.source, row)),
+                (Target::Str(b), Cell::Event(e)) => b.append_value(e),
+                (Target::Str(b), _) => b.append_null(),
+                (Target::F64(b), Cell::Num(v)) => b.append_value(v),
+                (Target::F64(b), _) => b.append_null(),
+                (Target::Bool(b), Cell::Flag(v)) => b.append_value(v),
+                (Target::Bool(b), _) => b.append_null(),
+                (Target::Ts(b), Cell::Ms(v)) => b.append_value(v),
+                (Target::Ts(b), _) => b.append_null(),
+            }
+        }
+        for extra in &mut self.extras {
+            let v = row.field(extra.field).trim();
+            if v.is_empty() {
+                extra.target.append_null();
+            } else {
+                extra.target.append_value(v);
+            }
+        }
+        self.report.accepted += 1;
+    }
+
+    fn reject<R: RowFields>(
+        &mut self,
+        line: u64,
+        column: Option<String>,
+        reason: &str,
+        message: String,
+        row: &R,
+    ) {
+        self.report.reject(RejectedRow {
+            line,
+            column,
+            reason: reason.to_string(),
+            message,
+            raw: row.raw(),
+        });
+    }
+
+    /// Counts a row that could not be read as text at all (bytes that are not valid in the
+    /// file's encoding) as rejected.
+    pub fn push_unreadable(&mut self, line: u64, message: String) {
+        self.report.rows_read += 1;
+        self.report.reject(RejectedRow {
+            line,
+            column: None,
+            reason: "bad_encoding".to_string(),
+            message,
+            raw: String::new(),
+        });
+    }
+
+    /// Rows read so far.
+    pub fn rows_read(&self) -> u64 {
+        self.report.rows_read
+    }
+
+    /// Builds the table of accepted rows. Extra columns whose values look like personal data
+    /// (mobile numbers, e-mail addresses, ID numbers) are flagged and left out.
+    pub fn finish(mut self) -> Result<(DataFrame, FileReport), DataError> {
+        let height = self.report.accepted as usize;
+        let mut columns = Vec::with_capacity(self.slots.len() + self.extras.len());
+        let to_err = |e: PolarsError| DataError::Internal(e.to_string());
+        for slot in self.slots {
+            columns.push(slot.target.finish().map_err(to_err)?);
+        }
+        for extra in self.extras {
+            if extra.sampled >= 10 && extra.pii_like * 2 >= extra.sampled {
+                self.report.pii_columns.push(extra.name);
+            } else {
+                self.report.extra_columns.push(extra.name);
+                columns.push(extra.target.finish().into_column());
+            }
+        }
+        let df = DataFrame::new(height, columns).map_err(to_err)?;
+        Ok((df, self.report))
+    }
+}
+
+type CellError = (&'static str, String);
+
+/// Checks one cell against its column's kind.
+fn check(spec: ColumnSpec, raw: &str, day_origin: Option<i64>) -> Result<Cell, CellError> {
+    let name = spec.name;
+    if raw.is_empty() {
+        return if spec.required {
+            Err(("missing_value", format!("{name} is empty")))
+        } else {
+            Ok(Cell::Null)
+        };
+    }
+    let number = || {
+        parse_number(raw).ok_or_else(|| ("wrong_type", format!("{name} `{raw}` is not a number")))
+    };
+    match spec.kind {
+        ColumnKind::Id | ColumnKind::Text => Ok(Cell::Text),
+        ColumnKind::Event => canonical_event(raw).map(Cell::Event).ok_or_else(|| {
+            (
+                "unknown_event",
+                format!("event `{raw}` is not one of {}", EVENT_NAMES.join(", ")),
+            )
+        }),
+        ColumnKind::Number => number().map(Cell::Num),
+        ColumnKind::NonNegative => match number()? {
+            v if v < 0.0 => Err(("negative", format!("{name} `{raw}` is negative"))),
+            v => Ok(Cell::Num(v)),
+        },
+        ColumnKind::Age => match number()? {
+            v if !(0.0..=120.0).contains(&v) => {
+                Err(("out_of_range", format!("{name} `{raw}` is outside 0..120")))
+            }
+            v => Ok(Cell::Num(v)),
+        },
+        ColumnKind::Rating => match number()? {
+            v if !(1.0..=5.0).contains(&v) => {
+                Err(("out_of_range", format!("{name} `{raw}` is outside 1..5")))
+            }
+            v => Ok(Cell::Num(v)),
+        },
+        ColumnKind::Binary => parse_binary(raw)
+            .map(Cell::Flag)
+            .ok_or_else(|| ("not_binary", format!("{name} `{raw}` is not 0 or 1"))),
+        ColumnKind::Timestamp => match parse_timestamp(raw, day_origin) {
+            Ok(ms) => Ok(Cell::Ms(ms)),
+            Err(TsError::Unparseable) => Err((
+                "bad_timestamp",
+                format!("{name} `{raw}` is not an ISO 8601 date/datetime or Unix seconds"),
+            )),
+            Err(TsError::RelativeDays) => Err((
+                "bad_timestamp",
+                format!(
+                    "{name} `{raw}` is a day count relative to some start date, not a date; \
+                     set day_origin in the mapping to read it as days after that date"
+                ),
+            )),
+        },
+    }
+}

@@ -1,0 +1,302 @@
+//! Background jobs: one runner for all long work. A job runs an engine function on a worker
+//! thread with a [`Progress`] handle (fraction, stage text, cooperative cancel); a panic inside
+//! it becomes an error result, and the result reaches the UI with a repaint request.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// The job was cancelled by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+type Notify = Box<dyn Fn() + Send + Sync>;
+
+#[derive(Default)]
+struct ProgressInner {
+    fraction: AtomicU32,
+    stage: Mutex<String>,
+    cancel: AtomicBool,
+    notify: Mutex<Option<Notify>>,
+}
+
+/// Progress and cancel shared between a job and whoever watches it. Cloning shares it.
+/// Engine functions take `&Progress`; the CLI passes [`Progress::default`].
+#[derive(Clone)]
+pub struct Progress {
+    inner: Arc<ProgressInner>,
+    start: f32,
+    span: f32,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            inner: Arc::default(),
+            start: 0.0,
+            span: 1.0,
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress")
+            .field("fraction", &self.fraction())
+            .field("stage", &self.stage())
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
+}
+
+impl Progress {
+    /// A handle that calls `notify` (e.g. a repaint request) whenever progress moves.
+    pub fn with_notify(notify: impl Fn() + Send + Sync + 'static) -> Progress {
+        let p = Progress::default();
+        *p.inner.notify.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(notify));
+        p
+    }
+
+    fn notify(&self) {
+        if let Some(n) = self
+            .inner
+            .notify
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            n();
+        }
+    }
+
+    /// A handle for one step of a longer job: its 0..=1 maps onto `start..start + span` of
+    /// this handle's range. Cancel and stage text are shared.
+    pub fn part(&self, start: f32, span: f32) -> Progress {
+        Progress {
+            inner: Arc::clone(&self.inner),
+            start: self.start + start * self.span,
+            span: span * self.span,
+        }
+    }
+
+    /// Sets the fraction done of this handle's range, clamped to 0..=1.
+    pub fn set(&self, fraction: f32) {
+        let f = self.start + fraction.clamp(0.0, 1.0) * self.span;
+        let old = f32::from_bits(self.inner.fraction.swap(f.to_bits(), Ordering::Relaxed));
+        if (f - old).abs() >= 0.005 || f >= 1.0 {
+            self.notify();
+        }
+    }
+
+    /// Sets the stage text shown beside the bar.
+    pub fn set_stage(&self, stage: impl Into<String>) {
+        *self.inner.stage.lock().unwrap_or_else(|e| e.into_inner()) = stage.into();
+        self.notify();
+    }
+
+    /// The fraction done of the whole job.
+    pub fn fraction(&self) -> f32 {
+        f32::from_bits(self.inner.fraction.load(Ordering::Relaxed))
+    }
+
+    /// The current stage text.
+    pub fn stage(&self) -> String {
+        self.inner
+            .stage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Asks the job to stop at its next check.
+    pub fn cancel(&self) {
+        self.inner.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether cancel was asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.load(Ordering::Relaxed)
+    }
+
+    /// `Err(Cancelled)` once cancel was asked for; engine loops call this often.
+    pub fn check(&self) -> Result<(), Cancelled> {
+        if self.is_cancelled() {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// How a job ended when it did not return a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// The user cancelled it.
+    Cancelled,
+    /// The engine returned an error, or panicked (the message says which).
+    Failed(String),
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::Cancelled => f.write_str("cancelled"),
+            JobError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A running job. Poll it once a frame with [`Job::poll`].
+pub struct Job<T> {
+    /// What the job is doing, for the progress bar.
+    pub title: String,
+    /// Shared progress and cancel.
+    pub progress: Progress,
+    /// When it started.
+    pub started: Instant,
+    rx: Receiver<Result<T, JobError>>,
+}
+
+impl<T: Send + 'static> Job<T> {
+    /// Starts `work` on a worker thread. `notify` is called on progress and when it ends
+    /// (pass the UI's repaint request). An `Err` from `work` or a panic in it ends the job
+    /// with [`JobError::Failed`]; an error while cancel was asked ends it with
+    /// [`JobError::Cancelled`].
+    pub fn spawn<E: std::fmt::Display>(
+        title: impl Into<String>,
+        notify: impl Fn() + Send + Sync + 'static,
+        work: impl FnOnce(&Progress) -> Result<T, E> + Send + 'static,
+    ) -> Job<T> {
+        let progress = Progress::with_notify(notify);
+        let (tx, rx) = channel();
+        let p = progress.clone();
+        std::thread::Builder::new()
+            .name("persona-lab-job".into())
+            .spawn(move || {
+                let outcome = catch_unwind(AssertUnwindSafe(|| work(&p)));
+                let result = match outcome {
+                    Ok(Ok(value)) => Ok(value),
+                    Ok(Err(_)) if p.is_cancelled() => Err(JobError::Cancelled),
+                    Ok(Err(e)) => Err(JobError::Failed(e.to_string())),
+                    Err(panic) => Err(JobError::Failed(format!(
+                        "internal error: {}",
+                        panic_message(panic.as_ref())
+                    ))),
+                };
+                // The receiver may be gone if the window closed; nothing is lost then.
+                let _ = tx.send(result);
+                p.notify();
+            })
+            .expect("spawning a worker thread");
+        Job {
+            title: title.into(),
+            progress,
+            started: Instant::now(),
+            rx,
+        }
+    }
+
+    /// The result once the job has ended, `None` while it runs.
+    pub fn poll(&self) -> Option<Result<T, JobError>> {
+        match self.rx.try_recv() {
+            Ok(r) => Some(r),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(JobError::Failed(
+                "the worker thread ended without a result".into(),
+            ))),
+        }
+    }
+
+    /// Blocks until the job ends (for tests and the command line).
+    pub fn wait(self) -> Result<T, JobError> {
+        self.rx.recv().unwrap_or_else(|_| {
+            Err(JobError::Failed(
+                "the worker thread ended without a result".into(),
+            ))
+        })
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn reports_progress_and_returns_the_value() {
+        let job = Job::spawn(
+            "count",
+            || {},
+            |p| {
+                p.set_stage("counting");
+                p.set(0.5);
+                Ok::<_, Cancelled>(42)
+            },
+        );
+        assert_eq!(job.wait(), Ok(42));
+    }
+
+    #[test]
+    fn cancel_is_honoured_quickly() {
+        let job = Job::spawn(
+            "spin",
+            || {},
+            |p| {
+                loop {
+                    p.check()?;
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                #[allow(unreachable_code)]
+                Ok::<(), Cancelled>(())
+            },
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        let asked = Instant::now();
+        job.progress.cancel();
+        let progress = job.progress.clone();
+        assert_eq!(job.wait(), Err(JobError::Cancelled));
+        assert!(progress.is_cancelled());
+        assert!(asked.elapsed() < Duration::from_millis(250));
+    }
+
+    #[test]
+    fn a_panic_becomes_an_error() {
+        let job = Job::spawn(
+            "boom",
+            || {},
+            |_| -> Result<(), Cancelled> { panic!("index out of bounds") },
+        );
+        match job.wait() {
+            Err(JobError::Failed(m)) => assert!(m.contains("index out of bounds"), "{m}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn progress_is_clamped_and_shared() {
+        let p = Progress::default();
+        let q = p.clone();
+        p.set(1.7);
+        assert_eq!(q.fraction(), 1.0);
+        p.set_stage("x");
+        assert_eq!(q.stage(), "x");
+        let half = p.part(0.5, 0.5);
+        half.set(0.5);
+        assert_eq!(q.fraction(), 0.75);
+        half.part(0.0, 0.5).set(1.0);
+        assert_eq!(q.fraction(), 0.75);
+    }
+}

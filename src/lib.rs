@@ -1,0 +1,10 @@
+//! Persona Lab: analytics for online-course businesses.
+//!
+//! The engine (`data`, and the analyses built on it) takes plain data and a
+//! [`jobs::Progress`] handle and never touches the UI; the window (`app`) and the command line
+//! (`cli`) call the same functions.
+
+pub mod app;
+pub mod cli;
+pub mod data;
+pub mod jobs;

@@ -1,0 +1,202 @@
+//! The command line: JSON shape, exit codes and messages naming file, line and column.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_persona-lab"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+#[test]
+fn validate_json_reports_every_file_and_exits_0_with_rejects() {
+    let dir = fixture("contract");
+    let out = run(&["validate", "--data", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 5);
+    let events = files.iter().find(|f| f["table"] == "events").unwrap();
+    for key in [
+        "file",
+        "rows_read",
+        "accepted",
+        "rejected",
+        "orphans",
+        "encoding",
+        "pii_columns",
+        "reasons",
+    ] {
+        assert!(events.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(events["rows_read"], 11);
+    assert_eq!(events["accepted"], 4);
+    assert_eq!(events["rejected"], 7);
+    assert_eq!(events["orphans"], 2);
+    assert_eq!(events["encoding"], "UTF-8");
+    assert_eq!(events["reasons"]["negative:amount"], 1);
+    let users = files.iter().find(|f| f["table"] == "users").unwrap();
+    assert_eq!(users["pii_columns"], serde_json::json!(["手机号"]));
+}
+
+#[test]
+fn validate_text_names_file_line_and_column() {
+    let dir = fixture("contract");
+    let out = run(&["validate", "--data", dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("events.csv: line 4, column amount: amount `-5` is negative"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rejects_export_to_csv_with_line_and_reason() {
+    let dir = fixture("contract");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "validate",
+        "--data",
+        dir.to_str().unwrap(),
+        "--rejects",
+        out_dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut reader = csv::Reader::from_path(out_dir.path().join("events.rejects.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(&rows[0][0], "3");
+    assert_eq!(&rows[0][2], "unknown_event");
+    assert_eq!(&rows[0][4], "u1,c1,buy,2025-01-02 10:00:00,,,,");
+}
+
+#[test]
+fn a_missing_column_exits_2_naming_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "user_id,course_id,event\nu1,c1,view\n",
+    )
+    .unwrap();
+    let out = run(&["validate", "--data", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("events.csv") && err.contains("`ts`"), "{err}");
+}
+
+#[test]
+fn an_unreadable_folder_and_a_bad_map_exit_2() {
+    assert_eq!(
+        run(&["validate", "--data", "/no/such/folder"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let dir = fixture("contract");
+    let out = run(&[
+        "validate",
+        "--data",
+        dir.to_str().unwrap(),
+        "--map",
+        "nonsense",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonsense"));
+}
+
+#[test]
+fn oulad_maps_from_the_command_line() {
+    let dir = fixture("oulad");
+    let out = run(&[
+        "validate",
+        "--data",
+        dir.to_str().unwrap(),
+        "--file",
+        "users=studentInfo.csv",
+        "--map",
+        "user_id=id_student",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let users = &v["files"][0];
+    assert_eq!(users["table"], "users");
+    assert_eq!(users["reasons"]["duplicate_id:user_id"], 15);
+}
+
+#[test]
+fn sample_is_deterministic_and_validates_clean() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for d in [&a, &b] {
+        let out = run(&[
+            "sample",
+            "--out",
+            d.path().to_str().unwrap(),
+            "--users",
+            "300",
+            "--seed",
+            "7",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for f in [
+        "users.csv",
+        "courses.csv",
+        "events.csv",
+        "impressions.csv",
+        "experiments.csv",
+        "truth/personas.csv",
+        "truth/ctr_model.json",
+        "truth/experiments.json",
+    ] {
+        let x = std::fs::read(a.path().join(f)).unwrap();
+        assert_eq!(
+            x,
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+        assert!(!x.is_empty());
+    }
+    let out = run(&["validate", "--data", a.path().to_str().unwrap(), "--json"]);
+    let v = json(&out);
+    for f in v["files"].as_array().unwrap() {
+        assert_eq!(f["rejected"], 0, "{}", f["file"]);
+        assert_eq!(f["orphans"], 0, "{}", f["file"]);
+    }
+    let users = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["table"] == "users")
+        .unwrap();
+    assert_eq!(users["accepted"], 300);
+    assert_eq!(users["pii_columns"], serde_json::json!(["phone"]));
+}

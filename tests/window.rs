@@ -1,0 +1,116 @@
+//! The window, driven through its accessibility tree with egui_kittest (no display or GPU):
+//! it starts on the sample data, every tab opens, the Data tab shows row counts, the language
+//! switch changes labels, and a load job shows progress and can be cancelled.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use persona_lab::app::{PersonaApp, Tab, sample_dir};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn app_on(dir: PathBuf) -> Harness<'static, PersonaApp> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| PersonaApp::new(cc, Some(dir)))
+}
+
+fn settle(h: &mut Harness<'static, PersonaApp>) {
+    let start = Instant::now();
+    while h.state().job.is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "load did not finish"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+    h.step();
+}
+
+#[test]
+fn starts_on_the_sample_data_with_row_counts() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    let loaded = h.state().loaded.clone().expect("sample data loads");
+    let users = loaded
+        .dataset
+        .table(persona_lab::data::TableKind::Users)
+        .unwrap();
+    assert!(users.report.accepted > 1000);
+    // The files table shows the counts (rows read and accepted).
+    let label = users.report.rows_read.to_string();
+    assert!(
+        h.query_all_by_label(&label).count() >= 2,
+        "row count {label} not shown"
+    );
+    assert!(h.query_by_label("users.csv").is_some());
+}
+
+#[test]
+fn every_tab_opens_and_the_language_switch_changes_labels() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    for (tab, zh) in Tab::ALL.iter().zip([
+        "数据",
+        "用户画像",
+        "用户分群",
+        "课程推荐",
+        "营销投放",
+        "A/B 实验",
+    ]) {
+        h.get_by_label(zh).click();
+        h.step();
+        h.step();
+        assert_eq!(h.state().settings.tab, *tab);
+    }
+    h.get_by_label("数据").click();
+    h.step();
+    assert!(h.query_by_label("Data").is_none());
+    h.get_by_label("🌐 English").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Data").is_some());
+    assert!(h.query_by_label("Rows read").is_some());
+    assert!(h.query_by_label("数据").is_none());
+}
+
+#[test]
+fn a_load_job_shows_progress_and_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::with_capacity(80 << 20);
+    text.push_str("user_id,course_id,event,ts,amount,rating,watch_sec,text\n");
+    for i in 0..1_500_000u32 {
+        text.push_str(&format!(
+            "u{},c{},view,2025-01-02 10:00:00,,,{},\n",
+            i % 5000,
+            i % 150,
+            i % 600
+        ));
+    }
+    std::fs::write(dir.path().join("events.csv"), text).unwrap();
+    let mut h = app_on(dir.path().to_path_buf());
+    let start = Instant::now();
+    while h
+        .state()
+        .job
+        .as_ref()
+        .is_some_and(|j| j.progress.fraction() == 0.0)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no progress reported"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        h.state().job.is_some(),
+        "the load finished before it could be cancelled"
+    );
+    h.step();
+    h.get_by_label("取消").click();
+    settle(&mut h);
+    assert!(h.state().loaded.is_none());
+    assert_eq!(h.state().status, Some(Ok("已取消。".to_string())));
+}
