@@ -65,6 +65,10 @@ fn every_bad_row_class_is_rejected_with_its_line_and_reason() {
         users.rejects[1].message
     );
     assert_eq!(users.pii_columns, vec!["手机号"]);
+    assert_eq!(
+        users.rejects[0].raw, "u3,女,200,广州,***,music",
+        "personal data is masked"
+    );
     assert_eq!(users.extra_columns, vec!["hobby"]);
     let df = ds.frame(TableKind::Users).unwrap();
     assert!(

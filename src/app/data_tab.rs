@@ -126,7 +126,9 @@ impl DataTab {
                             });
                             row.col(|ui| {
                                 let text = r.orphans.to_string();
-                                if r.orphans > 0 {
+                                if kind.unique_key().is_some() {
+                                    ui.weak("—");
+                                } else if r.orphans > 0 {
                                     ui.colored_label(style::WARN, text);
                                 } else {
                                     ui.label(text);

@@ -21,10 +21,17 @@ pub trait RowFields {
     /// Field `i` (`i < count()`).
     fn field(&self, i: usize) -> &str;
 
-    /// The row re-joined with commas, for the rejects file.
-    fn raw(&self) -> String {
+    /// The row re-joined with commas for the rejects file, with the fields at `masked`
+    /// (personal data) replaced by `***`.
+    fn raw(&self, masked: &[usize]) -> String {
         (0..self.count())
-            .map(|i| self.field(i))
+            .map(|i| {
+                if masked.contains(&i) {
+                    "***"
+                } else {
+                    self.field(i)
+                }
+            })
             .collect::<Vec<_>>()
             .join(",")
     }
@@ -120,6 +127,8 @@ const PII_SAMPLE: u32 = 200;
 pub struct Validator {
     slots: Vec<Slot>,
     extras: Vec<Extra>,
+    /// Fields holding personal data (by header), masked in rejected rows.
+    masked: Vec<usize>,
     width: usize,
     unique: Option<(usize, AHashMap<String, u64>)>,
     day_origin: Option<i64>,
@@ -195,12 +204,14 @@ impl Validator {
             }
         }
         let mut extras = Vec::new();
+        let mut masked = Vec::new();
         for (i, h) in header.iter().enumerate().filter(|(i, _)| !used[*i]) {
             if h.trim().is_empty() {
                 continue;
             }
             if is_pii_header(h) {
                 report.pii_columns.push(h.clone());
+                masked.push(i);
             } else if kind.keeps_extra_columns() {
                 extras.push(Extra {
                     field: i,
@@ -221,6 +232,7 @@ impl Validator {
             cells: vec![Cell::Null; slots.len()],
             slots,
             extras,
+            masked,
             width: header.len(),
             unique,
             day_origin: mapping.day_origin_ms()?,
@@ -315,7 +327,7 @@ impl Validator {
             column,
             reason: reason.to_string(),
             message,
-            raw: row.raw(),
+            raw: row.raw(&self.masked),
         });
     }
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the real window under Xvfb and saves a PNG of it.
+# Usage: scripts/screenshot.sh OUT.png [KEYS...] [-- persona-lab args]
+#   KEYS are xdotool key names sent after start-up, e.g. ctrl+l (language) or ctrl+2 (second tab).
+# Needs: xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "$1"); shift
+keys=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do keys+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/persona-lab-target}"
+bin="${PERSONA_LAB_BIN:-$CARGO_TARGET_DIR/release/persona-lab}"
+[ -x "$bin" ] || { cargo build --release --quiet; }
+display=:${SCREEN_NUMBER:-97}
+Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+xvfb=$!
+# A fresh settings folder, so every screenshot starts the same way.
+home=$(mktemp -d)
+trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
+sleep 1
+DISPLAY=$display HOME=$home XDG_DATA_HOME=$home "$bin" "$@" &
+app=$!
+for _ in $(seq 1 60); do
+    DISPLAY=$display xdotool search --name "Persona Lab" >/dev/null 2>&1 && break
+    sleep 0.5
+done
+sleep "${SETTLE:-4}"
+win=$(DISPLAY=$display xdotool search --name "Persona Lab" | head -n 1)
+for k in "${keys[@]}"; do
+    DISPLAY=$display xdotool windowfocus --sync "$win" key --window "$win" "$k"
+    sleep 1
+done
+sleep 1
+DISPLAY=$display import -window root "$out"
+echo "saved $out"
