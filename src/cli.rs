@@ -3,8 +3,10 @@
 //! Exit codes: 0 success, 2 bad input (the message names file, line and column), 1 internal
 //! error.
 
+use crate::abtest::{self, AbOptions, Readout};
 use crate::data::sample::{SampleConfig, generate};
 use crate::data::{DataError, Dataset, Mapping, load_dataset};
+use crate::data::{TableKind, load_table};
 use crate::jobs::Progress;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -53,6 +55,55 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         rejects: Option<PathBuf>,
     },
+    /// Read out an A/B test: rates, lifts with CIs, p-values, SRM, revenue, CUPED.
+    Abtest(AbArgs),
+    /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
+    Power {
+        /// Baseline conversion rate, e.g. 0.1.
+        #[arg(long)]
+        baseline: f64,
+        /// Relative minimum detectable effect, e.g. 0.05 for +5%.
+        #[arg(long, required_unless_present = "users")]
+        mde: Option<f64>,
+        /// Users per variant available: report the MDE reachable with them instead.
+        #[arg(long)]
+        users: Option<f64>,
+        /// Significance level.
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+        /// Power (1 − β).
+        #[arg(long, default_value_t = 0.8)]
+        power: f64,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Arguments of `abtest`.
+#[derive(Debug, Clone, Args)]
+pub struct AbArgs {
+    /// The experiments file (CSV or Parquet).
+    #[arg(long)]
+    pub experiments: PathBuf,
+    /// Which experiment (default: the first by name).
+    #[arg(long)]
+    pub experiment: Option<String>,
+    /// The control variant (default: the one named `control`).
+    #[arg(long)]
+    pub control: Option<String>,
+    /// Significance level.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Planned share of a variant for the SRM check, `NAME=SHARE` (default: equal split).
+    #[arg(long = "split", value_name = "NAME=SHARE")]
+    pub split: Vec<String>,
+    /// Column mapping entries, as for `validate`.
+    #[arg(long = "map", value_name = "ENTRY")]
+    pub map: Vec<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where a dataset is and how its columns map onto the contract.
@@ -143,6 +194,15 @@ pub fn run(command: Command) -> ExitCode {
             json,
             rejects,
         } => validate(&input, json, rejects.as_deref()),
+        Command::Abtest(args) => abtest(&args),
+        Command::Power {
+            baseline,
+            mde,
+            users,
+            alpha,
+            power,
+            json,
+        } => power_cmd(baseline, mde, users, alpha, power, json),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -235,5 +295,153 @@ fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), 
             );
         }
     }
+    Ok(())
+}
+
+fn abtest(args: &AbArgs) -> Result<(), CliError> {
+    let mut mapping = Mapping::default();
+    for e in &args.map {
+        mapping.add_entry(e)?;
+    }
+    let table = load_table(
+        &args.experiments,
+        TableKind::Experiments,
+        &mapping,
+        &Progress::default(),
+    )?;
+    let mut split = std::collections::BTreeMap::new();
+    for entry in &args.split {
+        let parsed = entry
+            .split_once('=')
+            .and_then(|(name, share)| Some((name.to_string(), share.parse::<f64>().ok()?)));
+        let (name, share) = parsed
+            .ok_or_else(|| CliError::Input(format!("--split `{entry}` is not NAME=SHARE")))?;
+        split.insert(name, share);
+    }
+    let opts = AbOptions {
+        experiment: args.experiment.clone(),
+        control: args.control.clone(),
+        alpha: args.alpha,
+        split: (!split.is_empty()).then_some(split),
+        tau: None,
+    };
+    let readout = abtest::readout(&table.df, &opts)
+        .map_err(|e| CliError::Input(format!("{}: {e}", args.experiments.display())))?;
+    if args.json {
+        let mut value =
+            serde_json::to_value(&readout).map_err(|e| CliError::Internal(e.to_string()))?;
+        value["rows_rejected"] = table.report.rejected.into();
+        return print_json(&value);
+    }
+    if table.report.rejected > 0 {
+        eprintln!(
+            "warning: {} rows of {} rejected (run `validate` for the reasons)",
+            table.report.rejected, table.report.file
+        );
+    }
+    print_readout(&readout);
+    Ok(())
+}
+
+fn fmt_opt(v: Option<f64>, scale: f64, digits: usize) -> String {
+    v.map_or("—".to_string(), |v| format!("{:.*}", digits, v * scale))
+}
+
+fn fmt_ci(ci: Option<[f64; 2]>, scale: f64) -> String {
+    ci.map_or("—".to_string(), |[lo, hi]| {
+        format!("[{:+.2}, {:+.2}]", lo * scale, hi * scale)
+    })
+}
+
+fn print_readout(r: &Readout) {
+    println!(
+        "experiment {} (control {}), α = {}: SRM p = {}",
+        r.experiment,
+        r.control,
+        r.alpha,
+        r.srm_p.map_or("—".to_string(), |p| format!("{p:.4}"))
+    );
+    println!(
+        "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>10}",
+        "variant",
+        "users",
+        "conv",
+        "rate%",
+        "lift pp",
+        "95% CI (pp)",
+        "p",
+        "p(Holm)",
+        "P(beat)",
+        "rev/user"
+    );
+    for v in &r.variants {
+        println!(
+            "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>10}",
+            v.name,
+            v.users,
+            v.conversions,
+            fmt_opt(v.rate, 100.0, 2),
+            fmt_opt(v.abs_lift, 100.0, 2),
+            fmt_ci(v.abs_ci, 100.0),
+            fmt_opt(v.p_value, 1.0, 4),
+            fmt_opt(v.p_value_holm, 1.0, 4),
+            fmt_opt(v.chance_to_beat_control, 1.0, 3),
+            fmt_opt(v.revenue_mean, 1.0, 2),
+        );
+    }
+    if let Some(c) = &r.cuped {
+        println!(
+            "CUPED: θ = {:.4}, variance reduced by {:.1}%",
+            c.theta,
+            c.variance_reduction * 100.0
+        );
+        for v in c.variants.iter().skip(1) {
+            println!(
+                "  {}: revenue diff {} CI {} p = {}",
+                v.name,
+                fmt_opt(v.diff, 1.0, 3),
+                fmt_ci(v.ci, 1.0),
+                fmt_opt(v.p_value, 1.0, 4)
+            );
+        }
+    }
+    for w in &r.warnings {
+        println!("warning: {w}");
+    }
+}
+
+fn power_cmd(
+    baseline: f64,
+    mde: Option<f64>,
+    users: Option<f64>,
+    alpha: f64,
+    power: f64,
+    json: bool,
+) -> Result<(), CliError> {
+    let result = match (users, mde) {
+        (Some(n), _) => {
+            let mde = abtest::mde_for_users(baseline, n, alpha, power);
+            let mut r = abtest::users_per_variant(baseline, mde.unwrap_or(0.0), alpha, power);
+            r.mde = mde;
+            r
+        }
+        (None, Some(mde)) => abtest::users_per_variant(baseline, mde, alpha, power),
+        (None, None) => return Err(CliError::Input("give --mde or --users".into())),
+    };
+    if result.users_per_variant.is_none() {
+        return Err(CliError::Input(format!(
+            "no sample size for baseline {baseline}, mde {:?}, alpha {alpha}, power {power}: rates must stay inside (0, 1) and power above alpha",
+            result.mde
+        )));
+    }
+    if json {
+        return print_json(&result);
+    }
+    println!(
+        "{} users per variant to detect a relative lift of {} on a {:.2}% baseline (α = {alpha}, power = {power})",
+        result.users_per_variant.unwrap_or(0),
+        fmt_opt(result.mde, 100.0, 2) + "%",
+        baseline * 100.0
+    );
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! [`jobs::Progress`] handle and never touches the UI; the window (`app`) and the command line
 //! (`cli`) call the same functions.
 
+pub mod abtest;
 pub mod app;
 pub mod cli;
 pub mod data;

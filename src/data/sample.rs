@@ -737,12 +737,16 @@ fn user_experiments(
     for e in exps {
         let (variant, rate) = &e.variants[rng.gen_range(0..e.variants.len())];
         let converted = rng.gen_bool(*rate);
-        let pre = u.spend * rng.gen_range(0.0..0.6);
-        let revenue = if converted {
-            u.spend * rng.gen_range(0.6..1.4)
-        } else {
-            0.0
-        };
+        // Spending habits carry over: revenue during the test follows pre-test revenue (what
+        // CUPED exploits), plus the purchase when the learner converts.
+        let habit = u.spend * rng.gen_range(0.1..0.5);
+        let pre = habit * rng.gen_range(0.8..1.2);
+        let revenue = habit * rng.gen_range(0.8..1.2)
+            + if converted {
+                u.spend * rng.gen_range(0.6..1.4)
+            } else {
+                0.0
+            };
         let ts = moment(rng, start, start + 28 * MS_PER_DAY);
         let _ = writeln!(
             rows.experiments,

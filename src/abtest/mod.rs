@@ -1,0 +1,11 @@
+//! A/B test read-outs: frequentist and Bayesian comparisons against a control, sample-ratio
+//! mismatch, Holm adjustment, revenue with and without CUPED, sequential monitoring and
+//! power. Numbers agree with scipy/statsmodels (see `tests/abtest_oracle.rs`).
+
+pub mod power;
+pub mod readout;
+pub mod sequential;
+pub mod stats;
+
+pub use power::{PowerResult, mde_for_users, users_per_variant};
+pub use readout::{AbError, AbOptions, Readout, VariantResult, experiment_names, readout};

@@ -1,0 +1,438 @@
+//! The A/B read-out of one experiment: per-variant rates and lifts against the control,
+//! sample-ratio mismatch, Holm adjustment, revenue (Welch), CUPED and the sequential view.
+
+use super::sequential::{SequentialPoint, timeline};
+use super::stats::{
+    chi_square_gof, finite, holm, mean, mean_var, prob_beta_greater, relative_ci, t_crit,
+    two_proportion_p, wald_ci, welch,
+};
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Settings of a read-out.
+#[derive(Debug, Clone)]
+pub struct AbOptions {
+    /// Which experiment (default: the only one, or the first by name).
+    pub experiment: Option<String>,
+    /// The control variant (default: one named `control`, else the first by name).
+    pub control: Option<String>,
+    /// Significance level.
+    pub alpha: f64,
+    /// Planned traffic shares per variant name for the SRM check (default: equal).
+    pub split: Option<BTreeMap<String, f64>>,
+    /// Prior scale τ of the mSPRT normal mixture, in absolute conversion-rate units (default:
+    /// 10% of the pooled conversion rate).
+    pub tau: Option<f64>,
+}
+
+impl Default for AbOptions {
+    fn default() -> Self {
+        AbOptions {
+            experiment: None,
+            control: None,
+            alpha: 0.05,
+            split: None,
+            tau: None,
+        }
+    }
+}
+
+/// Why no read-out could be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AbError {
+    /// The table has no rows.
+    #[error("no experiment rows")]
+    Empty,
+    /// The experiment asked for is not in the data.
+    #[error("experiment `{name}` not found; experiments are: {known}")]
+    UnknownExperiment {
+        /// Asked for.
+        name: String,
+        /// Present.
+        known: String,
+    },
+    /// The control asked for is not a variant.
+    #[error("control `{name}` is not a variant of `{experiment}`; variants are: {known}")]
+    UnknownControl {
+        /// Asked for.
+        name: String,
+        /// The experiment.
+        experiment: String,
+        /// Present.
+        known: String,
+    },
+    /// A column the read-out needs is missing or of the wrong type.
+    #[error("experiments table: {0}")]
+    Column(String),
+}
+
+/// One variant's result. Fields that cannot be computed are `null` in JSON, never NaN.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VariantResult {
+    /// Variant name.
+    pub name: String,
+    /// Users assigned.
+    pub users: u64,
+    /// Users who converted.
+    pub conversions: u64,
+    /// Conversion rate.
+    pub rate: Option<f64>,
+    /// Mean revenue per user (missing revenue counts as 0).
+    pub revenue_mean: Option<f64>,
+    /// `rate − control rate`.
+    pub abs_lift: Option<f64>,
+    /// Unpooled Wald CI of `abs_lift`.
+    pub abs_ci: Option<[f64; 2]>,
+    /// `rate / control rate − 1`.
+    pub rel_lift: Option<f64>,
+    /// Delta-method CI of `rel_lift`.
+    pub rel_ci: Option<[f64; 2]>,
+    /// Two-sided p-value of the pooled two-proportion z-test against the control.
+    pub p_value: Option<f64>,
+    /// Holm-adjusted `p_value` over all variants against the control.
+    pub p_value_holm: Option<f64>,
+    /// P(rate > control rate) under Beta(1+x, 1+n−x) posteriors, exact.
+    pub chance_to_beat_control: Option<f64>,
+    /// Posterior Beta parameters (α, β) of the rate.
+    pub posterior: [f64; 2],
+    /// `revenue_mean − control revenue_mean`.
+    pub revenue_diff: Option<f64>,
+    /// Welch t-test p-value of revenue against the control.
+    pub revenue_p_value: Option<f64>,
+    /// Always-valid p-value at the end of the data (mSPRT), when timestamps are present.
+    pub always_valid_p: Option<f64>,
+}
+
+/// CUPED on revenue, with `pre_revenue` as the covariate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cuped {
+    /// θ = cov(revenue, pre_revenue) / var(pre_revenue), pooled over all users.
+    pub theta: f64,
+    /// 1 − var(adjusted) / var(revenue): the share of variance removed.
+    pub variance_reduction: f64,
+    /// Per variant: adjusted mean, difference to control with CI and Welch p-value.
+    pub variants: Vec<CupedVariant>,
+}
+
+/// One variant under CUPED.
+#[derive(Debug, Clone, Serialize)]
+pub struct CupedVariant {
+    /// Variant name.
+    pub name: String,
+    /// Adjusted mean revenue.
+    pub adjusted_mean: Option<f64>,
+    /// Adjusted difference to the control.
+    pub diff: Option<f64>,
+    /// Welch CI of `diff`.
+    pub ci: Option<[f64; 2]>,
+    /// Welch p-value of `diff`.
+    pub p_value: Option<f64>,
+}
+
+/// The read-out of one experiment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readout {
+    /// Experiment name.
+    pub experiment: String,
+    /// The control variant.
+    pub control: String,
+    /// Significance level used for CIs.
+    pub alpha: f64,
+    /// Chi-square goodness-of-fit p-value of the assignment counts against the planned split.
+    pub srm_p: Option<f64>,
+    /// `srm_p < 0.001`: the split is broken and the read-out is not to be trusted.
+    pub srm_warning: bool,
+    /// The control first, then the other variants by name.
+    pub variants: Vec<VariantResult>,
+    /// CUPED, when `pre_revenue` is present.
+    pub cuped: Option<Cuped>,
+    /// Cumulative daily results with fixed-horizon and always-valid intervals, when `ts` is
+    /// present.
+    pub timeline: Vec<SequentialPoint>,
+    /// Problems with the input, for people.
+    pub warnings: Vec<String>,
+    /// All experiments in the table.
+    pub experiments: Vec<String>,
+}
+
+/// The threshold below which a sample-ratio mismatch is flagged.
+pub const SRM_THRESHOLD: f64 = 0.001;
+
+/// The rows of one variant.
+#[derive(Debug, Default)]
+pub(crate) struct Arm {
+    pub name: String,
+    pub converted: Vec<bool>,
+    pub revenue: Vec<f64>,
+    pub pre: Vec<Option<f64>>,
+    pub ts: Vec<Option<i64>>,
+}
+
+fn column<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Column> {
+    df.column(name).ok()
+}
+
+/// The experiment names in a table, sorted.
+pub fn experiment_names(df: &DataFrame) -> Vec<String> {
+    let Some(ca) = column(df, "experiment").and_then(|c| c.str().ok()) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = ca.iter().flatten().map(str::to_string).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn arms(df: &DataFrame, experiment: &str) -> Result<Vec<Arm>, AbError> {
+    let text = |name: &str| {
+        column(df, name)
+            .and_then(|c| c.str().ok())
+            .ok_or_else(|| AbError::Column(format!("column `{name}` missing")))
+    };
+    let exp = text("experiment")?;
+    let variant = text("variant")?;
+    let converted = column(df, "converted")
+        .and_then(|c| c.bool().ok())
+        .ok_or_else(|| AbError::Column("column `converted` missing".into()))?;
+    let f64_col = |name: &str| column(df, name).and_then(|c| c.f64().ok());
+    let revenue = f64_col("revenue");
+    let pre = f64_col("pre_revenue");
+    let ts = column(df, "ts").and_then(|c| c.cast(&DataType::Int64).ok());
+    let ts = ts.as_ref().and_then(|c| c.i64().ok());
+    let mut by_name: BTreeMap<&str, Arm> = BTreeMap::new();
+    for i in 0..df.height() {
+        if exp.get(i) != Some(experiment) {
+            continue;
+        }
+        let Some(v) = variant.get(i) else { continue };
+        let arm = by_name.entry(v).or_insert_with(|| Arm {
+            name: v.to_string(),
+            ..Arm::default()
+        });
+        arm.converted.push(converted.get(i).unwrap_or(false));
+        arm.revenue
+            .push(revenue.and_then(|r| r.get(i)).unwrap_or(0.0));
+        arm.pre.push(pre.and_then(|p| p.get(i)));
+        arm.ts.push(ts.and_then(|t| t.get(i)));
+    }
+    Ok(by_name.into_values().collect())
+}
+
+/// Reads out one experiment from a loaded experiments table.
+pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
+    let experiments = experiment_names(df);
+    let experiment = match &opts.experiment {
+        Some(name) if experiments.contains(name) => name.clone(),
+        Some(name) => {
+            return Err(AbError::UnknownExperiment {
+                name: name.clone(),
+                known: experiments.join(", "),
+            });
+        }
+        None => experiments.first().cloned().ok_or(AbError::Empty)?,
+    };
+    let mut arms = arms(df, &experiment)?;
+    let names: Vec<String> = arms.iter().map(|a| a.name.clone()).collect();
+    let control_idx = match &opts.control {
+        Some(c) => names
+            .iter()
+            .position(|n| n == c)
+            .ok_or_else(|| AbError::UnknownControl {
+                name: c.clone(),
+                experiment: experiment.clone(),
+                known: names.join(", "),
+            })?,
+        None => names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case("control"))
+            .unwrap_or(0),
+    };
+    let control = arms.remove(control_idx);
+    arms.insert(0, control);
+    let has_revenue = column(df, "revenue").is_some();
+    let mut warnings = Vec::new();
+    if arms.len() < 2 {
+        warnings.push(format!(
+            "experiment `{experiment}` has only one variant; nothing to compare"
+        ));
+    }
+
+    let counts: Vec<(f64, f64)> = arms
+        .iter()
+        .map(|a| {
+            let n = a.converted.len() as f64;
+            let x = a.converted.iter().filter(|c| **c).count() as f64;
+            (n, x)
+        })
+        .collect();
+    let (n0, x0) = counts[0];
+    let p0 = x0 / n0;
+    let rev0 = mean_var(&arms[0].revenue);
+    let mut variants: Vec<VariantResult> = arms
+        .iter()
+        .zip(&counts)
+        .enumerate()
+        .map(|(i, (arm, &(n, x)))| {
+            let p = x / n;
+            let mut v = VariantResult {
+                name: arm.name.clone(),
+                users: n as u64,
+                conversions: x as u64,
+                rate: finite(p),
+                revenue_mean: if has_revenue {
+                    mean(&arm.revenue)
+                } else {
+                    None
+                },
+                posterior: [1.0 + x, 1.0 + n - x],
+                ..VariantResult::default()
+            };
+            if i > 0 {
+                v.abs_lift = finite(p - p0);
+                v.abs_ci = wald_ci(p0, n0, p, n, opts.alpha);
+                v.rel_lift = finite(p / p0 - 1.0);
+                v.rel_ci = relative_ci(p0, n0, p, n, opts.alpha);
+                v.p_value = two_proportion_p(x0, n0, x, n);
+                v.chance_to_beat_control =
+                    prob_beta_greater(1.0 + x0, 1.0 + n0 - x0, 1.0 + x, 1.0 + n - x);
+                if has_revenue
+                    && let (Some((m0, v0)), Some((m1, v1))) = (rev0, mean_var(&arm.revenue))
+                {
+                    v.revenue_diff = finite(m1 - m0);
+                    v.revenue_p_value = welch(m0, v0, n0, m1, v1, n).map(|w| w.2);
+                }
+            }
+            v
+        })
+        .collect();
+    let raw: Vec<f64> = variants[1..].iter().filter_map(|v| v.p_value).collect();
+    if raw.len() == variants.len() - 1 && !raw.is_empty() {
+        for (v, adj) in variants[1..].iter_mut().zip(holm(&raw)) {
+            v.p_value_holm = Some(adj);
+        }
+    }
+    for v in &variants {
+        if v.users == 0 {
+            warnings.push(format!("variant `{}` has no users", v.name));
+        } else if v.conversions == 0 || v.conversions == v.users {
+            warnings.push(format!(
+                "variant `{}` converted {} of its users: z-test and CIs are not defined",
+                v.name,
+                if v.conversions == 0 { "none" } else { "all" }
+            ));
+        }
+    }
+
+    let observed: Vec<f64> = counts.iter().map(|c| c.0).collect();
+    let shares: Vec<f64> = match &opts.split {
+        Some(split) => arms
+            .iter()
+            .map(|a| split.get(&a.name).copied().unwrap_or(0.0))
+            .collect(),
+        None => vec![1.0; arms.len()],
+    };
+    let srm_p = if shares.iter().all(|s| *s > 0.0) {
+        chi_square_gof(&observed, &shares)
+    } else {
+        warnings.push("the planned split names no share for some variants; SRM not checked".into());
+        None
+    };
+    let srm_warning = srm_p.is_some_and(|p| p < SRM_THRESHOLD);
+    if srm_warning {
+        warnings.push(format!(
+            "sample-ratio mismatch: assignment counts {observed:?} are unlikely under the planned split (p = {:.2e}); the read-out is not to be trusted",
+            srm_p.unwrap_or(0.0)
+        ));
+    }
+
+    let cuped = cuped(&arms, opts.alpha);
+    let pooled_rate = counts.iter().map(|c| c.1).sum::<f64>() / observed.iter().sum::<f64>();
+    let tau = opts.tau.unwrap_or((0.1 * pooled_rate).max(1e-3));
+    let timeline = timeline(&arms, opts.alpha, tau);
+    for v in variants.iter_mut().skip(1) {
+        v.always_valid_p = timeline
+            .iter()
+            .rev()
+            .find(|p| p.variant == v.name)
+            .and_then(|p| p.always_valid_p);
+    }
+    Ok(Readout {
+        experiment,
+        control: variants[0].name.clone(),
+        alpha: opts.alpha,
+        srm_p,
+        srm_warning,
+        variants,
+        cuped,
+        timeline,
+        warnings,
+        experiments,
+    })
+}
+
+fn cuped(arms: &[Arm], alpha: f64) -> Option<Cuped> {
+    let pairs: Vec<(f64, f64)> = arms
+        .iter()
+        .flat_map(|a| {
+            a.revenue
+                .iter()
+                .zip(&a.pre)
+                .filter_map(|(y, x)| x.map(|x| (*y, x)))
+        })
+        .collect();
+    if pairs.len() < 3 || arms.len() < 2 {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let my = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+    let mx = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+    let cov = pairs.iter().map(|(y, x)| (y - my) * (x - mx)).sum::<f64>() / (n - 1.0);
+    let var_x = pairs.iter().map(|(_, x)| (x - mx).powi(2)).sum::<f64>() / (n - 1.0);
+    let var_y = pairs.iter().map(|(y, _)| (y - my).powi(2)).sum::<f64>() / (n - 1.0);
+    let theta = finite(cov / var_x)?;
+    let adjusted: Vec<Vec<f64>> = arms
+        .iter()
+        .map(|a| {
+            a.revenue
+                .iter()
+                .zip(&a.pre)
+                .filter_map(|(y, x)| x.map(|x| y - theta * (x - mx)))
+                .collect()
+        })
+        .collect();
+    let var_adj = mean_var(&adjusted.concat())?.1;
+    let base = mean_var(&adjusted[0]);
+    let variants = arms
+        .iter()
+        .zip(&adjusted)
+        .enumerate()
+        .map(|(i, (arm, adj))| {
+            let mv = mean_var(adj);
+            let test = match (i, base, mv) {
+                (1.., Some((m0, v0)), Some((m1, v1))) => {
+                    welch(m0, v0, adjusted[0].len() as f64, m1, v1, adj.len() as f64).and_then(
+                        |(_, df, p)| {
+                            let se = (v0 / adjusted[0].len() as f64 + v1 / adj.len() as f64).sqrt();
+                            let h = t_crit(alpha, df)? * se;
+                            Some((m1 - m0, [m1 - m0 - h, m1 - m0 + h], p))
+                        },
+                    )
+                }
+                _ => None,
+            };
+            CupedVariant {
+                name: arm.name.clone(),
+                adjusted_mean: mv.map(|m| m.0),
+                diff: test.map(|t| t.0),
+                ci: test.map(|t| t.1),
+                p_value: test.map(|t| t.2),
+            }
+        })
+        .collect();
+    Some(Cuped {
+        theta,
+        variance_reduction: finite(1.0 - var_adj / var_y)?,
+        variants,
+    })
+}
