@@ -101,6 +101,9 @@ pub struct AbArgs {
     /// Column mapping entries, as for `validate`.
     #[arg(long = "map", value_name = "ENTRY")]
     pub map: Vec<String>,
+    /// Also write the read-out as CSV (one row per variant).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

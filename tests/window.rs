@@ -114,3 +114,33 @@ fn a_load_job_shows_progress_and_can_be_cancelled() {
     assert!(h.state().loaded.is_none());
     assert_eq!(h.state().status, Some(Ok("已取消。".to_string())));
 }
+
+#[test]
+fn the_experiments_tab_reads_out_the_sample_tests() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("A/B 实验").click();
+    let start = Instant::now();
+    while h.state().experiments_tab.readout.is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no read-out: tab {:?}, job {:?}, status {:?}",
+            h.state().settings.tab,
+            h.state().job.as_ref().map(|j| j.title.clone()),
+            h.state().status
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+    let readout = h
+        .state()
+        .experiments_tab
+        .readout
+        .clone()
+        .expect("a read-out");
+    assert_eq!(readout.experiment, "aa_check");
+    assert!(h.query_all_by_label("control_b").count() >= 1);
+    assert!(h.query_by_label_contains("流量分配正常").is_some());
+    assert!(h.query_by_label("样本量计算器").is_some());
+}

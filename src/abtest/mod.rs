@@ -8,4 +8,7 @@ pub mod sequential;
 pub mod stats;
 
 pub use power::{PowerResult, mde_for_users, users_per_variant};
-pub use readout::{AbError, AbOptions, Readout, VariantResult, experiment_names, readout};
+pub use readout::{
+    AbError, AbOptions, Readout, VariantResult, experiment_names, posterior_curves, readout,
+    readout_csv,
+};

@@ -78,6 +78,8 @@ pub struct VariantResult {
     pub conversions: u64,
     /// Conversion rate.
     pub rate: Option<f64>,
+    /// Wald CI of the conversion rate.
+    pub rate_ci: Option<[f64; 2]>,
     /// Mean revenue per user (missing revenue counts as 0).
     pub revenue_mean: Option<f64>,
     /// `rate − control rate`.
@@ -98,6 +100,8 @@ pub struct VariantResult {
     pub posterior: [f64; 2],
     /// `revenue_mean − control revenue_mean`.
     pub revenue_diff: Option<f64>,
+    /// Welch CI of `revenue_diff`.
+    pub revenue_ci: Option<[f64; 2]>,
     /// Welch t-test p-value of revenue against the control.
     pub revenue_p_value: Option<f64>,
     /// Always-valid p-value at the end of the data (mSPRT), when timestamps are present.
@@ -280,6 +284,7 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
                 users: n as u64,
                 conversions: x as u64,
                 rate: finite(p),
+                rate_ci: rate_ci(p, n, opts.alpha),
                 revenue_mean: if has_revenue {
                     mean(&arm.revenue)
                 } else {
@@ -300,7 +305,10 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
                     && let (Some((m0, v0)), Some((m1, v1))) = (rev0, mean_var(&arm.revenue))
                 {
                     v.revenue_diff = finite(m1 - m0);
-                    v.revenue_p_value = welch(m0, v0, n0, m1, v1, n).map(|w| w.2);
+                    if let Some((_, df, p)) = welch(m0, v0, n0, m1, v1, n) {
+                        v.revenue_p_value = Some(p);
+                        v.revenue_ci = welch_ci(m1 - m0, v0 / n0 + v1 / n, df, opts.alpha);
+                    }
                 }
             }
             v
@@ -371,6 +379,17 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
     })
 }
 
+fn rate_ci(p: f64, n: f64, alpha: f64) -> Option<[f64; 2]> {
+    let h = super::stats::z_crit(alpha) * (p * (1.0 - p) / n).sqrt();
+    Some([finite(p - h)?, finite(p + h)?])
+}
+
+/// CI of a difference of means with variance `var` and Welch degrees of freedom `df`.
+fn welch_ci(diff: f64, var: f64, df: f64, alpha: f64) -> Option<[f64; 2]> {
+    let h = t_crit(alpha, df)? * var.sqrt();
+    Some([finite(diff - h)?, finite(diff + h)?])
+}
+
 fn cuped(arms: &[Arm], alpha: f64) -> Option<Cuped> {
     let pairs: Vec<(f64, f64)> = arms
         .iter()
@@ -411,13 +430,11 @@ fn cuped(arms: &[Arm], alpha: f64) -> Option<Cuped> {
             let mv = mean_var(adj);
             let test = match (i, base, mv) {
                 (1.., Some((m0, v0)), Some((m1, v1))) => {
-                    welch(m0, v0, adjusted[0].len() as f64, m1, v1, adj.len() as f64).and_then(
-                        |(_, df, p)| {
-                            let se = (v0 / adjusted[0].len() as f64 + v1 / adj.len() as f64).sqrt();
-                            let h = t_crit(alpha, df)? * se;
-                            Some((m1 - m0, [m1 - m0 - h, m1 - m0 + h], p))
-                        },
-                    )
+                    let (n0, n1) = (adjusted[0].len() as f64, adj.len() as f64);
+                    welch(m0, v0, n0, m1, v1, n1).and_then(|(_, df, p)| {
+                        let ci = welch_ci(m1 - m0, v0 / n0 + v1 / n1, df, alpha)?;
+                        Some((m1 - m0, ci, p))
+                    })
                 }
                 _ => None,
             };
@@ -435,4 +452,105 @@ fn cuped(arms: &[Arm], alpha: f64) -> Option<Cuped> {
         variance_reduction: finite(1.0 - var_adj / var_y)?,
         variants,
     })
+}
+
+/// The posterior density of every variant's conversion rate, sampled on a common grid
+/// around the posteriors' mass: `(variant, [(rate, density)])`.
+pub fn posterior_curves(readout: &Readout, points: usize) -> Vec<(String, Vec<[f64; 2]>)> {
+    use statrs::distribution::{Beta, Continuous};
+    let dists: Vec<(String, Beta)> = readout
+        .variants
+        .iter()
+        .filter_map(|v| {
+            Some((
+                v.name.clone(),
+                Beta::new(v.posterior[0], v.posterior[1]).ok()?,
+            ))
+        })
+        .collect();
+    let spread = |d: &Beta| {
+        use statrs::statistics::Distribution;
+        (d.mean().unwrap_or(0.5), d.std_dev().unwrap_or(0.1))
+    };
+    let lo = dists
+        .iter()
+        .map(|(_, d)| {
+            let (m, s) = spread(d);
+            m - 5.0 * s
+        })
+        .fold(1.0, f64::min)
+        .max(0.0);
+    let hi = dists
+        .iter()
+        .map(|(_, d)| {
+            let (m, s) = spread(d);
+            m + 5.0 * s
+        })
+        .fold(0.0, f64::max)
+        .min(1.0);
+    let steps = points.max(2) - 1;
+    dists
+        .into_iter()
+        .map(|(name, d)| {
+            let curve = (0..=steps)
+                .map(|i| {
+                    let x = lo + (hi - lo) * i as f64 / steps as f64;
+                    [x, d.pdf(x)]
+                })
+                .filter(|p| p[1].is_finite())
+                .collect();
+            (name, curve)
+        })
+        .collect()
+}
+
+/// The read-out as CSV: one row per variant with every statistic.
+pub fn readout_csv(readout: &Readout) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let cell = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+    let lo = |v: Option<[f64; 2]>| cell(v.map(|c| c[0]));
+    let hi = |v: Option<[f64; 2]>| cell(v.map(|c| c[1]));
+    let _ = w.write_record([
+        "experiment",
+        "variant",
+        "users",
+        "conversions",
+        "rate",
+        "abs_lift",
+        "abs_ci_lo",
+        "abs_ci_hi",
+        "rel_lift",
+        "rel_ci_lo",
+        "rel_ci_hi",
+        "p_value",
+        "p_value_holm",
+        "chance_to_beat_control",
+        "revenue_mean",
+        "revenue_diff",
+        "revenue_p_value",
+        "srm_p",
+    ]);
+    for v in &readout.variants {
+        let _ = w.write_record([
+            readout.experiment.clone(),
+            v.name.clone(),
+            v.users.to_string(),
+            v.conversions.to_string(),
+            cell(v.rate),
+            cell(v.abs_lift),
+            lo(v.abs_ci),
+            hi(v.abs_ci),
+            cell(v.rel_lift),
+            lo(v.rel_ci),
+            hi(v.rel_ci),
+            cell(v.p_value),
+            cell(v.p_value_holm),
+            cell(v.chance_to_beat_control),
+            cell(v.revenue_mean),
+            cell(v.revenue_diff),
+            cell(v.revenue_p_value),
+            cell(readout.srm_p),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -3,16 +3,20 @@
 //! [`Job`] at a time with a progress bar and Cancel.
 
 pub mod data_tab;
+pub mod experiments_tab;
 pub mod i18n;
 mod mapping_dialog;
+mod plots;
 pub mod style;
 mod tabs;
 
+use crate::abtest::{AbOptions, Readout};
 use crate::data::summary::{ColumnSummary, summarise};
 use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
 use data_tab::DataTab;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use experiments_tab::ExperimentsTab;
 use i18n::{Lang, T, tr};
 use mapping_dialog::MappingDialog;
 use serde::{Deserialize, Serialize};
@@ -102,6 +106,8 @@ pub enum JobOutput {
         /// What was missing.
         message: String,
     },
+    /// An A/B read-out finished.
+    Readout(Readout),
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -128,6 +134,14 @@ pub enum Command {
     ToggleLang,
     /// Show a message in the status bar.
     Notice(String),
+    /// Compute an A/B read-out on the loaded experiments.
+    RunReadout(AbOptions),
+    /// Export the A/B read-out as CSV (asks where).
+    ExportReadout,
+    /// Save the main A/B plot as PNG: takes a screenshot of the next frame.
+    SaveMainPlot,
+    /// A cropped screenshot to save as PNG (asks where).
+    SavePng(Arc<egui::ColorImage>),
 }
 
 /// The application.
@@ -141,6 +155,8 @@ pub struct PersonaApp {
     /// Last error or notice.
     pub status: Option<Result<String, String>>,
     data_tab: DataTab,
+    /// The Experiments tab.
+    pub experiments_tab: ExperimentsTab,
     mapping_dialog: Option<MappingDialog>,
     commands: Vec<Command>,
     inbox: Receiver<Command>,
@@ -190,6 +206,7 @@ impl PersonaApp {
             job: None,
             status: None,
             data_tab: DataTab::default(),
+            experiments_tab: ExperimentsTab::default(),
             mapping_dialog: None,
             commands: Vec::new(),
             inbox,
@@ -204,43 +221,48 @@ impl PersonaApp {
         self.settings.lang
     }
 
-    /// Starts loading a folder as a job (replacing any running job).
-    pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
+    /// Runs `work` as the background job, cancelling any job still running.
+    fn spawn_job<E: std::fmt::Display>(
+        &mut self,
+        title: String,
+        work: impl FnOnce(&Progress) -> Result<JobOutput, E> + Send + 'static,
+    ) {
         if let Some(job) = &self.job {
             job.progress.cancel();
         }
         let ctx = self.ctx.clone();
+        self.job = Some(Job::spawn(title, move || ctx.request_repaint(), work));
+    }
+
+    /// Starts loading a folder as a job (replacing any running job).
+    pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
         let title = format!("{} {}", tr(self.lang(), T::Loading), dir.display());
-        self.job = Some(Job::spawn(
-            title,
-            move || ctx.request_repaint(),
-            move |p: &Progress| -> Result<JobOutput, DataError> {
-                let started = std::time::Instant::now();
-                let dataset = match load_dataset(&dir, &mapping, &p.part(0.0, 0.9)) {
-                    Ok(dataset) => dataset,
-                    Err(e @ (DataError::MissingColumn { .. } | DataError::NoFiles(_))) => {
-                        return Ok(JobOutput::NeedsMapping {
-                            dir,
-                            mapping,
-                            message: e.to_string(),
-                        });
-                    }
-                    Err(e) => return Err(e),
-                };
-                p.set_stage("summaries");
-                let summaries = dataset
-                    .tables
-                    .iter()
-                    .map(|(k, t)| (*k, summarise(&t.df)))
-                    .collect();
-                p.set(1.0);
-                Ok(JobOutput::Loaded(Loaded {
-                    dataset,
-                    summaries,
-                    seconds: started.elapsed().as_secs_f64(),
-                }))
-            },
-        ));
+        self.spawn_job(title, move |p: &Progress| -> Result<JobOutput, DataError> {
+            let started = std::time::Instant::now();
+            let dataset = match load_dataset(&dir, &mapping, &p.part(0.0, 0.9)) {
+                Ok(dataset) => dataset,
+                Err(e @ (DataError::MissingColumn { .. } | DataError::NoFiles(_))) => {
+                    return Ok(JobOutput::NeedsMapping {
+                        dir,
+                        mapping,
+                        message: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            p.set_stage("summaries");
+            let summaries = dataset
+                .tables
+                .iter()
+                .map(|(k, t)| (*k, summarise(&t.df)))
+                .collect();
+            p.set(1.0);
+            Ok(JobOutput::Loaded(Loaded {
+                dataset,
+                summaries,
+                seconds: started.elapsed().as_secs_f64(),
+            }))
+        });
     }
 
     fn poll_job(&mut self) {
@@ -257,6 +279,7 @@ impl PersonaApp {
                 self.status = None;
                 self.loaded = Some(Arc::new(loaded));
             }
+            Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
             Ok(JobOutput::NeedsMapping {
                 dir,
                 mapping,
@@ -355,6 +378,83 @@ impl PersonaApp {
             Command::SetTab(tab) => self.settings.tab = tab,
             Command::ToggleLang => self.settings.lang = self.settings.lang.other(),
             Command::Notice(text) => self.status = Some(Ok(text)),
+            Command::RunReadout(opts) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                if self.job.is_some() {
+                    // Never cancel a load for a read-out: ask again once the job is done.
+                    self.experiments_tab.retry_later();
+                    return;
+                }
+                let title = format!("{} A/B", tr(self.lang(), T::Computing));
+                self.spawn_job(title, move |p: &Progress| {
+                    let df = &loaded
+                        .dataset
+                        .table(TableKind::Experiments)
+                        .ok_or(crate::abtest::AbError::Empty)?
+                        .df;
+                    let readout = crate::abtest::readout(df, &opts)?;
+                    p.set(1.0);
+                    Ok::<_, crate::abtest::AbError>(JobOutput::Readout(readout))
+                });
+            }
+            Command::ExportReadout => {
+                let Some(readout) = self.experiments_tab.readout.clone() else {
+                    return;
+                };
+                self.off_thread(move || {
+                    let picked = pollster::block_on(
+                        rfd::AsyncFileDialog::new()
+                            .set_file_name(format!("{}.readout.csv", readout.experiment))
+                            .save_file(),
+                    )?;
+                    let path = picked.path().to_path_buf();
+                    Some(Command::Notice(
+                        match std::fs::write(&path, crate::abtest::readout_csv(&readout)) {
+                            Ok(()) => format!("✔ {}", path.display()),
+                            Err(e) => format!("✖ {}: {e}", path.display()),
+                        },
+                    ))
+                });
+            }
+            Command::SaveMainPlot => {
+                let Some(rect) = self.experiments_tab.main_plot else {
+                    return;
+                };
+                let outbox = self.outbox.clone();
+                let ctx = self.ctx.clone();
+                let ppp = self.ctx.pixels_per_point();
+                self.ctx
+                    .send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                        egui::ScreenshotCallback::new(move |image| {
+                            let _ = outbox
+                                .send(Command::SavePng(Arc::new(image.region(&rect, Some(ppp)))));
+                            ctx.request_repaint();
+                        }),
+                    ));
+            }
+            Command::SavePng(image) => self.off_thread(move || {
+                let picked = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .set_file_name("plot.png")
+                        .save_file(),
+                )?;
+                let path = picked.path().to_path_buf();
+                let [w, h] = image.size;
+                let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+                let saved = image::save_buffer(
+                    &path,
+                    &rgba,
+                    w as u32,
+                    h as u32,
+                    image::ExtendedColorType::Rgba8,
+                );
+                Some(Command::Notice(match saved {
+                    Ok(()) => format!("✔ {}", path.display()),
+                    Err(e) => format!("✖ {}: {e}", path.display()),
+                }))
+            }),
         }
     }
 
@@ -568,6 +668,10 @@ impl eframe::App for PersonaApp {
                     Tab::Data => {
                         self.data_tab
                             .ui(ui, lang, self.loaded.as_deref(), &mut self.commands)
+                    }
+                    Tab::Experiments => {
+                        self.experiments_tab
+                            .ui(ui, lang, self.loaded.as_ref(), &mut self.commands)
                     }
                     tab => tabs::placeholder(ui, lang, tab, self.loaded.as_deref()),
                 });

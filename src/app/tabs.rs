@@ -19,7 +19,7 @@ pub fn placeholder(ui: &mut Ui, lang: Lang, tab: Tab, loaded: Option<&Loaded>) {
             T::ComingCampaigns,
             &[TableKind::Impressions, TableKind::Users, TableKind::Courses],
         ),
-        Tab::Experiments | Tab::Data => (T::ComingExperiments, &[TableKind::Experiments]),
+        Tab::Data | Tab::Experiments => return,
     };
     ui.add_space(24.0);
     ui.heading(tr(lang, tab.label()));
