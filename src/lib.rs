@@ -9,3 +9,4 @@ pub mod app;
 pub mod cli;
 pub mod data;
 pub mod jobs;
+pub mod segment;
