@@ -154,9 +154,9 @@ fn lloyd(
             );
         let mut shift = 0.0;
         let mut next = centroids.clone();
-        for j in 0..k {
-            if counts[j] > 0 {
-                let c = &sums.row(j) / counts[j] as f64;
+        for (j, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                let c = &sums.row(j) / count as f64;
                 shift += sq_dist(c.view(), centroids.row(j));
                 next.row_mut(j).assign(&c);
             }
