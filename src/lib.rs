@@ -9,4 +9,5 @@ pub mod app;
 pub mod cli;
 pub mod data;
 pub mod jobs;
+pub mod profile;
 pub mod segment;

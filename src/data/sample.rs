@@ -201,6 +201,8 @@ struct Persona {
     rating: f64,
     /// Purchase probability for a free-feeling price.
     buy: f64,
+    /// How strongly browsing favours cheap courses (exponent on price / price_ref).
+    browse_cheap: f64,
 }
 
 const PERSONAS: &[Persona] = &[
@@ -209,70 +211,70 @@ const PERSONAS: &[Persona] = &[
         share: 0.22,
         age: (31.0, 5.0),
         female: 0.5,
-        occupations: &[("白领", 0.6), ("管理者", 0.3), ("自由职业", 0.1)],
+        occupations: &[("白领", 0.6), ("管理者", 0.4)],
         education: &[("本科", 0.6), ("硕士", 0.3), ("大专", 0.1)],
-        taste: [0.08, 0.5, 0.07, 0.15, 0.15, 0.02, 0.03],
+        taste: [0.05, 0.7, 0.03, 0.1, 0.1, 0.01, 0.01],
         price_ref: 600.0,
         sessions: 16.0,
         rating: 4.2,
         buy: 0.35,
+        browse_cheap: 0.3,
     },
     Persona {
         key: "exam_taker",
         share: 0.2,
         age: (22.0, 2.5),
         female: 0.55,
-        occupations: &[("学生", 0.85), ("白领", 0.15)],
+        occupations: &[("学生", 0.9), ("白领", 0.1)],
         education: &[("本科", 0.7), ("大专", 0.2), ("硕士", 0.1)],
-        taste: [0.04, 0.04, 0.6, 0.26, 0.02, 0.01, 0.03],
+        taste: [0.02, 0.02, 0.78, 0.15, 0.01, 0.01, 0.01],
         price_ref: 250.0,
         sessions: 22.0,
         rating: 3.9,
         buy: 0.4,
+        browse_cheap: 0.3,
     },
     Persona {
         key: "hobbyist",
         share: 0.16,
         age: (45.0, 10.0),
         female: 0.5,
-        occupations: &[
-            ("退休", 0.3),
-            ("白领", 0.3),
-            ("自由职业", 0.2),
-            ("教师", 0.2),
-        ],
+        occupations: &[("退休", 0.5), ("自由职业", 0.3), ("教师", 0.2)],
         education: &[("大专", 0.4), ("本科", 0.4), ("高中", 0.2)],
-        taste: [0.02, 0.04, 0.02, 0.08, 0.14, 0.05, 0.65],
+        taste: [0.01, 0.02, 0.01, 0.04, 0.07, 0.05, 0.8],
         price_ref: 200.0,
         sessions: 10.0,
         rating: 4.4,
         buy: 0.3,
+        browse_cheap: 0.3,
     },
     Persona {
         key: "parent",
         share: 0.16,
         age: (36.0, 4.0),
         female: 0.8,
-        occupations: &[("家长", 0.6), ("白领", 0.3), ("教师", 0.1)],
+        occupations: &[("家长", 0.7), ("教师", 0.15), ("白领", 0.15)],
         education: &[("本科", 0.6), ("大专", 0.3), ("硕士", 0.1)],
-        taste: [0.03, 0.05, 0.02, 0.1, 0.08, 0.65, 0.07],
+        taste: [0.01, 0.03, 0.01, 0.07, 0.03, 0.8, 0.05],
         price_ref: 300.0,
         sessions: 14.0,
         rating: 4.1,
         buy: 0.35,
+        browse_cheap: 0.3,
     },
     Persona {
         key: "programmer",
         share: 0.14,
         age: (28.0, 4.0),
         female: 0.2,
-        occupations: &[("程序员", 0.85), ("学生", 0.15)],
+        occupations: &[("程序员", 0.9), ("学生", 0.1)],
         education: &[("本科", 0.65), ("硕士", 0.3), ("大专", 0.05)],
-        taste: [0.7, 0.1, 0.03, 0.1, 0.04, 0.01, 0.02],
+        taste: [0.8, 0.08, 0.02, 0.07, 0.01, 0.01, 0.01],
         price_ref: 800.0,
         sessions: 26.0,
         rating: 3.8,
         buy: 0.4,
+        browse_cheap: 0.3,
     },
     Persona {
         key: "bargain_hunter",
@@ -282,10 +284,11 @@ const PERSONAS: &[Persona] = &[
         occupations: &[("自由职业", 0.4), ("白领", 0.3), ("学生", 0.3)],
         education: &[("大专", 0.4), ("本科", 0.4), ("高中", 0.2)],
         taste: [0.14, 0.14, 0.14, 0.14, 0.16, 0.14, 0.14],
-        price_ref: 15.0,
+        price_ref: 25.0,
         sessions: 18.0,
         rating: 3.4,
-        buy: 0.5,
+        buy: 0.9,
+        browse_cheap: 2.5,
     },
 ];
 
@@ -610,13 +613,16 @@ fn user_events(
         }
         let cat = pick(rng, &taste);
         let pool = &by_cat[cat];
+        // Popular, good courses draw more views; price-sensitive learners browse cheap ones.
         let weights: Vec<(usize, f64)> = pool
             .iter()
             .enumerate()
             .map(|(rank, &ci)| {
+                let c = &courses[ci];
+                let cheapness = (1.0 + c.price / (2.0 * p.price_ref)).powf(-p.browse_cheap);
                 (
                     ci,
-                    (0.8 * courses[ci].quality).exp() / (1.0 + rank as f64 * 0.15),
+                    (0.8 * c.quality).exp() / (1.0 + rank as f64 * 0.15) * cheapness,
                 )
             })
             .collect();

@@ -1,8 +1,13 @@
 //! Segmentation: k-means, hierarchical (Ward) clustering on k-means micro-centroids, choosing
-//! k, and describing segments.
+//! k by silhouette, and describing segments as personas.
 
+pub mod describe;
+pub mod hierarchical;
 pub mod kmeans;
 pub mod quality;
+pub mod run;
 
+pub use describe::{SegmentSummary, describe};
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};
 pub use quality::{adjusted_rand_index, choose_k, silhouette};
+pub use run::{Method, SegmentConfig, Segmentation, segment};

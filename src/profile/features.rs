@@ -1,0 +1,430 @@
+//! One row per learner, fused from attributes, behaviour and text: RFM, engagement,
+//! interests, price sensitivity, attributes and comment sentiment.
+
+use super::rfm::{RfmSegment, quintile_scores};
+use super::text::sentiment;
+use crate::data::cells::MS_PER_DAY;
+use crate::data::{Dataset, TableKind};
+use crate::jobs::{Cancelled, Progress};
+use ahash::AHashMap;
+use polars::prelude::*;
+
+/// Columns of `users` that are never one-hot encoded (identifiers, dates, numbers).
+const NOT_CATEGORICAL: &[&str] = &["user_id", "signup_date", "age"];
+/// Attributes with more distinct values than this are not one-hot encoded.
+const MAX_LEVELS: usize = 30;
+/// A course at or under this price counts as cheap.
+pub const CHEAP_PRICE: f64 = 50.0;
+/// Days without activity after which a learner is flagged as a churn risk.
+pub const CHURN_DAYS: f64 = 60.0;
+
+/// A named numeric column of the profile.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    /// Column name, e.g. `interest:编程` or `occupation=学生`.
+    pub name: String,
+    /// Which block it belongs to (interests, price, activity, attributes).
+    pub block: Block,
+    /// One value per learner.
+    pub values: Vec<f64>,
+}
+
+/// Feature blocks; each gets equal weight in the clustering space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Block {
+    /// Share of activity per category.
+    Interests,
+    /// What learners pay relative to list prices.
+    Price,
+    /// RFM and engagement.
+    Activity,
+    /// Demographics and other user attributes.
+    Attributes,
+}
+
+/// Everything known about each learner.
+#[derive(Debug, Clone)]
+pub struct LearnerTable {
+    /// Learner ids, in `users` order (or first-seen order in `events` without `users`).
+    pub user_ids: Vec<String>,
+    /// Numeric features (readable names) used for clustering and shown on cards.
+    pub features: Vec<Feature>,
+    /// Recency, frequency and monetary values.
+    pub rfm_values: Vec<[f64; 3]>,
+    /// R, F, M quintile scores 1–5.
+    pub rfm_scores: Vec<[u8; 3]>,
+    /// Named RFM segment.
+    pub rfm_segment: Vec<RfmSegment>,
+    /// Mean comment sentiment in −1..1, if the learner commented.
+    pub sentiment: Vec<Option<f64>>,
+    /// Days since the last activity (at the end of the data).
+    pub days_inactive: Vec<f64>,
+    /// Categorical attributes as given (name, values).
+    pub attributes: Vec<(String, Vec<Option<String>>)>,
+    /// Comments of each learner (for keywords).
+    pub comments: Vec<Vec<String>>,
+    /// Course categories, in `interest:` feature order.
+    pub categories: Vec<String>,
+}
+
+fn str_col<'a>(df: &'a DataFrame, name: &str) -> Option<&'a StringChunked> {
+    df.column(name).ok().and_then(|c| c.str().ok())
+}
+
+fn f64_col(df: &DataFrame, name: &str) -> Option<Float64Chunked> {
+    df.column(name).ok().and_then(|c| c.f64().ok().cloned())
+}
+
+fn ms_col(df: &DataFrame, name: &str) -> Option<Int64Chunked> {
+    let c = df.column(name).ok()?.cast(&DataType::Int64).ok()?;
+    c.i64().ok().cloned()
+}
+
+#[derive(Default, Clone)]
+struct Acc {
+    events: f64,
+    days: Vec<i32>,
+    first: Option<i64>,
+    last: Option<i64>,
+    purchases: f64,
+    enrolls: f64,
+    completes: f64,
+    monetary: f64,
+    watch_sec: f64,
+    paid_ratio_sum: f64,
+    paid_ratio_n: f64,
+    cheap: f64,
+    list_price_sum: f64,
+    list_price_n: f64,
+}
+
+/// Builds the learner table from a dataset with at least `users` or `events`.
+pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, Cancelled> {
+    let users = ds.frame(TableKind::Users);
+    let events = ds.frame(TableKind::Events);
+    let courses = ds.frame(TableKind::Courses);
+
+    let mut user_ids: Vec<String> = Vec::new();
+    let mut index: AHashMap<String, usize> = AHashMap::new();
+    if let Some(ids) = users.and_then(|u| str_col(u, "user_id")) {
+        for id in ids.iter().flatten() {
+            index.entry(id.to_string()).or_insert_with(|| {
+                user_ids.push(id.to_string());
+                user_ids.len() - 1
+            });
+        }
+    }
+    let users_known = !user_ids.is_empty();
+
+    let mut categories: Vec<String> = Vec::new();
+    let mut course_info: AHashMap<String, (Option<usize>, Option<f64>)> = AHashMap::new();
+    if let Some(c) = courses {
+        let ids = str_col(c, "course_id");
+        let cats = str_col(c, "category");
+        let prices = f64_col(c, "price");
+        for i in 0..c.height() {
+            let Some(id) = ids.and_then(|s| s.get(i)) else {
+                continue;
+            };
+            let cat = cats.and_then(|s| s.get(i)).map(|name| {
+                categories
+                    .iter()
+                    .position(|c| c == name)
+                    .unwrap_or_else(|| {
+                        categories.push(name.to_string());
+                        categories.len() - 1
+                    })
+            });
+            course_info.insert(
+                id.to_string(),
+                (cat, prices.as_ref().and_then(|p| p.get(i))),
+            );
+        }
+    }
+
+    let mut acc: Vec<Acc> = vec![Acc::default(); user_ids.len()];
+    let mut interests: Vec<Vec<f64>> = vec![vec![0.0; categories.len()]; user_ids.len()];
+    let mut comments: Vec<Vec<String>> = vec![Vec::new(); user_ids.len()];
+    let mut end_ms = i64::MIN;
+    if let Some(ev) = events {
+        let uid = str_col(ev, "user_id");
+        let cid = str_col(ev, "course_id");
+        let kind = str_col(ev, "event");
+        let ts = ms_col(ev, "ts");
+        let amount = f64_col(ev, "amount");
+        let watch = f64_col(ev, "watch_sec");
+        let text = str_col(ev, "text");
+        let n = ev.height();
+        for i in 0..n {
+            if i % (1 << 16) == 0 {
+                progress.check()?;
+                progress.set(0.8 * i as f32 / n.max(1) as f32);
+            }
+            let Some(u) = uid.and_then(|c| c.get(i)) else {
+                continue;
+            };
+            let u = match index.get(u) {
+                Some(&u) => u,
+                None if users_known => continue,
+                None => {
+                    user_ids.push(u.to_string());
+                    index.insert(u.to_string(), user_ids.len() - 1);
+                    acc.push(Acc::default());
+                    interests.push(vec![0.0; categories.len()]);
+                    comments.push(Vec::new());
+                    user_ids.len() - 1
+                }
+            };
+            let a = &mut acc[u];
+            a.events += 1.0;
+            if let Some(t) = ts.as_ref().and_then(|c| c.get(i)) {
+                a.days.push(t.div_euclid(MS_PER_DAY) as i32);
+                a.first = Some(a.first.map_or(t, |f| f.min(t)));
+                a.last = Some(a.last.map_or(t, |l| l.max(t)));
+                end_ms = end_ms.max(t);
+            }
+            let (cat, price) = cid
+                .and_then(|c| c.get(i))
+                .and_then(|c| course_info.get(c).copied())
+                .unwrap_or((None, None));
+            if let Some(c) = cat {
+                interests[u][c] += 1.0;
+            }
+            if let Some(p) = price {
+                a.list_price_sum += p;
+                a.list_price_n += 1.0;
+            }
+            let paid = amount.as_ref().and_then(|c| c.get(i));
+            match kind.and_then(|c| c.get(i)) {
+                Some("purchase") => {
+                    a.purchases += 1.0;
+                    a.monetary += paid.unwrap_or(0.0);
+                    if let (Some(p), Some(list)) = (paid, price.filter(|p| *p > 0.0)) {
+                        a.paid_ratio_sum += p / list;
+                        a.paid_ratio_n += 1.0;
+                    }
+                    if price.is_some_and(|p| p <= CHEAP_PRICE) {
+                        a.cheap += 1.0;
+                    }
+                }
+                Some("refund") => a.monetary -= paid.unwrap_or(0.0),
+                Some("enroll") => a.enrolls += 1.0,
+                Some("complete") => a.completes += 1.0,
+                Some("comment") => {
+                    if let Some(t) = text.and_then(|c| c.get(i)) {
+                        comments[u].push(t.to_string());
+                    }
+                }
+                _ => {}
+            }
+            a.watch_sec += watch.as_ref().and_then(|c| c.get(i)).unwrap_or(0.0);
+        }
+    }
+    let end_day = if end_ms == i64::MIN {
+        0.0
+    } else {
+        (end_ms / MS_PER_DAY + 1) as f64
+    };
+    let n = user_ids.len();
+    progress.set(0.85);
+
+    let mut features: Vec<Feature> = Vec::new();
+    let mut push = |name: String, block: Block, values: Vec<f64>| {
+        features.push(Feature {
+            name,
+            block,
+            values,
+        })
+    };
+    for (c, name) in categories.iter().enumerate() {
+        let shares = interests
+            .iter()
+            .map(|row| {
+                let total: f64 = row.iter().sum();
+                if total > 0.0 { row[c] / total } else { 0.0 }
+            })
+            .collect();
+        push(format!("interest:{name}"), Block::Interests, shares);
+    }
+    push(
+        "paid_vs_list".into(),
+        Block::Price,
+        acc.iter()
+            .map(|a| {
+                if a.paid_ratio_n > 0.0 {
+                    a.paid_ratio_sum / a.paid_ratio_n
+                } else {
+                    1.0
+                }
+            })
+            .collect(),
+    );
+    push(
+        "log_mean_list_price".into(),
+        Block::Price,
+        acc.iter()
+            .map(|a| {
+                if a.list_price_n > 0.0 {
+                    (a.list_price_sum / a.list_price_n).ln_1p()
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+    );
+    push(
+        "cheap_share".into(),
+        Block::Price,
+        acc.iter()
+            .map(|a| {
+                if a.purchases > 0.0 {
+                    a.cheap / a.purchases
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+    );
+    let days_inactive: Vec<f64> = acc
+        .iter()
+        .map(|a| {
+            a.last
+                .map_or(end_day.max(365.0), |l| end_day - (l / MS_PER_DAY) as f64)
+        })
+        .collect();
+    let active_days: Vec<f64> = acc
+        .iter_mut()
+        .map(|a| {
+            a.days.sort_unstable();
+            a.days.dedup();
+            a.days.len() as f64
+        })
+        .collect();
+    let frequency: Vec<f64> = acc.iter().map(|a| a.purchases + a.enrolls).collect();
+    let monetary: Vec<f64> = acc.iter().map(|a| a.monetary.max(0.0)).collect();
+    push(
+        "recency_days".into(),
+        Block::Activity,
+        days_inactive.clone(),
+    );
+    push(
+        "log_frequency".into(),
+        Block::Activity,
+        frequency.iter().map(|f| f.ln_1p()).collect(),
+    );
+    push(
+        "log_monetary".into(),
+        Block::Activity,
+        monetary.iter().map(|m| m.ln_1p()).collect(),
+    );
+    push(
+        "log_active_days".into(),
+        Block::Activity,
+        active_days.iter().map(|d| d.ln_1p()).collect(),
+    );
+    push(
+        "events_per_active_day".into(),
+        Block::Activity,
+        acc.iter()
+            .zip(&active_days)
+            .map(|(a, d)| if *d > 0.0 { a.events / d } else { 0.0 })
+            .collect(),
+    );
+    push(
+        "log_watch_hours".into(),
+        Block::Activity,
+        acc.iter().map(|a| (a.watch_sec / 3600.0).ln_1p()).collect(),
+    );
+    push(
+        "completion_rate".into(),
+        Block::Activity,
+        acc.iter()
+            .map(|a| {
+                if a.enrolls > 0.0 {
+                    (a.completes / a.enrolls).min(1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+    );
+
+    let mut attributes = Vec::new();
+    if let Some(u) = users {
+        if let Some(age) = f64_col(u, "age") {
+            let mean = age.mean().unwrap_or(0.0);
+            let mut ages = vec![mean; n];
+            for (i, v) in age.iter().enumerate().take(n) {
+                ages[i] = v.unwrap_or(mean);
+            }
+            push("age".into(), Block::Attributes, ages);
+        }
+        if let Some(signup) = ms_col(u, "signup_date") {
+            let tenure = (0..n)
+                .map(|i| {
+                    signup
+                        .get(i)
+                        .map_or(0.0, |s| (end_day - (s / MS_PER_DAY) as f64).max(0.0))
+                })
+                .collect();
+            push("days_since_signup".into(), Block::Activity, tenure);
+        }
+        for col in u.columns() {
+            let name = col.name().as_str();
+            if NOT_CATEGORICAL.contains(&name) {
+                continue;
+            }
+            let Ok(values) = col.str() else { continue };
+            let values: Vec<Option<String>> = values
+                .iter()
+                .take(n)
+                .map(|v| v.map(str::to_string))
+                .collect();
+            let mut levels: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+            levels.sort_unstable();
+            levels.dedup();
+            if levels.len() <= MAX_LEVELS {
+                for level in &levels {
+                    let onehot = (0..n)
+                        .map(|i| {
+                            f64::from(values.get(i).and_then(|v| v.as_deref()) == Some(*level))
+                        })
+                        .collect();
+                    push(format!("{name}={level}"), Block::Attributes, onehot);
+                }
+            }
+            attributes.push((name.to_string(), values));
+        }
+    }
+
+    let rfm_values: Vec<[f64; 3]> = (0..n)
+        .map(|i| [days_inactive[i], frequency[i], monetary[i]])
+        .collect();
+    let r = quintile_scores(&days_inactive, false);
+    let f = quintile_scores(&frequency, true);
+    let m = quintile_scores(&monetary, true);
+    let rfm_scores: Vec<[u8; 3]> = (0..n).map(|i| [r[i], f[i], m[i]]).collect();
+    let rfm_segment = rfm_scores
+        .iter()
+        .map(|s| RfmSegment::classify(s[0], s[1], s[2]))
+        .collect();
+    let sentiment = comments
+        .iter()
+        .map(|c| {
+            (!c.is_empty()).then(|| c.iter().map(|t| sentiment(t)).sum::<f64>() / c.len() as f64)
+        })
+        .collect();
+    progress.set(1.0);
+    Ok(LearnerTable {
+        user_ids,
+        features,
+        rfm_values,
+        rfm_scores,
+        rfm_segment,
+        sentiment,
+        days_inactive,
+        attributes,
+        comments,
+        categories,
+    })
+}

@@ -1,0 +1,267 @@
+//! Learner profiles: per-learner features (RFM, engagement, interests, price sensitivity,
+//! attributes, comment sentiment and keywords) standardised into one matrix, a 2-D PCA
+//! embedding for plots, and a persona card per learner.
+
+pub mod features;
+pub mod rfm;
+pub mod text;
+
+use crate::data::Dataset;
+use crate::jobs::{Cancelled, Progress};
+pub use features::{Block, Feature, LearnerTable, learner_table};
+use linfa_linalg::eigh::EighInto;
+use ndarray::{Array1, Array2, Axis};
+pub use rfm::RfmSegment;
+use serde::Serialize;
+
+/// Profiles of all learners, ready for clustering and plotting.
+#[derive(Debug, Clone)]
+pub struct Profiles {
+    /// The per-learner table.
+    pub table: LearnerTable,
+    /// Standardised, block-weighted features (learners × features).
+    pub matrix: Array2<f64>,
+    /// Names of `matrix` columns.
+    pub feature_names: Vec<String>,
+    /// Column means and standard deviations used to standardise.
+    pub scale: Vec<(f64, f64)>,
+    /// First two principal components of `matrix` (learners × 2).
+    pub embedding: Array2<f64>,
+    /// Share of variance each of the two components explains.
+    pub explained: [f64; 2],
+}
+
+/// Extra weight of each block in the clustering space. What learners study is the core of a
+/// persona in a course business, so interests count 1.5× the other blocks.
+pub fn block_weight(block: Block) -> f64 {
+    match block {
+        Block::Interests => 1.5,
+        Block::Price | Block::Activity | Block::Attributes => 1.0,
+    }
+}
+
+/// Standardised values are clipped to ±CLIP so a few extreme learners cannot claim clusters
+/// of their own.
+pub const CLIP: f64 = 3.0;
+
+/// Standardises columns to zero mean and unit variance (constant columns become 0), clips
+/// them to ±[`CLIP`], and weights each block by [`block_weight`] / √(its width), so a block of
+/// many one-hot columns counts no more than one of a few behaviour columns.
+pub fn standardise(features: &[Feature]) -> (Array2<f64>, Vec<(f64, f64)>) {
+    let n = features.first().map_or(0, |f| f.values.len());
+    let mut m = Array2::zeros((n, features.len()));
+    let mut scale = Vec::with_capacity(features.len());
+    for (j, f) in features.iter().enumerate() {
+        let width = features.iter().filter(|g| g.block == f.block).count() as f64;
+        let mean = f.values.iter().sum::<f64>() / n.max(1) as f64;
+        let sd =
+            (f.values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n.max(1) as f64).sqrt();
+        let w = block_weight(f.block) / width.sqrt();
+        for (i, v) in f.values.iter().enumerate() {
+            m[[i, j]] = if sd > 0.0 {
+                w * ((v - mean) / sd).clamp(-CLIP, CLIP)
+            } else {
+                0.0
+            };
+        }
+        scale.push((mean, sd));
+    }
+    (m, scale)
+}
+
+/// The top `k` principal components of `x` (rows are observations): projections and the share
+/// of variance each explains. Covariance matrix + symmetric eigendecomposition.
+pub fn pca(x: &Array2<f64>, k: usize) -> (Array2<f64>, Vec<f64>) {
+    let n = x.nrows().max(2) as f64;
+    let mean: Array1<f64> = x
+        .mean_axis(Axis(0))
+        .unwrap_or_else(|| Array1::zeros(x.ncols()));
+    let centred = x - &mean;
+    let cov = centred.t().dot(&centred) / (n - 1.0);
+    let total: f64 = cov.diag().sum();
+    let Ok((values, vectors)) = cov.eigh_into() else {
+        return (Array2::zeros((x.nrows(), k)), vec![0.0; k]);
+    };
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+    let top: Vec<usize> = order.into_iter().take(k).collect();
+    let basis = vectors.select(Axis(1), &top);
+    let explained = top
+        .iter()
+        .map(|&i| {
+            if total > 0.0 {
+                values[i].max(0.0) / total
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    (centred.dot(&basis), explained)
+}
+
+/// Builds profiles from a dataset.
+pub fn build_profiles(ds: &Dataset, progress: &Progress) -> Result<Profiles, Cancelled> {
+    let table = learner_table(ds, &progress.part(0.0, 0.8))?;
+    progress.set_stage("standardising");
+    let (matrix, scale) = standardise(&table.features);
+    progress.check()?;
+    progress.set_stage("embedding");
+    let (embedding, explained) = pca(&matrix, 2);
+    progress.set(1.0);
+    Ok(Profiles {
+        feature_names: table.features.iter().map(|f| f.name.clone()).collect(),
+        table,
+        matrix,
+        scale,
+        embedding,
+        explained: [
+            explained.first().copied().unwrap_or(0.0),
+            explained.get(1).copied().unwrap_or(0.0),
+        ],
+    })
+}
+
+/// The value tier of a learner by monetary quintile.
+pub fn value_tier(m_score: u8) -> (&'static str, &'static str) {
+    match m_score {
+        5 => ("High value", "高价值"),
+        3 | 4 => ("Medium value", "中等价值"),
+        _ => ("Low value", "低价值"),
+    }
+}
+
+/// What the persona card of one learner shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonaCard {
+    /// Learner id.
+    pub user_id: String,
+    /// Attributes as given (gender, age, city, …).
+    pub facts: Vec<(String, String)>,
+    /// Top interests: (category, share).
+    pub interests: Vec<(String, f64)>,
+    /// RFM scores and segment.
+    pub rfm: [u8; 3],
+    /// RFM segment (English, Chinese).
+    pub rfm_segment: (String, String),
+    /// Value tier (English, Chinese).
+    pub value_tier: (String, String),
+    /// Days since the last activity.
+    pub days_inactive: f64,
+    /// Inactive for more than [`features::CHURN_DAYS`].
+    pub churn_risk: bool,
+    /// Mean comment sentiment.
+    pub sentiment: Option<f64>,
+    /// Most frequent words in the learner's comments.
+    pub keywords: Vec<String>,
+}
+
+impl Profiles {
+    /// Number of learners.
+    pub fn len(&self) -> usize {
+        self.table.user_ids.len()
+    }
+
+    /// Whether there are no learners.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The raw (unstandardised) value of a named feature for learner `i`.
+    pub fn feature(&self, name: &str, i: usize) -> Option<f64> {
+        self.table
+            .features
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.values[i])
+    }
+
+    /// The persona card of learner `i`.
+    pub fn card(&self, i: usize) -> PersonaCard {
+        let t = &self.table;
+        let mut interests: Vec<(String, f64)> = t
+            .categories
+            .iter()
+            .filter_map(|c| Some((c.clone(), self.feature(&format!("interest:{c}"), i)?)))
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
+        interests.sort_by(|a, b| b.1.total_cmp(&a.1));
+        interests.truncate(3);
+        let mut facts: Vec<(String, String)> = t
+            .attributes
+            .iter()
+            .filter_map(|(name, values)| Some((name.clone(), values.get(i)?.clone()?)))
+            .collect();
+        if let Some(age) = self.feature("age", i) {
+            facts.insert(0, ("age".into(), format!("{age:.0}")));
+        }
+        let seg = t.rfm_segment[i];
+        let tier = value_tier(t.rfm_scores[i][2]);
+        PersonaCard {
+            user_id: t.user_ids[i].clone(),
+            facts,
+            interests,
+            rfm: t.rfm_scores[i],
+            rfm_segment: (seg.name().into(), seg.name_zh().into()),
+            value_tier: (tier.0.into(), tier.1.into()),
+            days_inactive: t.days_inactive[i],
+            churn_risk: t.days_inactive[i] > features::CHURN_DAYS,
+            sentiment: t.sentiment[i],
+            keywords: text::keywords(&t.comments[i], 5),
+        }
+    }
+
+    /// The profile table for export: id, RFM, engagement, interests and attributes.
+    pub fn to_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let t = &self.table;
+        let mut w = csv::Writer::from_path(path)?;
+        let mut header = vec![
+            "user_id".to_string(),
+            "recency_days".into(),
+            "frequency".into(),
+            "monetary".into(),
+            "r_score".into(),
+            "f_score".into(),
+            "m_score".into(),
+            "rfm_segment".into(),
+            "rfm_segment_zh".into(),
+            "churn_risk".into(),
+            "sentiment".into(),
+        ];
+        header.extend(
+            t.features
+                .iter()
+                .filter(|f| f.block != Block::Attributes || f.name == "age")
+                .map(|f| f.name.clone()),
+        );
+        header.extend(t.attributes.iter().map(|a| a.0.clone()));
+        w.write_record(&header)?;
+        for i in 0..self.len() {
+            let mut row = vec![
+                t.user_ids[i].clone(),
+                format!("{:.0}", t.rfm_values[i][0]),
+                format!("{}", t.rfm_values[i][1]),
+                format!("{:.2}", t.rfm_values[i][2]),
+                t.rfm_scores[i][0].to_string(),
+                t.rfm_scores[i][1].to_string(),
+                t.rfm_scores[i][2].to_string(),
+                t.rfm_segment[i].name().to_string(),
+                t.rfm_segment[i].name_zh().to_string(),
+                u8::from(t.days_inactive[i] > features::CHURN_DAYS).to_string(),
+                t.sentiment[i].map_or(String::new(), |s| format!("{s:.3}")),
+            ];
+            row.extend(
+                t.features
+                    .iter()
+                    .filter(|f| f.block != Block::Attributes || f.name == "age")
+                    .map(|f| format!("{:.4}", f.values[i])),
+            );
+            row.extend(
+                t.attributes
+                    .iter()
+                    .map(|a| a.1.get(i).cloned().flatten().unwrap_or_default()),
+            );
+            w.write_record(&row)?;
+        }
+        w.flush()
+    }
+}

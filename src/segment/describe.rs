@@ -1,0 +1,156 @@
+//! Describing segments as personas: size, value, the features that set each apart, keywords,
+//! and a bilingual label.
+
+use super::run::Segmentation;
+use crate::profile::{Profiles, text};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A feature that sets a segment apart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Distinction {
+    /// Feature name.
+    pub feature: String,
+    /// Segment mean of the raw feature.
+    pub mean: f64,
+    /// (segment mean − population mean) / population standard deviation.
+    pub z: f64,
+}
+
+/// One segment described for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentSummary {
+    /// Segment number.
+    pub id: usize,
+    /// Learners in it.
+    pub size: usize,
+    /// Share of all learners.
+    pub share: f64,
+    /// Share of all revenue.
+    pub revenue_share: f64,
+    /// Label, e.g. "High-value Programming learners".
+    pub label: String,
+    /// Label in Chinese, e.g. "高价值·编程学员".
+    pub label_zh: String,
+    /// The features that most set it apart (largest |z| first).
+    pub distinctions: Vec<Distinction>,
+    /// Most frequent words in its learners' comments.
+    pub keywords: Vec<String>,
+    /// Segment means of every raw feature (the centroid in readable units).
+    pub centroid: BTreeMap<String, f64>,
+}
+
+/// English names of the usual course categories.
+fn category_en(zh: &str) -> &str {
+    match zh {
+        "编程" => "Programming",
+        "职场" => "Career",
+        "考试" => "Exam",
+        "外语" => "Language",
+        "理财" => "Finance",
+        "亲子" => "Parenting",
+        "兴趣" => "Hobby",
+        other => other,
+    }
+}
+
+/// How many distinguishing features each summary lists.
+pub const DISTINCTIONS: usize = 6;
+
+/// Describes every segment.
+pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> {
+    let features = &profiles.table.features;
+    let n = profiles.len().max(1);
+    let monetary: Vec<f64> = profiles.table.rfm_values.iter().map(|v| v[2]).collect();
+    let total_revenue: f64 = monetary.iter().sum();
+    let stats: Vec<(f64, f64)> = features
+        .iter()
+        .map(|f| {
+            let mean = f.values.iter().sum::<f64>() / n as f64;
+            let sd = (f.values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+            (mean, sd)
+        })
+        .collect();
+    let mut sorted_revenue: Vec<f64> = Vec::new();
+    let summaries: Vec<(usize, Vec<usize>)> = (0..seg.k)
+        .map(|c| {
+            (
+                c,
+                (0..seg.labels.len())
+                    .filter(|&i| seg.labels[i] == c)
+                    .collect(),
+            )
+        })
+        .collect();
+    for (_, members) in &summaries {
+        sorted_revenue
+            .push(members.iter().map(|&i| monetary[i]).sum::<f64>() / members.len().max(1) as f64);
+    }
+    let mut ranked = sorted_revenue.clone();
+    ranked.sort_by(|a, b| b.total_cmp(a));
+    summaries
+        .into_iter()
+        .map(|(c, members)| {
+            let size = members.len();
+            let means: Vec<f64> = features
+                .iter()
+                .map(|f| members.iter().map(|&i| f.values[i]).sum::<f64>() / size.max(1) as f64)
+                .collect();
+            let mut distinctions: Vec<Distinction> = features
+                .iter()
+                .zip(&means)
+                .zip(&stats)
+                .filter(|(_, (_, sd))| *sd > 0.0)
+                .map(|((f, &mean), &(pm, sd))| Distinction {
+                    feature: f.name.clone(),
+                    mean,
+                    z: (mean - pm) / sd,
+                })
+                .collect();
+            distinctions.sort_by(|a, b| b.z.abs().total_cmp(&a.z.abs()));
+            distinctions.truncate(DISTINCTIONS);
+            let revenue: f64 = members.iter().map(|&i| monetary[i]).sum();
+            let rank = ranked
+                .iter()
+                .position(|r| *r == sorted_revenue[c])
+                .unwrap_or(0);
+            let (tier, tier_zh) = if rank == 0 || rank * 3 < seg.k {
+                ("High-value", "高价值")
+            } else if rank * 3 < seg.k * 2 {
+                ("Mid-value", "中价值")
+            } else {
+                ("Low-value", "低价值")
+            };
+            let interest = features
+                .iter()
+                .zip(&means)
+                .zip(&stats)
+                .filter(|((f, _), _)| f.name.starts_with("interest:"))
+                .max_by(|((_, a), (pa, _)), ((_, b), (pb, _))| (*a - pa).total_cmp(&(*b - pb)))
+                .map(|((f, _), _)| f.name.trim_start_matches("interest:").to_string())
+                .unwrap_or_default();
+            let texts = members
+                .iter()
+                .flat_map(|&i| profiles.table.comments[i].iter());
+            SegmentSummary {
+                id: c,
+                size,
+                share: size as f64 / n as f64,
+                revenue_share: if total_revenue > 0.0 {
+                    revenue / total_revenue
+                } else {
+                    0.0
+                },
+                label: format!("{tier} {} learners", category_en(&interest)),
+                label_zh: format!("{tier_zh}·{interest}学员"),
+                distinctions,
+                keywords: text::keywords(texts, 8),
+                centroid: features
+                    .iter()
+                    .zip(&means)
+                    .map(|(f, m)| (f.name.clone(), *m))
+                    .collect(),
+            }
+        })
+        .collect()
+}

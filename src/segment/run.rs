@@ -1,0 +1,145 @@
+//! Running a segmentation: k-means or hierarchical, a given k or one chosen by silhouette.
+
+use super::hierarchical::{Merge, cut, ward};
+use super::kmeans::{KMeansConfig, cluster_means, kmeans, sizes};
+use super::quality::{KScore, SILHOUETTE_SAMPLE, choose_k, sample_rows, silhouette};
+use crate::jobs::{Cancelled, Progress};
+use ndarray::{Array2, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+/// Clustering method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+pub enum Method {
+    /// K-Means.
+    #[default]
+    Kmeans,
+    /// Ward hierarchical clustering (on k-means micro-centroids for large inputs).
+    Hierarchical,
+}
+
+/// Settings of a segmentation.
+#[derive(Debug, Clone)]
+pub struct SegmentConfig {
+    /// Method.
+    pub method: Method,
+    /// Number of segments; `None` chooses it by silhouette over `k_range`.
+    pub k: Option<usize>,
+    /// Candidates when choosing k.
+    pub k_range: std::ops::RangeInclusive<usize>,
+    /// Random seed.
+    pub seed: u64,
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        SegmentConfig {
+            method: Method::Kmeans,
+            k: None,
+            k_range: 2..=10,
+            seed: 42,
+        }
+    }
+}
+
+/// Micro-centroids the hierarchical method builds its tree on.
+pub const MICRO_CLUSTERS: usize = 400;
+
+/// A segmentation of the rows of a matrix.
+#[derive(Debug, Clone)]
+pub struct Segmentation {
+    /// Method used.
+    pub method: Method,
+    /// Number of segments.
+    pub k: usize,
+    /// Segment of each row.
+    pub labels: Vec<usize>,
+    /// Segment centres in the clustered space.
+    pub centroids: Array2<f64>,
+    /// Sum of squared distances of rows to their segment's centre.
+    pub inertia: f64,
+    /// Mean silhouette (on a sample of at most [`SILHOUETTE_SAMPLE`] rows).
+    pub silhouette: Option<f64>,
+    /// Rows per segment.
+    pub sizes: Vec<usize>,
+    /// Inertia and silhouette per candidate k, when k was chosen or scanned.
+    pub k_scores: Vec<KScore>,
+    /// The Ward tree over micro-centroids (hierarchical only).
+    pub dendrogram: Vec<Merge>,
+}
+
+/// Segments the rows of `x`.
+pub fn segment(
+    x: ArrayView2<f64>,
+    cfg: &SegmentConfig,
+    progress: &Progress,
+) -> Result<Segmentation, Cancelled> {
+    let n = x.nrows();
+    let (k, k_scores) = match cfg.k {
+        Some(k) => (k.clamp(1, n.max(1)), Vec::new()),
+        None => {
+            progress.set_stage("choosing k");
+            let range = *cfg.k_range.start()..=(*cfg.k_range.end()).min(n.saturating_sub(1)).max(2);
+            choose_k(x, range, cfg.seed, &progress.part(0.0, 0.6))?
+        }
+    };
+    let rest = progress.part(
+        if cfg.k.is_some() { 0.0 } else { 0.6 },
+        if cfg.k.is_some() { 0.9 } else { 0.3 },
+    );
+    progress.set_stage("clustering");
+    let (labels, dendrogram) = match cfg.method {
+        Method::Kmeans => (
+            kmeans(x, &KMeansConfig::new(k, cfg.seed), &rest)?.labels,
+            Vec::new(),
+        ),
+        Method::Hierarchical => {
+            let m = MICRO_CLUSTERS.min(n);
+            let (micro, weights, centres) = if m < n {
+                let mut c = KMeansConfig::new(m, cfg.seed);
+                c.n_init = 1;
+                let fit = kmeans(x, &c, &rest)?;
+                let w: Vec<f64> = sizes(&fit.labels, m)
+                    .into_iter()
+                    .map(|s| s as f64)
+                    .collect();
+                (fit.labels, w, fit.centroids)
+            } else {
+                ((0..n).collect(), vec![1.0; n], x.to_owned())
+            };
+            progress.check()?;
+            let points: Vec<Vec<f64>> = centres.outer_iter().map(|r| r.to_vec()).collect();
+            let tree = ward(&points, &weights);
+            let groups = cut(&tree, points.len(), k);
+            (micro.iter().map(|&mc| groups[mc]).collect(), tree)
+        }
+    };
+    let k = labels.iter().copied().max().map_or(1, |m| m + 1);
+    let centroids = cluster_means(x, &labels, k);
+    let inertia = x
+        .outer_iter()
+        .zip(&labels)
+        .map(|(row, &l)| {
+            row.iter()
+                .zip(centroids.row(l))
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum::<f64>()
+        })
+        .sum();
+    progress.set_stage("silhouette");
+    let rows = sample_rows(n, SILHOUETTE_SAMPLE, cfg.seed);
+    let sample = x.select(Axis(0), &rows);
+    let sample_labels: Vec<usize> = rows.iter().map(|&r| labels[r]).collect();
+    let silhouette = silhouette(sample.view(), &sample_labels);
+    progress.set(1.0);
+    Ok(Segmentation {
+        method: cfg.method,
+        k,
+        sizes: sizes(&labels, k),
+        labels,
+        centroids,
+        inertia,
+        silhouette,
+        k_scores,
+        dendrogram,
+    })
+}
