@@ -8,6 +8,8 @@ use crate::data::sample::{SampleConfig, generate};
 use crate::data::{DataError, Dataset, Mapping, load_dataset};
 use crate::data::{TableKind, load_table};
 use crate::jobs::Progress;
+use crate::profile::{Profiles, build_profiles};
+use crate::segment::{Method, SegmentConfig, Segmentation, describe, segment};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -55,6 +57,19 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         rejects: Option<PathBuf>,
     },
+    /// Build one profile row per learner (RFM, engagement, interests, attributes, text).
+    Profile {
+        #[command(flatten)]
+        input: DataArgs,
+        /// Where to write the profiles.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Segment learners (from a dataset's profiles, or from a features CSV).
+    Segment(SegmentArgs),
     /// Read out an A/B test: rates, lifts with CIs, p-values, SRM, revenue, CUPED.
     Abtest(AbArgs),
     /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
@@ -78,6 +93,45 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Arguments of `segment`.
+#[derive(Debug, Clone, Args)]
+pub struct SegmentArgs {
+    /// Dataset folder: cluster its learner profiles.
+    #[arg(
+        long,
+        conflicts_with = "features",
+        required_unless_present = "features"
+    )]
+    pub data: Option<PathBuf>,
+    /// A CSV of your own features (first column = id, the rest numeric), clustered as given.
+    #[arg(long)]
+    pub features: Option<PathBuf>,
+    /// Standardise `--features` columns first (z-scores).
+    #[arg(long)]
+    pub scale: bool,
+    /// Method.
+    #[arg(long, value_enum, default_value_t = Method::Kmeans)]
+    pub method: Method,
+    /// Number of segments, or `auto` to choose by silhouette over 2..=10.
+    #[arg(long, default_value = "auto")]
+    pub k: String,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to write `user_id,segment`.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also write one summary row per segment (segments under 10 learners are suppressed).
+    #[arg(long, value_name = "FILE")]
+    pub summaries: Option<PathBuf>,
+    /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
+    #[arg(long, value_name = "SALT")]
+    pub pseudonymise: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `abtest`.
@@ -197,6 +251,8 @@ pub fn run(command: Command) -> ExitCode {
             json,
             rejects,
         } => validate(&input, json, rejects.as_deref()),
+        Command::Profile { input, out, json } => profile_cmd(&input, &out, json),
+        Command::Segment(args) => segment_cmd(&args),
         Command::Abtest(args) => abtest(&args),
         Command::Power {
             baseline,
@@ -447,4 +503,267 @@ fn power_cmd(
         baseline * 100.0
     );
     Ok(())
+}
+
+fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let dataset = input.load()?;
+    let profiles = build_profiles(&dataset, &Progress::default())
+        .map_err(|e| CliError::Internal(e.to_string()))?;
+    profiles.to_csv(out).map_err(|e| io_error(out, e))?;
+    let mut segments: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for s in &profiles.table.rfm_segment {
+        *segments.entry(s.name()).or_default() += 1;
+    }
+    let summary = serde_json::json!({
+        "learners": profiles.len(),
+        "features": profiles.feature_names,
+        "rfm_segments": segments,
+        "explained": profiles.explained,
+        "seconds": started.elapsed().as_secs_f64(),
+        "out": out.display().to_string(),
+    });
+    if json {
+        return print_json(&summary);
+    }
+    println!(
+        "wrote {} learner profiles ({} features) to {} in {:.1} s",
+        profiles.len(),
+        profiles.feature_names.len(),
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    for (name, n) in segments {
+        println!("  {n:>8}  {name}");
+    }
+    Ok(())
+}
+
+/// A features CSV as read: ids, column names and the numbers.
+struct FeatureFile {
+    ids: Vec<String>,
+    names: Vec<String>,
+    x: ndarray::Array2<f64>,
+}
+
+/// Reads a features CSV: first column id, the rest numbers. A non-number names its line and
+/// column.
+fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| CliError::Input(format!("{}: cannot be read: {e}", path.display())))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
+        .iter()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    if header.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: line 1: no feature columns after the id",
+            path.display()
+        )));
+    }
+    let mut ids = Vec::new();
+    let mut values = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        let line = record.position().map_or(i as u64 + 2, |p| p.line());
+        if record.len() != header.len() + 1 {
+            return Err(CliError::Input(format!(
+                "{}: line {line}: expected {} fields, found {}",
+                path.display(),
+                header.len() + 1,
+                record.len()
+            )));
+        }
+        ids.push(record[0].to_string());
+        for (j, cell) in record.iter().skip(1).enumerate() {
+            let v = crate::data::cells::parse_number(cell).ok_or_else(|| {
+                CliError::Input(format!(
+                    "{}: line {line}, column {}: `{cell}` is not a number",
+                    path.display(),
+                    header[j]
+                ))
+            })?;
+            values.push(v);
+        }
+    }
+    if ids.len() < 2 {
+        return Err(CliError::Input(format!(
+            "{}: needs at least two rows",
+            path.display()
+        )));
+    }
+    let mut x = ndarray::Array2::from_shape_vec((ids.len(), header.len()), values)
+        .map_err(|e| CliError::Internal(e.to_string()))?;
+    if scale {
+        for mut col in x.columns_mut() {
+            let mean = col.mean().unwrap_or(0.0);
+            let sd = col.std(0.0);
+            col.mapv_inplace(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 });
+        }
+    }
+    Ok(FeatureFile {
+        ids,
+        names: header,
+        x,
+    })
+}
+
+fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
+    let k = match args.k.as_str() {
+        "auto" => None,
+        n => Some(n.parse::<usize>().ok().filter(|k| *k >= 1).ok_or_else(|| {
+            CliError::Input(format!("--k `{n}` is not a positive number or `auto`"))
+        })?),
+    };
+    let cfg = SegmentConfig {
+        method: args.method,
+        k,
+        seed: args.seed,
+        ..SegmentConfig::default()
+    };
+    let internal = |e: crate::jobs::Cancelled| CliError::Internal(e.to_string());
+    let (ids, seg, segments): (Vec<String>, Segmentation, Vec<serde_json::Value>) = match (
+        &args.data,
+        &args.features,
+    ) {
+        (Some(dir), _) => {
+            let input = DataArgs {
+                data: dir.clone(),
+                map: Vec::new(),
+                file: Vec::new(),
+                mapping: None,
+                day_origin: None,
+            };
+            let dataset = input.load()?;
+            let profiles: Profiles =
+                build_profiles(&dataset, &Progress::default()).map_err(internal)?;
+            let seg =
+                segment(profiles.matrix.view(), &cfg, &Progress::default()).map_err(internal)?;
+            let summaries = describe(&profiles, &seg);
+            let json = summaries
+                .iter()
+                .map(|s| serde_json::to_value(s).unwrap_or_default())
+                .collect();
+            (profiles.table.user_ids.clone(), seg, json)
+        }
+        (None, Some(path)) => {
+            let FeatureFile { ids, names, x } = read_features(path, args.scale)?;
+            let seg = segment(x.view(), &cfg, &Progress::default()).map_err(internal)?;
+            let json = (0..seg.k)
+                .map(|c| {
+                    let centroid: serde_json::Map<String, serde_json::Value> = names
+                        .iter()
+                        .zip(seg.centroids.row(c))
+                        .map(|(n, v)| (n.clone(), (*v).into()))
+                        .collect();
+                    serde_json::json!({"id": c, "size": seg.sizes[c], "label": format!("Segment {c}"), "centroid": centroid})
+                })
+                .collect();
+            (ids, seg, json)
+        }
+        (None, None) => return Err(CliError::Input("give --data or --features".into())),
+    };
+    let mut w = csv::Writer::from_path(&args.out)
+        .map_err(|e| CliError::Internal(format!("{}: {e}", args.out.display())))?;
+    let write = |w: &mut csv::Writer<std::fs::File>, rec: [&str; 2]| {
+        w.write_record(rec)
+            .map_err(|e| CliError::Internal(e.to_string()))
+    };
+    write(&mut w, ["user_id", "segment"])?;
+    for (id, l) in ids.iter().zip(&seg.labels) {
+        let id = match &args.pseudonymise {
+            Some(salt) => crate::privacy::pseudonymise(id, salt),
+            None => id.clone(),
+        };
+        write(&mut w, [&id, &l.to_string()])?;
+    }
+    w.flush().map_err(|e| io_error(&args.out, e))?;
+    if let Some(path) = &args.summaries {
+        write_summaries(path, &segments)?;
+    }
+    let result = serde_json::json!({
+        "k": seg.k,
+        "method": seg.method,
+        "inertia": seg.inertia,
+        "silhouette": seg.silhouette,
+        "sizes": seg.sizes,
+        "segments": segments,
+        "k_scores": seg.k_scores,
+    });
+    if args.json {
+        return print_json(&result);
+    }
+    println!(
+        "{} segments ({:?}), inertia {:.1}, silhouette {}",
+        seg.k,
+        seg.method,
+        seg.inertia,
+        seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
+    );
+    for s in &segments {
+        println!(
+            "  {:>2}  {:>7} learners  {}",
+            s["id"],
+            s["size"],
+            s["label"].as_str().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// One row per segment; segments with fewer than [`crate::privacy::MIN_GROUP`] learners
+/// keep only their id and the word `suppressed`.
+fn write_summaries(path: &Path, segments: &[serde_json::Value]) -> Result<(), CliError> {
+    let mut w = csv::Writer::from_path(path)
+        .map_err(|e| CliError::Internal(format!("{}: {e}", path.display())))?;
+    let err = |e: csv::Error| CliError::Internal(e.to_string());
+    w.write_record([
+        "segment",
+        "size",
+        "share",
+        "revenue_share",
+        "label",
+        "label_zh",
+        "keywords",
+    ])
+    .map_err(err)?;
+    for s in segments {
+        let size = s["size"].as_u64().unwrap_or(0) as usize;
+        let id = s["id"].to_string();
+        if crate::privacy::suppressed(size) {
+            w.write_record([id.as_str(), "suppressed", "", "", "", "", ""])
+                .map_err(err)?;
+            continue;
+        }
+        let text = |k: &str| {
+            s[k].as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| s[k].to_string())
+        };
+        let keywords = s["keywords"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .unwrap_or_default();
+        w.write_record([
+            id,
+            size.to_string(),
+            text("share"),
+            text("revenue_share"),
+            text("label"),
+            text("label_zh"),
+            keywords,
+        ])
+        .map_err(err)?;
+    }
+    w.flush().map_err(|e| io_error(path, e))
 }

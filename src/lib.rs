@@ -9,5 +9,6 @@ pub mod app;
 pub mod cli;
 pub mod data;
 pub mod jobs;
+pub mod privacy;
 pub mod profile;
 pub mod segment;

@@ -200,3 +200,69 @@ fn sample_is_deterministic_and_validates_clean() {
     assert_eq!(users["accepted"], 300);
     assert_eq!(users["pii_columns"], serde_json::json!(["phone"]));
 }
+
+#[test]
+fn segment_features_file_finds_planted_blobs_and_reports_bad_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("features.csv");
+    let mut text = String::from("id,x,y\n");
+    for i in 0..90 {
+        let (cx, cy) = [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)][i % 3];
+        text.push_str(&format!(
+            "p{i},{},{}\n",
+            cx + (i % 7) as f64 * 0.1,
+            cy + (i % 5) as f64 * 0.1
+        ));
+    }
+    text.push_str("tiny,100,100\n");
+    std::fs::write(&path, &text).unwrap();
+    let out = dir.path().join("segments.csv");
+    let summaries = dir.path().join("summaries.csv");
+    let o = run(&[
+        "segment",
+        "--features",
+        path.to_str().unwrap(),
+        "--k",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+        "--summaries",
+        summaries.to_str().unwrap(),
+        "--pseudonymise",
+        "salt",
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json(&o);
+    for key in ["k", "inertia", "silhouette", "sizes", "segments"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let mut sizes: Vec<u64> = v["sizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, vec![1, 30, 30, 30]);
+    let seg = std::fs::read_to_string(&out).unwrap();
+    assert!(!seg.contains("p0,"), "ids are pseudonymised");
+    let sum = std::fs::read_to_string(&summaries).unwrap();
+    assert!(sum.contains("suppressed"), "{sum}");
+
+    std::fs::write(&path, "id,x\na,1\nb,oops\n").unwrap();
+    let o = run(&[
+        "segment",
+        "--features",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 3, column x"));
+}

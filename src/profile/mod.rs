@@ -210,6 +210,14 @@ impl Profiles {
         }
     }
 
+    /// Features written to the profile export: all but one-hot attributes (written as the
+    /// attributes themselves) and recency (already an RFM column).
+    fn exported_features(&self) -> impl Iterator<Item = &Feature> {
+        self.table.features.iter().filter(|f| {
+            (f.block != Block::Attributes || f.name == "age") && f.name != "recency_days"
+        })
+    }
+
     /// The profile table for export: id, RFM, engagement, interests and attributes.
     pub fn to_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
         let t = &self.table;
@@ -250,9 +258,7 @@ impl Profiles {
                 t.sentiment[i].map_or(String::new(), |s| format!("{s:.3}")),
             ];
             row.extend(
-                t.features
-                    .iter()
-                    .filter(|f| f.block != Block::Attributes || f.name == "age")
+                self.exported_features()
                     .map(|f| format!("{:.4}", f.values[i])),
             );
             row.extend(

@@ -132,6 +132,19 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
             let texts = members
                 .iter()
                 .flat_map(|&i| profiles.table.comments[i].iter());
+            // A segment set apart first by what it pays is named for that, not for a topic.
+            let price_driven = distinctions
+                .first()
+                .is_some_and(|d| match d.feature.as_str() {
+                    "cheap_share" => d.z > 0.0,
+                    "paid_vs_list" | "log_mean_list_price" => d.z < 0.0,
+                    _ => false,
+                });
+            let (topic, topic_zh) = if price_driven {
+                ("price-sensitive".to_string(), "价格敏感".to_string())
+            } else {
+                (category_en(&interest).to_string(), interest.clone())
+            };
             SegmentSummary {
                 id: c,
                 size,
@@ -141,8 +154,8 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
                 } else {
                     0.0
                 },
-                label: format!("{tier} {} learners", category_en(&interest)),
-                label_zh: format!("{tier_zh}·{interest}学员"),
+                label: format!("{tier} {topic} learners"),
+                label_zh: format!("{tier_zh}·{topic_zh}学员"),
                 distinctions,
                 keywords: text::keywords(texts, 8),
                 centroid: features
