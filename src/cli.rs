@@ -9,7 +9,10 @@ use crate::data::{DataError, Dataset, Mapping, load_dataset};
 use crate::data::{TableKind, load_table};
 use crate::jobs::Progress;
 use crate::profile::{Profiles, build_profiles};
-use crate::segment::{Method, SegmentConfig, Segmentation, describe, segment};
+use crate::segment::{
+    Method, SegmentConfig, SegmentSummary, Segmentation, describe, plain_summaries, segment,
+    write_members, write_summaries,
+};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -627,64 +630,36 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         ..SegmentConfig::default()
     };
     let internal = |e: crate::jobs::Cancelled| CliError::Internal(e.to_string());
-    let (ids, seg, segments): (Vec<String>, Segmentation, Vec<serde_json::Value>) = match (
-        &args.data,
-        &args.features,
-    ) {
-        (Some(dir), _) => {
-            let input = DataArgs {
-                data: dir.clone(),
-                map: Vec::new(),
-                file: Vec::new(),
-                mapping: None,
-                day_origin: None,
-            };
-            let dataset = input.load()?;
-            let profiles: Profiles =
-                build_profiles(&dataset, &Progress::default()).map_err(internal)?;
-            let seg =
-                segment(profiles.matrix.view(), &cfg, &Progress::default()).map_err(internal)?;
-            let summaries = describe(&profiles, &seg);
-            let json = summaries
-                .iter()
-                .map(|s| serde_json::to_value(s).unwrap_or_default())
-                .collect();
-            (profiles.table.user_ids.clone(), seg, json)
-        }
-        (None, Some(path)) => {
-            let FeatureFile { ids, names, x } = read_features(path, args.scale)?;
-            let seg = segment(x.view(), &cfg, &Progress::default()).map_err(internal)?;
-            let json = (0..seg.k)
-                .map(|c| {
-                    let centroid: serde_json::Map<String, serde_json::Value> = names
-                        .iter()
-                        .zip(seg.centroids.row(c))
-                        .map(|(n, v)| (n.clone(), (*v).into()))
-                        .collect();
-                    serde_json::json!({"id": c, "size": seg.sizes[c], "label": format!("Segment {c}"), "centroid": centroid})
-                })
-                .collect();
-            (ids, seg, json)
-        }
-        (None, None) => return Err(CliError::Input("give --data or --features".into())),
-    };
-    let mut w = csv::Writer::from_path(&args.out)
-        .map_err(|e| CliError::Internal(format!("{}: {e}", args.out.display())))?;
-    let write = |w: &mut csv::Writer<std::fs::File>, rec: [&str; 2]| {
-        w.write_record(rec)
-            .map_err(|e| CliError::Internal(e.to_string()))
-    };
-    write(&mut w, ["user_id", "segment"])?;
-    for (id, l) in ids.iter().zip(&seg.labels) {
-        let id = match &args.pseudonymise {
-            Some(salt) => crate::privacy::pseudonymise(id, salt),
-            None => id.clone(),
+    let (ids, seg, segments): (Vec<String>, Segmentation, Vec<SegmentSummary>) =
+        match (&args.data, &args.features) {
+            (Some(dir), _) => {
+                let input = DataArgs {
+                    data: dir.clone(),
+                    map: Vec::new(),
+                    file: Vec::new(),
+                    mapping: None,
+                    day_origin: None,
+                };
+                let dataset = input.load()?;
+                let profiles: Profiles =
+                    build_profiles(&dataset, &Progress::default()).map_err(internal)?;
+                let seg = segment(profiles.matrix.view(), &cfg, &Progress::default())
+                    .map_err(internal)?;
+                let summaries = describe(&profiles, &seg);
+                (profiles.table.user_ids.clone(), seg, summaries)
+            }
+            (None, Some(path)) => {
+                let FeatureFile { ids, names, x } = read_features(path, args.scale)?;
+                let seg = segment(x.view(), &cfg, &Progress::default()).map_err(internal)?;
+                let summaries = plain_summaries(&seg, &names);
+                (ids, seg, summaries)
+            }
+            (None, None) => return Err(CliError::Input("give --data or --features".into())),
         };
-        write(&mut w, [&id, &l.to_string()])?;
-    }
-    w.flush().map_err(|e| io_error(&args.out, e))?;
+    write_members(&args.out, &ids, &seg.labels, args.pseudonymise.as_deref())
+        .map_err(|e| io_error(&args.out, e))?;
     if let Some(path) = &args.summaries {
-        write_summaries(path, &segments)?;
+        write_summaries(path, &segments).map_err(|e| io_error(path, e))?;
     }
     let result = serde_json::json!({
         "k": seg.k,
@@ -706,64 +681,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
     );
     for s in &segments {
-        println!(
-            "  {:>2}  {:>7} learners  {}",
-            s["id"],
-            s["size"],
-            s["label"].as_str().unwrap_or_default()
-        );
+        println!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label);
     }
     Ok(())
-}
-
-/// One row per segment; segments with fewer than [`crate::privacy::MIN_GROUP`] learners
-/// keep only their id and the word `suppressed`.
-fn write_summaries(path: &Path, segments: &[serde_json::Value]) -> Result<(), CliError> {
-    let mut w = csv::Writer::from_path(path)
-        .map_err(|e| CliError::Internal(format!("{}: {e}", path.display())))?;
-    let err = |e: csv::Error| CliError::Internal(e.to_string());
-    w.write_record([
-        "segment",
-        "size",
-        "share",
-        "revenue_share",
-        "label",
-        "label_zh",
-        "keywords",
-    ])
-    .map_err(err)?;
-    for s in segments {
-        let size = s["size"].as_u64().unwrap_or(0) as usize;
-        let id = s["id"].to_string();
-        if crate::privacy::suppressed(size) {
-            w.write_record([id.as_str(), "suppressed", "", "", "", "", ""])
-                .map_err(err)?;
-            continue;
-        }
-        let text = |k: &str| {
-            s[k].as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| s[k].to_string())
-        };
-        let keywords = s["keywords"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";")
-            })
-            .unwrap_or_default();
-        w.write_record([
-            id,
-            size.to_string(),
-            text("share"),
-            text("revenue_share"),
-            text("label"),
-            text("label_zh"),
-            keywords,
-        ])
-        .map_err(err)?;
-    }
-    w.flush().map_err(|e| io_error(path, e))
 }

@@ -144,3 +144,58 @@ fn the_experiments_tab_reads_out_the_sample_tests() {
     assert!(h.query_by_label_contains("流量分配正常").is_some());
     assert!(h.query_by_label("样本量计算器").is_some());
 }
+
+fn wait_until(
+    h: &mut Harness<'static, PersonaApp>,
+    what: &str,
+    done: impl Fn(&PersonaApp) -> bool,
+) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "waited too long for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+    h.step();
+}
+
+#[test]
+fn the_profiles_tab_searches_and_shows_a_persona_card() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("用户画像").click();
+    wait_until(&mut h, "profiles", |a| a.profiles.is_some());
+    h.state_mut().profiles_tab.query = "u000001".into();
+    h.step();
+    h.step();
+    h.get_by_label("u000001").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().profiles_tab.selected, Some(0));
+    assert!(h.query_by_label_contains("画像卡片 · u000001").is_some());
+}
+
+#[test]
+fn the_segments_tab_segments_the_sample_into_its_personas() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("用户分群").click();
+    wait_until(&mut h, "segments", |a| {
+        a.segments.is_some() && a.job.is_none()
+    });
+    let result = h.state().segments.clone().unwrap();
+    assert_eq!(result.seg.k, 6);
+    assert!(h.query_all_by_label_contains("编程学员").count() >= 1);
+    // Choose k by hand and re-run as a job.
+    h.state_mut().segments_tab.auto_k = false;
+    h.state_mut().segments_tab.k = 4;
+    h.step();
+    h.get_by_label_contains("运行").click();
+    wait_until(&mut h, "re-run", |a| {
+        a.segments.as_ref().is_some_and(|s| s.seg.k == 4) && a.job.is_none()
+    });
+}

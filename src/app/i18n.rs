@@ -118,10 +118,6 @@ strings! {
     DayOrigin => "Integer dates are days after", "整数日期表示此日期之后的天数";
     Error => "Error", "错误";
     Language => "Language", "语言";
-    ComingProfiles => "Learner profiles and persona cards appear here once profiling is built.",
-                      "用户画像与画像卡片将在此显示。";
-    ComingSegments => "Segments (k-means, hierarchical) and their 2-D map appear here.",
-                      "用户分群（K-Means、层次聚类）及二维分布图将在此显示。";
     ComingRecommendations => "Course recommendations and model comparison appear here.",
                              "课程推荐与模型对比将在此显示。";
     ComingCampaigns => "Click prediction, ROC / calibration plots and targeting appear here.",
@@ -170,6 +166,41 @@ strings! {
     UsersNeeded => "users per variant needed", "每组所需用户数";
     MdeReachable => "With the users in this test, the smallest detectable lift is", "按本实验的用户数，可检测的最小相对提升为";
     Computing => "Computing", "正在计算";
+    Search => "Search learner or segment…", "搜索学员或分群…";
+    Learners => "learners", "位学员";
+    RfmSegmentCol => "RFM segment", "RFM 分层";
+    RfmCol => "R·F·M", "R·F·M";
+    RfmTip => "Recency, frequency and monetary scores 1–5 by quintile (5 = most recent, most frequent, highest spend).", "最近消费、消费频次、消费金额的五分位得分（5 = 最近、最频繁、金额最高）。";
+    Monetary => "Spend", "消费金额";
+    Inactive => "Days inactive", "未活跃天数";
+    TopInterest => "Top interest", "主要兴趣";
+    Sentiment => "Sentiment", "评论情感";
+    SentimentTip => "Mean sentiment of the learner's comments, −1 (negative) to +1 (positive), from a bilingual lexicon.", "学员评论的平均情感，−1（负面）到 +1（正面），基于中英文情感词典。";
+    PersonaCard => "Persona card", "画像卡片";
+    SelectLearner => "Select a learner to see their card.", "选择一位学员查看画像卡片。";
+    ValueTier => "Value", "价值分层";
+    ChurnRisk => "Churn risk: inactive for over 60 days", "流失风险：超过 60 天未活跃";
+    Active => "Active", "活跃";
+    Keywords => "Keywords", "关键词";
+    Interests => "Interests", "兴趣";
+    Method => "Method", "方法";
+    KAuto => "auto k", "自动选择 k";
+    KAutoTip => "Choose k by the best silhouette over k = 2…10 (k-means, silhouette on a sample of up to 4000 learners).", "在 k = 2…10 中按轮廓系数最优选择 k（轮廓系数最多基于 4000 名学员抽样）。";
+    Run => "Run", "运行";
+    SegmentMap => "Learners on the first two principal components, coloured by segment", "学员在前两个主成分上的分布（按分群着色）";
+    SegmentSizes => "Segment sizes", "分群规模";
+    Distinctive => "What sets the selected segment apart (z-score vs. all learners)", "所选分群的显著特征（相对全体学员的 z 分数）";
+    ChooseK => "Choosing k: silhouette (higher is better) and inertia (elbow)", "选择 k：轮廓系数（越高越好）与簇内平方和（肘部法）";
+    Dendrogram => "Dendrogram (Ward, top merges)", "层次聚类树（Ward，顶部合并）";
+    ExportMembers => "Export members…", "导出成员…";
+    ExportSummaries => "Export summaries…", "导出分群概要…";
+    PseudonymiseIds => "Pseudonymise ids", "学员 ID 匿名化";
+    Silhouette => "Silhouette", "轮廓系数";
+    SilhouetteTip => "How much closer learners are to their own segment than to the next one: −1…1, higher is better.", "学员与本分群的接近程度相对于最近的其他分群：−1…1，越高越好。";
+    Inertia => "Inertia", "簇内平方和";
+    RevenueShare => "Revenue share", "收入占比";
+    Share => "Share", "占比";
+    NoLearners => "Profiles need users.csv or events.csv.", "构建画像需要 users.csv 或 events.csv。";
     Needs => "Uses", "所需数据";
     Loaded => "Loaded", "已加载";
     Seconds => "s", "秒";

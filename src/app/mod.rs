@@ -7,6 +7,8 @@ pub mod experiments_tab;
 pub mod i18n;
 mod mapping_dialog;
 mod plots;
+pub mod profiles_tab;
+pub mod segments_tab;
 pub mod style;
 mod tabs;
 
@@ -19,6 +21,8 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use experiments_tab::ExperimentsTab;
 use i18n::{Lang, T, tr};
 use mapping_dialog::MappingDialog;
+use profiles_tab::ProfilesTab;
+use segments_tab::{SegmentResult, SegmentsTab};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -108,6 +112,10 @@ pub enum JobOutput {
     },
     /// An A/B read-out finished.
     Readout(Readout),
+    /// Learner profiles were built.
+    Profiles(crate::profile::Profiles),
+    /// A segmentation finished.
+    Segments(SegmentResult),
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -142,6 +150,17 @@ pub enum Command {
     SaveMainPlot,
     /// A cropped screenshot to save as PNG (asks where).
     SavePng(Arc<egui::ColorImage>),
+    /// Build learner profiles of the loaded dataset.
+    BuildProfiles,
+    /// Segment the profiles.
+    RunSegments(crate::segment::SegmentConfig),
+    /// Export segment members (or summaries); asks where.
+    ExportSegments {
+        /// Members (`user_id,segment`) rather than summaries.
+        members: bool,
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
 }
 
 /// The application.
@@ -157,6 +176,14 @@ pub struct PersonaApp {
     data_tab: DataTab,
     /// The Experiments tab.
     pub experiments_tab: ExperimentsTab,
+    /// Profiles of the loaded dataset, once built.
+    pub profiles: Option<Arc<crate::profile::Profiles>>,
+    /// The latest segmentation.
+    pub segments: Option<Arc<SegmentResult>>,
+    /// The Profiles tab.
+    pub profiles_tab: ProfilesTab,
+    /// The Segments tab.
+    pub segments_tab: SegmentsTab,
     mapping_dialog: Option<MappingDialog>,
     commands: Vec<Command>,
     inbox: Receiver<Command>,
@@ -207,6 +234,10 @@ impl PersonaApp {
             status: None,
             data_tab: DataTab::default(),
             experiments_tab: ExperimentsTab::default(),
+            profiles: None,
+            segments: None,
+            profiles_tab: ProfilesTab::default(),
+            segments_tab: SegmentsTab::default(),
             mapping_dialog: None,
             commands: Vec::new(),
             inbox,
@@ -278,8 +309,15 @@ impl PersonaApp {
                 self.settings.recent.truncate(RECENT_MAX);
                 self.status = None;
                 self.loaded = Some(Arc::new(loaded));
+                self.profiles = None;
+                self.segments = None;
             }
             Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
+            Ok(JobOutput::Profiles(p)) => {
+                self.profiles = Some(Arc::new(p));
+                self.segments = None;
+            }
+            Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::new(r)),
             Ok(JobOutput::NeedsMapping {
                 dir,
                 mapping,
@@ -397,6 +435,83 @@ impl PersonaApp {
                     let readout = crate::abtest::readout(df, &opts)?;
                     p.set(1.0);
                     Ok::<_, crate::abtest::AbError>(JobOutput::Readout(readout))
+                });
+            }
+            Command::BuildProfiles => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::TabProfiles)
+                );
+                self.spawn_job(title, move |p: &Progress| {
+                    crate::profile::build_profiles(&loaded.dataset, p).map(JobOutput::Profiles)
+                });
+            }
+            Command::RunSegments(cfg) => {
+                let Some(profiles) = self.profiles.clone() else {
+                    return;
+                };
+                if self.job.is_some() {
+                    self.segments_tab.retry_later();
+                    return;
+                }
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::TabSegments)
+                );
+                self.spawn_job(title, move |p: &Progress| {
+                    let seg = crate::segment::segment(profiles.matrix.view(), &cfg, p)?;
+                    let summaries = crate::segment::describe(&profiles, &seg);
+                    Ok::<_, crate::jobs::Cancelled>(JobOutput::Segments(SegmentResult {
+                        seg,
+                        summaries,
+                    }))
+                });
+            }
+            Command::ExportSegments {
+                members,
+                pseudonymise,
+            } => {
+                let (Some(profiles), Some(result)) = (self.profiles.clone(), self.segments.clone())
+                else {
+                    return;
+                };
+                self.off_thread(move || {
+                    let name = if members {
+                        "segment_members.csv"
+                    } else {
+                        "segment_summaries.csv"
+                    };
+                    let picked = pollster::block_on(
+                        rfd::AsyncFileDialog::new().set_file_name(name).save_file(),
+                    )?;
+                    let path = picked.path().to_path_buf();
+                    let salt = pseudonymise.then(|| {
+                        format!(
+                            "{:x}",
+                            std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map_or(0, |d| d.as_nanos())
+                        )
+                    });
+                    let written = if members {
+                        crate::segment::write_members(
+                            &path,
+                            &profiles.table.user_ids,
+                            &result.seg.labels,
+                            salt.as_deref(),
+                        )
+                    } else {
+                        crate::segment::write_summaries(&path, &result.summaries)
+                    };
+                    Some(Command::Notice(match written {
+                        Ok(()) => format!("✔ {}", path.display()),
+                        Err(e) => format!("✖ {}: {e}", path.display()),
+                    }))
                 });
             }
             Command::ExportReadout => {
@@ -669,6 +784,14 @@ impl eframe::App for PersonaApp {
                         self.data_tab
                             .ui(ui, lang, self.loaded.as_deref(), &mut self.commands)
                     }
+                    Tab::Profiles => self.profiles_tab.ui(ui, lang, self.profiles.as_ref()),
+                    Tab::Segments => self.segments_tab.ui(
+                        ui,
+                        lang,
+                        self.profiles.as_ref(),
+                        self.segments.as_ref(),
+                        &mut self.commands,
+                    ),
                     Tab::Experiments => {
                         self.experiments_tab
                             .ui(ui, lang, self.loaded.as_ref(), &mut self.commands)
@@ -685,6 +808,13 @@ impl eframe::App for PersonaApp {
                     self.commands.push(Command::Load(dir, mapping));
                 }
             }
+        }
+        if matches!(self.settings.tab, Tab::Profiles | Tab::Segments)
+            && self.profiles.is_none()
+            && self.loaded.is_some()
+            && self.job.is_none()
+        {
+            self.commands.push(Command::BuildProfiles);
         }
         self.drop_preview(ui);
         for command in std::mem::take(&mut self.commands) {

@@ -9,8 +9,6 @@ use egui::{RichText, Ui};
 /// Draws a tab that is still to come.
 pub fn placeholder(ui: &mut Ui, lang: Lang, tab: Tab, loaded: Option<&Loaded>) {
     let (text, needs): (T, &[TableKind]) = match tab {
-        Tab::Profiles => (T::ComingProfiles, &[TableKind::Users, TableKind::Events]),
-        Tab::Segments => (T::ComingSegments, &[TableKind::Users, TableKind::Events]),
         Tab::Recommendations => (
             T::ComingRecommendations,
             &[TableKind::Events, TableKind::Courses],
@@ -19,7 +17,7 @@ pub fn placeholder(ui: &mut Ui, lang: Lang, tab: Tab, loaded: Option<&Loaded>) {
             T::ComingCampaigns,
             &[TableKind::Impressions, TableKind::Users, TableKind::Courses],
         ),
-        Tab::Data | Tab::Experiments => return,
+        Tab::Data | Tab::Profiles | Tab::Segments | Tab::Experiments => return,
     };
     ui.add_space(24.0);
     ui.heading(tr(lang, tab.label()));

@@ -167,3 +167,76 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
         })
         .collect()
 }
+
+/// A plain summary for segments of a matrix without profiles (e.g. a features file): size,
+/// share and the centroid under the given column names.
+pub fn plain_summaries(seg: &Segmentation, names: &[String]) -> Vec<SegmentSummary> {
+    let n = seg.labels.len().max(1);
+    (0..seg.k)
+        .map(|c| SegmentSummary {
+            id: c,
+            size: seg.sizes[c],
+            share: seg.sizes[c] as f64 / n as f64,
+            revenue_share: 0.0,
+            label: format!("Segment {c}"),
+            label_zh: format!("分群 {c}"),
+            distinctions: Vec::new(),
+            keywords: Vec::new(),
+            centroid: names
+                .iter()
+                .cloned()
+                .zip(seg.centroids.row(c).iter().copied())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Writes `user_id,segment` (ids pseudonymised with `salt` when given).
+pub fn write_members(
+    path: &std::path::Path,
+    ids: &[String],
+    labels: &[usize],
+    salt: Option<&str>,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(["user_id", "segment"])?;
+    for (id, l) in ids.iter().zip(labels) {
+        let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+        w.write_record([id, l.to_string()])?;
+    }
+    w.flush()
+}
+
+/// Writes one row per segment; a segment of fewer than [`crate::privacy::MIN_GROUP`] learners
+/// keeps only its id and the word `suppressed`.
+pub fn write_summaries(
+    path: &std::path::Path,
+    summaries: &[SegmentSummary],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record([
+        "segment",
+        "size",
+        "share",
+        "revenue_share",
+        "label",
+        "label_zh",
+        "keywords",
+    ])?;
+    for s in summaries {
+        if crate::privacy::suppressed(s.size) {
+            w.write_record([s.id.to_string().as_str(), "suppressed", "", "", "", "", ""])?;
+            continue;
+        }
+        w.write_record([
+            s.id.to_string(),
+            s.size.to_string(),
+            format!("{:.4}", s.share),
+            format!("{:.4}", s.revenue_share),
+            s.label.clone(),
+            s.label_zh.clone(),
+            s.keywords.join(";"),
+        ])?;
+    }
+    w.flush()
+}

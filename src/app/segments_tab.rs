@@ -1,0 +1,443 @@
+//! The Segments tab: run k-means or hierarchical segmentation as a job, see learners on the
+//! 2-D embedding coloured by segment (hover for id, click to select), segment sizes, what sets
+//! the selected segment apart, the silhouette/elbow curve, the dendrogram, and exports.
+
+use super::i18n::{Lang, T, tr};
+use super::style::series_color;
+use super::{Command, style};
+use crate::profile::Profiles;
+use crate::segment::hierarchical::Merge;
+use crate::segment::{Method, SegmentConfig, SegmentSummary, Segmentation};
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
+use std::sync::Arc;
+
+/// At most this many learners are drawn on the map (an even sample of the rest).
+pub const MAX_POINTS: usize = 20_000;
+/// How many clusters of the top of the tree the dendrogram shows.
+const DENDRO_LEAVES: usize = 30;
+
+/// A segmentation with its descriptions.
+#[derive(Debug)]
+pub struct SegmentResult {
+    /// The clustering.
+    pub seg: Segmentation,
+    /// One description per segment.
+    pub summaries: Vec<SegmentSummary>,
+}
+
+/// The tab's state.
+#[derive(Debug)]
+pub struct SegmentsTab {
+    /// Method to run.
+    pub method: Method,
+    /// k when not automatic.
+    pub k: usize,
+    /// Choose k by silhouette.
+    pub auto_k: bool,
+    /// The selected segment.
+    pub selected: Option<usize>,
+    /// Pseudonymise ids in the members export.
+    pub pseudonymise: bool,
+    requested: Option<usize>,
+}
+
+impl Default for SegmentsTab {
+    fn default() -> Self {
+        SegmentsTab {
+            method: Method::Kmeans,
+            k: 6,
+            auto_k: true,
+            selected: None,
+            pseudonymise: true,
+            requested: None,
+        }
+    }
+}
+
+impl SegmentsTab {
+    /// The settings to run with.
+    pub fn config(&self) -> SegmentConfig {
+        SegmentConfig {
+            method: self.method,
+            k: (!self.auto_k).then_some(self.k),
+            ..SegmentConfig::default()
+        }
+    }
+
+    /// Forgets what was requested, so the next frame asks again.
+    pub fn retry_later(&mut self) {
+        self.requested = None;
+    }
+
+    /// Draws the tab.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        profiles: Option<&Arc<Profiles>>,
+        result: Option<&Arc<SegmentResult>>,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(p) = profiles else {
+            ui.spinner();
+            return;
+        };
+        let id = Arc::as_ptr(p) as usize;
+        if self.requested != Some(id) {
+            self.requested = Some(id);
+            commands.push(Command::RunSegments(self.config()));
+        }
+        ui.horizontal(|ui| {
+            ui.label(tr(lang, T::Method));
+            egui::ComboBox::from_id_salt("method")
+                .selected_text(format!("{:?}", self.method))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.method, Method::Kmeans, "K-Means");
+                    ui.selectable_value(
+                        &mut self.method,
+                        Method::Hierarchical,
+                        "Hierarchical (Ward)",
+                    );
+                });
+            ui.checkbox(&mut self.auto_k, tr(lang, T::KAuto))
+                .on_hover_text(tr(lang, T::KAutoTip));
+            ui.add_enabled(
+                !self.auto_k,
+                egui::Slider::new(&mut self.k, 2..=12).text("k"),
+            );
+            if ui.button(format!("▶ {}", tr(lang, T::Run))).clicked() {
+                commands.push(Command::RunSegments(self.config()));
+            }
+            if result.is_some() {
+                ui.separator();
+                ui.checkbox(&mut self.pseudonymise, tr(lang, T::PseudonymiseIds));
+                if ui.button(tr(lang, T::ExportMembers)).clicked() {
+                    commands.push(Command::ExportSegments {
+                        members: true,
+                        pseudonymise: self.pseudonymise,
+                    });
+                }
+                if ui.button(tr(lang, T::ExportSummaries)).clicked() {
+                    commands.push(Command::ExportSegments {
+                        members: false,
+                        pseudonymise: self.pseudonymise,
+                    });
+                }
+            }
+        });
+        let Some(r) = result else {
+            ui.spinner();
+            return;
+        };
+        if self.selected.is_some_and(|s| s >= r.seg.k) {
+            self.selected = None;
+        }
+        ui.horizontal(|ui| {
+            ui.label(format!("k = {}", r.seg.k));
+            ui.label(format!(
+                "{}: {}",
+                tr(lang, T::Silhouette),
+                r.seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
+            ))
+            .on_hover_text(tr(lang, T::SilhouetteTip));
+            ui.label(format!("{}: {:.1}", tr(lang, T::Inertia), r.seg.inertia));
+        });
+        summaries_table(ui, lang, r, &mut self.selected);
+        ui.add_space(6.0);
+        ui.columns(2, |cols| {
+            cols[0].label(RichText::new(tr(lang, T::SegmentMap)).strong());
+            self.scatter(&mut cols[0], lang, p, r);
+            cols[1].label(RichText::new(tr(lang, T::Distinctive)).strong());
+            distinctive_plot(&mut cols[1], r, self.selected.unwrap_or(0));
+        });
+        ui.add_space(6.0);
+        ui.columns(2, |cols| {
+            if r.seg.k_scores.is_empty() && r.seg.dendrogram.is_empty() {
+                cols[0].label(RichText::new(tr(lang, T::SegmentSizes)).strong());
+                sizes_plot(&mut cols[0], lang, r);
+            } else if !r.seg.k_scores.is_empty() {
+                cols[0].label(RichText::new(tr(lang, T::ChooseK)).strong());
+                k_plot(&mut cols[0], lang, r);
+            }
+            if r.seg.dendrogram.is_empty() {
+                cols[1].label(RichText::new(tr(lang, T::SegmentSizes)).strong());
+                sizes_plot(&mut cols[1], lang, r);
+            } else {
+                cols[1].label(RichText::new(tr(lang, T::Dendrogram)).strong());
+                dendrogram_plot(&mut cols[1], &r.seg.dendrogram);
+            }
+        });
+    }
+
+    fn scatter(&mut self, ui: &mut Ui, lang: Lang, p: &Profiles, r: &SegmentResult) {
+        let n = p.len();
+        let step = n.div_ceil(MAX_POINTS).max(1);
+        let shown: Vec<usize> = (0..n).step_by(step).collect();
+        let emb = &p.embedding;
+        let mut series: Vec<Vec<[f64; 2]>> = vec![Vec::new(); r.seg.k];
+        for &i in &shown {
+            series[r.seg.labels[i]].push([emb[[i, 0]], emb[[i, 1]]]);
+        }
+        let labels: Vec<String> = r
+            .summaries
+            .iter()
+            .map(|s| {
+                if lang == Lang::Zh {
+                    s.label_zh.clone()
+                } else {
+                    s.label.clone()
+                }
+            })
+            .collect();
+        let ids = &p.table.user_ids;
+        let seg_labels = &r.seg.labels;
+        let nearest = |x: f64, y: f64| {
+            shown.iter().copied().min_by(|&a, &b| {
+                let da = (emb[[a, 0]] - x).powi(2) + (emb[[a, 1]] - y).powi(2);
+                let db = (emb[[b, 0]] - x).powi(2) + (emb[[b, 1]] - y).powi(2);
+                da.total_cmp(&db)
+            })
+        };
+        let labels_for_hover = labels.clone();
+        let response = Plot::new("segment-map")
+            .height(300.0)
+            .legend(Legend::default())
+            .allow_scroll(false)
+            .x_axis_label(format!("PC1 ({:.0}%)", p.explained[0] * 100.0))
+            .y_axis_label(format!("PC2 ({:.0}%)", p.explained[1] * 100.0))
+            .label_formatter(move |hover| match hover {
+                egui_plot::HoverPosition::NearDataPoint { position, .. } => {
+                    nearest(position.x, position.y)
+                        .map(|i| format!("{}\n{}", ids[i], labels_for_hover[seg_labels[i]]))
+                }
+                egui_plot::HoverPosition::Elsewhere { .. } => None,
+            })
+            .show(ui, |plot| {
+                for (c, pts) in series.into_iter().enumerate() {
+                    let selected = self.selected.is_none_or(|s| s == c);
+                    let color = series_color(c);
+                    plot.points(
+                        Points::new(labels[c].clone(), PlotPoints::from(pts))
+                            .color(if selected {
+                                color
+                            } else {
+                                color.gamma_multiply(0.25)
+                            })
+                            .radius(if selected { 1.8 } else { 1.2 }),
+                    );
+                }
+                plot.pointer_coordinate()
+            });
+        if response.response.clicked()
+            && let Some(pos) = response.inner
+            && let Some(i) = shown.iter().copied().min_by(|&a, &b| {
+                let da = (emb[[a, 0]] - pos.x).powi(2) + (emb[[a, 1]] - pos.y).powi(2);
+                let db = (emb[[b, 0]] - pos.x).powi(2) + (emb[[b, 1]] - pos.y).powi(2);
+                da.total_cmp(&db)
+            })
+        {
+            let c = r.seg.labels[i];
+            self.selected = if self.selected == Some(c) {
+                None
+            } else {
+                Some(c)
+            };
+        }
+    }
+}
+
+fn summaries_table(ui: &mut Ui, lang: Lang, r: &SegmentResult, selected: &mut Option<usize>) {
+    egui::Grid::new("segments")
+        .striped(true)
+        .spacing([14.0, 3.0])
+        .show(ui, |ui| {
+            for key in [T::Variant, T::Users, T::Share, T::RevenueShare, T::Keywords] {
+                ui.strong(tr(lang, key));
+            }
+            ui.end_row();
+            for s in &r.summaries {
+                let label = if lang == Lang::Zh {
+                    &s.label_zh
+                } else {
+                    &s.label
+                };
+                let text = RichText::new(format!("● {label}")).color(series_color(s.id));
+                if ui.selectable_label(*selected == Some(s.id), text).clicked() {
+                    *selected = if *selected == Some(s.id) {
+                        None
+                    } else {
+                        Some(s.id)
+                    };
+                }
+                ui.label(s.size.to_string());
+                ui.label(format!("{:.1}%", s.share * 100.0));
+                ui.label(format!("{:.1}%", s.revenue_share * 100.0));
+                ui.label(
+                    s.keywords
+                        .iter()
+                        .take(5)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                );
+                ui.end_row();
+            }
+        });
+}
+
+fn sizes_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
+    let bars: Vec<Bar> = r
+        .summaries
+        .iter()
+        .map(|s| {
+            Bar::new(s.id as f64, s.size as f64)
+                .fill(series_color(s.id))
+                .name(if lang == Lang::Zh {
+                    &s.label_zh
+                } else {
+                    &s.label
+                })
+        })
+        .collect();
+    Plot::new("sizes")
+        .height(220.0)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(tr(lang, T::SegmentSizes), bars))
+        });
+}
+
+fn distinctive_plot(ui: &mut Ui, r: &SegmentResult, segment: usize) {
+    let Some(s) = r.summaries.get(segment) else {
+        return;
+    };
+    let names: Vec<String> = s.distinctions.iter().map(|d| d.feature.clone()).collect();
+    let bars: Vec<Bar> = s
+        .distinctions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Bar::new(i as f64, d.z)
+                .fill(if d.z >= 0.0 {
+                    series_color(segment)
+                } else {
+                    style::WARN
+                })
+                .name(&d.feature)
+        })
+        .collect();
+    Plot::new("distinctive")
+        .height(300.0)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _| super::plots::index_label(&names, mark.value))
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("z", bars).width(0.6))
+        });
+}
+
+fn k_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
+    let scores = &r.seg.k_scores;
+    let max_inertia = scores
+        .iter()
+        .map(|s| s.inertia)
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let max_sil = scores
+        .iter()
+        .filter_map(|s| s.silhouette)
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let sil: Vec<[f64; 2]> = scores
+        .iter()
+        .filter_map(|s| Some([s.k as f64, s.silhouette? / max_sil]))
+        .collect();
+    let inertia: Vec<[f64; 2]> = scores
+        .iter()
+        .map(|s| [s.k as f64, s.inertia / max_inertia])
+        .collect();
+    Plot::new("choose-k")
+        .height(220.0)
+        .allow_scroll(false)
+        .legend(Legend::default())
+        .show(ui, |plot| {
+            plot.line(
+                Line::new(tr(lang, T::Silhouette), PlotPoints::from(sil.clone()))
+                    .color(series_color(0))
+                    .width(2.0),
+            );
+            plot.points(
+                Points::new(tr(lang, T::Silhouette), PlotPoints::from(sil))
+                    .color(series_color(0))
+                    .radius(3.0),
+            );
+            plot.line(
+                Line::new(tr(lang, T::Inertia), PlotPoints::from(inertia))
+                    .color(series_color(1))
+                    .width(2.0),
+            );
+            plot.vline(egui_plot::VLine::new("k", r.seg.k as f64).color(egui::Color32::GRAY));
+        });
+}
+
+/// Draws the top of a Ward tree: the last merges above [`DENDRO_LEAVES`] clusters.
+fn dendrogram_plot(ui: &mut Ui, merges: &[Merge]) {
+    let m = merges.len() + 1;
+    let shown_from = merges.len().saturating_sub(DENDRO_LEAVES - 1);
+    let mut segments: Vec<[[f64; 2]; 2]> = Vec::new();
+    let mut next_x = 0.0;
+    // Returns (x, height) of a node, drawing below it.
+    fn walk(
+        node: usize,
+        m: usize,
+        merges: &[Merge],
+        shown_from: usize,
+        next_x: &mut f64,
+        out: &mut Vec<[[f64; 2]; 2]>,
+    ) -> (f64, f64) {
+        if node < m || node - m < shown_from {
+            let x = *next_x;
+            *next_x += 1.0;
+            return (
+                x,
+                if node < m {
+                    0.0
+                } else {
+                    merges[node - m].height
+                },
+            );
+        }
+        let merge = merges[node - m];
+        let (xa, ha) = walk(merge.a, m, merges, shown_from, next_x, out);
+        let (xb, hb) = walk(merge.b, m, merges, shown_from, next_x, out);
+        let h = merge.height;
+        out.push([[xa, ha], [xa, h]]);
+        out.push([[xb, hb], [xb, h]]);
+        out.push([[xa, h], [xb, h]]);
+        ((xa + xb) / 2.0, h)
+    }
+    if merges.is_empty() {
+        return;
+    }
+    walk(
+        m + merges.len() - 1,
+        m,
+        merges,
+        shown_from,
+        &mut next_x,
+        &mut segments,
+    );
+    Plot::new("dendrogram")
+        .height(220.0)
+        .allow_scroll(false)
+        .show_axes([false, true])
+        .show(ui, |plot| {
+            for s in segments {
+                plot.line(
+                    Line::new("", PlotPoints::from(s.to_vec()))
+                        .color(series_color(0))
+                        .width(1.5),
+                );
+            }
+        });
+}
