@@ -113,9 +113,9 @@ pub enum JobOutput {
     /// An A/B read-out finished.
     Readout(Readout),
     /// Learner profiles were built.
-    Profiles(crate::profile::Profiles),
+    Profiles(Box<crate::profile::Profiles>),
     /// A segmentation finished.
-    Segments(SegmentResult),
+    Segments(Box<SegmentResult>),
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -314,10 +314,10 @@ impl PersonaApp {
             }
             Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
             Ok(JobOutput::Profiles(p)) => {
-                self.profiles = Some(Arc::new(p));
+                self.profiles = Some(Arc::from(p));
                 self.segments = None;
             }
-            Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::new(r)),
+            Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
             Ok(JobOutput::NeedsMapping {
                 dir,
                 mapping,
@@ -447,7 +447,8 @@ impl PersonaApp {
                     tr(self.lang(), T::TabProfiles)
                 );
                 self.spawn_job(title, move |p: &Progress| {
-                    crate::profile::build_profiles(&loaded.dataset, p).map(JobOutput::Profiles)
+                    crate::profile::build_profiles(&loaded.dataset, p)
+                        .map(|p| JobOutput::Profiles(Box::new(p)))
                 });
             }
             Command::RunSegments(cfg) => {
@@ -466,10 +467,10 @@ impl PersonaApp {
                 self.spawn_job(title, move |p: &Progress| {
                     let seg = crate::segment::segment(profiles.matrix.view(), &cfg, p)?;
                     let summaries = crate::segment::describe(&profiles, &seg);
-                    Ok::<_, crate::jobs::Cancelled>(JobOutput::Segments(SegmentResult {
+                    Ok::<_, crate::jobs::Cancelled>(JobOutput::Segments(Box::new(SegmentResult {
                         seg,
                         summaries,
-                    }))
+                    })))
                 });
             }
             Command::ExportSegments {
