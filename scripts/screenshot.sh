@@ -2,6 +2,7 @@
 # Runs the real window under Xvfb and saves a PNG of it.
 # Usage: scripts/screenshot.sh OUT.png [KEYS...] [-- persona-lab args]
 #   KEYS are xdotool key names sent after start-up, e.g. ctrl+l (language) or ctrl+2 (second tab).
+#   SETTLE (s) waits before the keys, AFTER_KEYS (s) after them; PERSONA_LAB_BIN picks the binary.
 # Needs: xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,6 @@ for k in "${keys[@]}"; do
     DISPLAY=$display xdotool windowfocus --sync "$win" key --window "$win" "$k"
     sleep 1
 done
-sleep 1
+sleep "${AFTER_KEYS:-1}"
 DISPLAY=$display import -window root "$out"
 echo "saved $out"
