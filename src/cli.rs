@@ -630,6 +630,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         ..SegmentConfig::default()
     };
     let internal = |e: crate::jobs::Cancelled| CliError::Internal(e.to_string());
+    let fit_seconds: f64;
     let (ids, seg, segments): (Vec<String>, Segmentation, Vec<SegmentSummary>) =
         match (&args.data, &args.features) {
             (Some(dir), _) => {
@@ -643,14 +644,18 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 let dataset = input.load()?;
                 let profiles: Profiles =
                     build_profiles(&dataset, &Progress::default()).map_err(internal)?;
+                let started = std::time::Instant::now();
                 let seg = segment(profiles.matrix.view(), &cfg, &Progress::default())
                     .map_err(internal)?;
+                fit_seconds = started.elapsed().as_secs_f64();
                 let summaries = describe(&profiles, &seg);
                 (profiles.table.user_ids.clone(), seg, summaries)
             }
             (None, Some(path)) => {
                 let FeatureFile { ids, names, x } = read_features(path, args.scale)?;
+                let started = std::time::Instant::now();
                 let seg = segment(x.view(), &cfg, &Progress::default()).map_err(internal)?;
+                fit_seconds = started.elapsed().as_secs_f64();
                 let summaries = plain_summaries(&seg, &names);
                 (ids, seg, summaries)
             }
@@ -669,6 +674,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         "sizes": seg.sizes,
         "segments": segments,
         "k_scores": seg.k_scores,
+        "seconds": fit_seconds,
     });
     if args.json {
         return print_json(&result);

@@ -55,18 +55,6 @@ fn sq_dist(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
     a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
-/// Index and squared distance of the nearest centre.
-fn nearest(row: ArrayView1<f64>, centroids: &Array2<f64>) -> (usize, f64) {
-    let mut best = (0, f64::INFINITY);
-    for (j, c) in centroids.outer_iter().enumerate() {
-        let d = sq_dist(row, c);
-        if d < best.1 {
-            best = (j, d);
-        }
-    }
-    best
-}
-
 /// Greedy k-means++: each new centre is the best of `2 + ln k` candidates drawn in proportion
 /// to the squared distance to the nearest chosen centre.
 fn kmeans_plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f64> {
@@ -114,78 +102,105 @@ fn kmeans_plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array
     centres
 }
 
+/// Rows per parallel chunk of a Lloyd pass.
+const CHUNK: usize = 4096;
+
+/// Squared distance between two equal-length slices.
+fn sq_dist_slice(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// One fused pass: assign every row to its nearest centre and sum rows, counts and squared
+/// distances per centre. `data` is row-major n × d, `centres` k × d.
+fn assign(data: &[f64], d: usize, centres: &[f64], labels: &mut [usize]) -> (Vec<f64>, Vec<usize>, f64) {
+    let k = centres.len() / d;
+    labels
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut sums = vec![0.0; k * d];
+            let mut counts = vec![0usize; k];
+            let mut inertia = 0.0;
+            for (o, label) in chunk.iter_mut().enumerate() {
+                let row = &data[(c * CHUNK + o) * d..(c * CHUNK + o + 1) * d];
+                let mut best = (0, f64::INFINITY);
+                for j in 0..k {
+                    let dist = sq_dist_slice(row, &centres[j * d..(j + 1) * d]);
+                    if dist < best.1 {
+                        best = (j, dist);
+                    }
+                }
+                *label = best.0;
+                counts[best.0] += 1;
+                inertia += best.1;
+                for (s, v) in sums[best.0 * d..(best.0 + 1) * d].iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            (sums, counts, inertia)
+        })
+        .reduce(
+            || (vec![0.0; k * d], vec![0usize; k], 0.0),
+            |(mut s1, mut c1, i1), (s2, c2, i2)| {
+                s1.iter_mut().zip(s2).for_each(|(a, b)| *a += b);
+                c1.iter_mut().zip(c2).for_each(|(a, b)| *a += b);
+                (s1, c1, i1 + i2)
+            },
+        )
+}
+
 fn lloyd(
     x: ArrayView2<f64>,
-    mut centroids: Array2<f64>,
+    start: Array2<f64>,
     cfg: &KMeansConfig,
     tol: f64,
     progress: &Progress,
 ) -> Result<KMeansFit, Cancelled> {
     let (n, d) = x.dim();
-    let k = centroids.nrows();
+    let k = start.nrows();
+    let owned;
+    let data: &[f64] = match x.as_slice() {
+        Some(s) => s,
+        None => {
+            owned = x.as_standard_layout().into_owned();
+            owned.as_slice().expect("standard layout")
+        }
+    };
+    let mut centres: Vec<f64> = start.iter().copied().collect();
     let mut labels = vec![0usize; n];
     let mut iterations = 0;
     for it in 0..cfg.max_iter {
         progress.check()?;
         iterations = it + 1;
-        labels.par_iter_mut().enumerate().for_each(|(i, l)| {
-            *l = nearest(x.row(i), &centroids).0;
-        });
-        let (sums, counts) = labels
-            .par_iter()
-            .enumerate()
-            .fold(
-                || (Array2::<f64>::zeros((k, d)), vec![0usize; k]),
-                |(mut s, mut c), (i, &l)| {
-                    s.row_mut(l).scaled_add(1.0, &x.row(i));
-                    c[l] += 1;
-                    (s, c)
-                },
-            )
-            .reduce(
-                || (Array2::<f64>::zeros((k, d)), vec![0usize; k]),
-                |(mut s1, mut c1), (s2, c2)| {
-                    s1 += &s2;
-                    for (a, b) in c1.iter_mut().zip(c2) {
-                        *a += b;
-                    }
-                    (s1, c1)
-                },
-            );
+        let (sums, counts, _) = assign(data, d, &centres, &mut labels);
+        let mut next = centres.clone();
         let mut shift = 0.0;
-        let mut next = centroids.clone();
-        for (j, &count) in counts.iter().enumerate() {
-            if count > 0 {
-                let c = &sums.row(j) / count as f64;
-                shift += sq_dist(c.view(), centroids.row(j));
-                next.row_mut(j).assign(&c);
+        for j in 0..k {
+            if counts[j] > 0 {
+                for t in 0..d {
+                    next[j * d + t] = sums[j * d + t] / counts[j] as f64;
+                }
+                shift += sq_dist_slice(&next[j * d..(j + 1) * d], &centres[j * d..(j + 1) * d]);
             }
         }
         // An empty cluster takes the row farthest from its centre, as sklearn does.
         for j in (0..k).filter(|&j| counts[j] == 0) {
             let far = (0..n)
                 .into_par_iter()
-                .map(|i| (i, sq_dist(x.row(i), next.row(labels[i]))))
+                .map(|i| (i, sq_dist_slice(&data[i * d..(i + 1) * d], &next[labels[i] * d..(labels[i] + 1) * d])))
                 .reduce(|| (0, -1.0), |a, b| if b.1 > a.1 { b } else { a })
                 .0;
-            next.row_mut(j).assign(&x.row(far));
-            labels[far] = j;
+            next[j * d..(j + 1) * d].copy_from_slice(&data[far * d..(far + 1) * d]);
             shift = f64::INFINITY;
         }
-        centroids = next;
+        centres = next;
         if shift <= tol {
             break;
         }
     }
-    labels.par_iter_mut().enumerate().for_each(|(i, l)| {
-        *l = nearest(x.row(i), &centroids).0;
-    });
-    let inertia = (0..n)
-        .into_par_iter()
-        .map(|i| sq_dist(x.row(i), centroids.row(labels[i])))
-        .sum();
+    let (_, _, inertia) = assign(data, d, &centres, &mut labels);
     Ok(KMeansFit {
-        centroids,
+        centroids: Array2::from_shape_vec((k, d), centres).expect("k × d centres"),
         labels,
         inertia,
         iterations,
