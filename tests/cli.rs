@@ -266,3 +266,35 @@ fn segment_features_file_finds_planted_blobs_and_reports_bad_cells() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 3, column x"));
 }
+
+#[test]
+fn profile_writes_one_row_per_learner_with_rfm_segments() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("profiles.csv");
+    let o = run(&[
+        "profile",
+        "--data",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json(&o);
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.iter().filter(|h| *h == "recency_days").count(), 1);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len() as u64, v["learners"].as_u64().unwrap());
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    assert!(
+        !header.iter().any(|h| h == "phone"),
+        "personal data is never exported"
+    );
+}

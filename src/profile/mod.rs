@@ -235,12 +235,7 @@ impl Profiles {
             "churn_risk".into(),
             "sentiment".into(),
         ];
-        header.extend(
-            t.features
-                .iter()
-                .filter(|f| f.block != Block::Attributes || f.name == "age")
-                .map(|f| f.name.clone()),
-        );
+        header.extend(self.exported_features().map(|f| f.name.clone()));
         header.extend(t.attributes.iter().map(|a| a.0.clone()));
         w.write_record(&header)?;
         for i in 0..self.len() {

@@ -112,7 +112,12 @@ fn sq_dist_slice(a: &[f64], b: &[f64]) -> f64 {
 
 /// One fused pass: assign every row to its nearest centre and sum rows, counts and squared
 /// distances per centre. `data` is row-major n × d, `centres` k × d.
-fn assign(data: &[f64], d: usize, centres: &[f64], labels: &mut [usize]) -> (Vec<f64>, Vec<usize>, f64) {
+fn assign(
+    data: &[f64],
+    d: usize,
+    centres: &[f64],
+    labels: &mut [usize],
+) -> (Vec<f64>, Vec<usize>, f64) {
     let k = centres.len() / d;
     labels
         .par_chunks_mut(CHUNK)
@@ -187,7 +192,15 @@ fn lloyd(
         for j in (0..k).filter(|&j| counts[j] == 0) {
             let far = (0..n)
                 .into_par_iter()
-                .map(|i| (i, sq_dist_slice(&data[i * d..(i + 1) * d], &next[labels[i] * d..(labels[i] + 1) * d])))
+                .map(|i| {
+                    (
+                        i,
+                        sq_dist_slice(
+                            &data[i * d..(i + 1) * d],
+                            &next[labels[i] * d..(labels[i] + 1) * d],
+                        ),
+                    )
+                })
                 .reduce(|| (0, -1.0), |a, b| if b.1 > a.1 { b } else { a })
                 .0;
             next[j * d..(j + 1) * d].copy_from_slice(&data[far * d..(far + 1) * d]);
