@@ -168,6 +168,7 @@ strings! {
     Computing => "Computing", "正在计算";
     Search => "Search learner or segment…", "搜索学员或分群…";
     Learners => "learners", "位学员";
+    Learner => "Learner", "学员";
     RfmSegmentCol => "RFM segment", "RFM 分层";
     RfmCol => "R·F·M", "R·F·M";
     RfmTip => "Recency, frequency and monetary scores 1–5 by quintile (5 = most recent, most frequent, highest spend).", "最近消费、消费频次、消费金额的五分位得分（5 = 最近、最频繁、金额最高）。";

@@ -173,7 +173,7 @@ impl ProfilesTab {
             .column(Column::auto().at_least(80.0))
             .column(Column::remainder())
             .header(22.0, |mut h| {
-                h.col(|ui| self.header(ui, lang, T::Users, Some(SortBy::Id), None));
+                h.col(|ui| self.header(ui, lang, T::Learner, Some(SortBy::Id), None));
                 h.col(|ui| self.header(ui, lang, T::RfmSegmentCol, Some(SortBy::Segment), None));
                 h.col(|ui| self.header(ui, lang, T::RfmCol, None, Some(T::RfmTip)));
                 h.col(|ui| self.header(ui, lang, T::Monetary, Some(SortBy::Monetary), None));
