@@ -26,7 +26,7 @@ pub struct Table {
     pub report: FileReport,
 }
 
-/// Rows between progress updates and cancel checks.
+/// Rows between progress updates and cancel checks (Parquet).
 const CHECK_EVERY: u64 = 1 << 14;
 
 /// Reads and checks one file as `kind`.
@@ -138,7 +138,7 @@ impl<R: Read> Read for Tracked<R> {
 
 /// An open CSV file: the reader positioned after the header, and what was learnt opening it.
 struct OpenCsv {
-    reader: csv::Reader<Tracked<Box<dyn BufRead>>>,
+    reader: csv::Reader<Tracked<Box<dyn BufRead + Send>>>,
     lines: Rc<RefCell<Lines>>,
     header: Vec<String>,
     header_bytes: usize,
@@ -152,7 +152,7 @@ fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
         .len();
     let encoding = encoding::detect(path).map_err(|e| unreadable(path, e))?;
     let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
-    let mut input: Box<dyn BufRead> = match encoding {
+    let mut input: Box<dyn BufRead + Send> = match encoding {
         Encoding::Gb18030 => {
             let mut bytes = Vec::with_capacity(size as usize);
             BufReader::new(file)
@@ -214,46 +214,117 @@ fn is_parquet(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
+/// Records per batch handed from the parsing thread to the checking thread.
+const BATCH: usize = 8192;
+
+/// One parsed record: its line, its fields, or why it is not valid text.
+#[derive(Default)]
+struct Slot {
+    line: u64,
+    record: csv::StringRecord,
+    unreadable: Option<String>,
+}
+
+/// A batch of parsed records; batches travel back to the parser to be refilled, so records
+/// are allocated once.
+#[derive(Default)]
+struct Batch {
+    slots: Vec<Slot>,
+    len: usize,
+    /// Bytes of the file parsed so far.
+    position: u64,
+}
+
+/// Parses on one thread and checks on another, so CSV parsing and line counting overlap with
+/// validation. The parser stops as soon as the checker hangs up (cancel or error).
 fn load_csv(
     path: &Path,
     kind: TableKind,
     mapping: &Mapping,
     progress: &Progress,
 ) -> Result<(DataFrame, FileReport), DataError> {
-    let OpenCsv {
-        mut reader,
-        lines,
-        header,
-        header_bytes,
-        encoding,
-        size,
-    } = open_csv(path)?;
-    let mut record = csv::StringRecord::new();
-    // A rough row estimate from the size of the header line keeps re-allocation low.
-    let capacity = (size / (header_bytes as u64 + 8).max(32)).min(1 << 24) as usize;
-    let mut validator = Validator::new(path, kind, &header, mapping, encoding, capacity)?;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let offset = record.position().map_or(0, |p| p.byte());
-                validator.push(lines.borrow_mut().line_at(offset), &record);
-            }
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Utf8 { pos, err } => {
-                    let offset = pos.as_ref().map_or(0, |p| p.byte());
-                    let line = lines.borrow_mut().line_at(offset);
-                    validator.push_unreadable(line, format!("not valid text: {err}"));
+    let (head_tx, head_rx) = std::sync::mpsc::sync_channel(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, DataError>>(4);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let OpenCsv {
+                mut reader,
+                lines,
+                header,
+                header_bytes,
+                encoding,
+                size,
+            } = match open_csv(path) {
+                Ok(open) => open,
+                Err(e) => {
+                    let _ = head_tx.send(Err(e));
+                    return;
                 }
-                _ => return Err(unreadable(path, e)),
-            },
-        }
-        if validator.rows_read() % CHECK_EVERY == 0 {
+            };
+            if head_tx.send(Ok((header, header_bytes, encoding, size))).is_err() {
+                return;
+            }
+            let mut done = false;
+            while !done {
+                let mut batch = back_rx.try_recv().unwrap_or_default();
+                batch.len = 0;
+                while batch.len < BATCH {
+                    if batch.slots.len() == batch.len {
+                        batch.slots.push(Slot::default());
+                    }
+                    let slot = &mut batch.slots[batch.len];
+                    slot.unreadable = None;
+                    match reader.read_record(&mut slot.record) {
+                        Ok(false) => {
+                            done = true;
+                            break;
+                        }
+                        Ok(true) => {
+                            let offset = slot.record.position().map_or(0, |p| p.byte());
+                            slot.line = lines.borrow_mut().line_at(offset);
+                        }
+                        Err(e) => match e.kind() {
+                            csv::ErrorKind::Utf8 { pos, err } => {
+                                let offset = pos.as_ref().map_or(0, |p| p.byte());
+                                slot.line = lines.borrow_mut().line_at(offset);
+                                slot.unreadable = Some(format!("not valid text: {err}"));
+                            }
+                            _ => {
+                                let _ = tx.send(Err(unreadable(path, e)));
+                                return;
+                            }
+                        },
+                    }
+                    batch.len += 1;
+                }
+                batch.position = reader.position().byte();
+                if tx.send(Ok(batch)).is_err() {
+                    return;
+                }
+            }
+        });
+        let (header, header_bytes, encoding, size) = head_rx
+            .recv()
+            .map_err(|_| DataError::Internal(format!("reading {} stopped", path.display())))??;
+        // A rough row estimate from the size of the header line keeps re-allocation low.
+        let capacity = (size / (header_bytes as u64 + 8).max(32)).min(1 << 24) as usize;
+        let mut validator = Validator::new(path, kind, &header, mapping, encoding, capacity)?;
+        for received in rx {
+            let batch = received?;
+            for slot in &batch.slots[..batch.len] {
+                match &slot.unreadable {
+                    None => validator.push(slot.line, &slot.record),
+                    Some(message) => validator.push_unreadable(slot.line, message.clone()),
+                }
+            }
             progress.check().map_err(|_| DataError::Cancelled)?;
-            progress.set(reader.position().byte() as f32 / size.max(1) as f32);
+            progress.set(batch.position as f32 / size.max(1) as f32);
+            // The parser may have finished; then the batch is simply dropped.
+            let _ = back_tx.send(batch);
         }
-    }
-    validator.finish()
+        validator.finish()
+    })
 }
 
 fn load_parquet(
