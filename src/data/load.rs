@@ -262,7 +262,10 @@ fn load_csv(
                     return;
                 }
             };
-            if head_tx.send(Ok((header, header_bytes, encoding, size))).is_err() {
+            if head_tx
+                .send(Ok((header, header_bytes, encoding, size)))
+                .is_err()
+            {
                 return;
             }
             let mut done = false;

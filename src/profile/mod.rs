@@ -10,7 +10,8 @@ use crate::data::Dataset;
 use crate::jobs::{Cancelled, Progress};
 pub use features::{Block, Feature, LearnerTable, learner_table};
 use linfa_linalg::eigh::EighInto;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rayon::prelude::*;
 pub use rfm::RfmSegment;
 use serde::Serialize;
 
@@ -76,8 +77,17 @@ pub fn pca(x: &Array2<f64>, k: usize) -> (Array2<f64>, Vec<f64>) {
     let mean: Array1<f64> = x
         .mean_axis(Axis(0))
         .unwrap_or_else(|| Array1::zeros(x.ncols()));
-    let centred = x - &mean;
-    let cov = centred.t().dot(&centred) / (n - 1.0);
+    // Covariance summed over row chunks in parallel, so no centred copy of x is ever made.
+    let d = x.ncols();
+    let chunks: Vec<ArrayView2<f64>> = x.axis_chunks_iter(Axis(0), 4096).collect();
+    let cov = chunks
+        .par_iter()
+        .map(|c| {
+            let centred = c - &mean;
+            centred.t().dot(&centred)
+        })
+        .reduce(|| Array2::zeros((d, d)), |a, b| a + b)
+        / (n - 1.0);
     let total: f64 = cov.diag().sum();
     let Ok((values, vectors)) = cov.eigh_into() else {
         return (Array2::zeros((x.nrows(), k)), vec![0.0; k]);
@@ -96,7 +106,8 @@ pub fn pca(x: &Array2<f64>, k: usize) -> (Array2<f64>, Vec<f64>) {
             }
         })
         .collect();
-    (centred.dot(&basis), explained)
+    let projected = x.dot(&basis) - mean.dot(&basis);
+    (projected, explained)
 }
 
 /// Builds profiles from a dataset.
@@ -264,5 +275,23 @@ impl Profiles {
             w.write_record(&row)?;
         }
         w.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pca_finds_the_direction_of_a_line() {
+        let x = Array2::from_shape_fn((200, 3), |(i, j)| i as f64 * [1.0, 2.0, 0.0][j] + 5.0);
+        let (proj, explained) = pca(&x, 2);
+        assert!((explained[0] - 1.0).abs() < 1e-9, "{explained:?}");
+        assert!(
+            proj.column(0).mean().unwrap().abs() < 1e-9,
+            "projections are centred"
+        );
+        let spread = proj[[199, 0]] - proj[[0, 0]];
+        assert!((spread.abs() - 199.0 * 5f64.sqrt()).abs() < 1e-6);
     }
 }
