@@ -15,17 +15,7 @@ fn app_on(dir: PathBuf) -> Harness<'static, PersonaApp> {
 }
 
 fn settle(h: &mut Harness<'static, PersonaApp>) {
-    let start = Instant::now();
-    while h.state().job.is_some() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "load did not finish"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.step();
-    h.step();
+    wait_until(h, "the job", |a| a.job.is_none());
 }
 
 #[test]
@@ -120,19 +110,9 @@ fn the_experiments_tab_reads_out_the_sample_tests() {
     let mut h = app_on(sample_dir());
     settle(&mut h);
     h.get_by_label("A/B 实验").click();
-    let start = Instant::now();
-    while h.state().experiments_tab.readout.is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no read-out: tab {:?}, job {:?}, status {:?}",
-            h.state().settings.tab,
-            h.state().job.as_ref().map(|j| j.title.clone()),
-            h.state().status
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.step();
+    wait_until(&mut h, "a read-out", |a| {
+        a.experiments_tab.readout.is_some()
+    });
     let readout = h
         .state()
         .experiments_tab

@@ -363,6 +363,27 @@ impl PersonaApp {
         });
     }
 
+    /// Asks where to save `file_name` (async dialog, off the UI thread), writes there, and
+    /// reports the outcome in the status bar.
+    fn save_as(
+        &self,
+        file_name: String,
+        write: impl FnOnce(&Path) -> std::io::Result<()> + Send + 'static,
+    ) {
+        self.off_thread(move || {
+            let picked = pollster::block_on(
+                rfd::AsyncFileDialog::new()
+                    .set_file_name(file_name)
+                    .save_file(),
+            )?;
+            let path = picked.path().to_path_buf();
+            Some(Command::Notice(match write(&path) {
+                Ok(()) => format!("✔ {}", path.display()),
+                Err(e) => format!("✖ {}: {e}", path.display()),
+            }))
+        });
+    }
+
     fn apply(&mut self, command: Command) {
         match command {
             Command::Load(dir, mapping) => self.start_load(dir, mapping),
@@ -399,18 +420,11 @@ impl PersonaApp {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
                 };
-                self.off_thread(move || {
-                    let report = &loaded.dataset.table(kind)?.report;
-                    let picked = pollster::block_on(
-                        rfd::AsyncFileDialog::new()
-                            .set_file_name(format!("{kind}.rejects.csv"))
-                            .save_file(),
-                    )?;
-                    let path = picked.path().to_path_buf();
-                    Some(Command::Notice(match report.write_rejects(&path) {
-                        Ok(()) => format!("✔ {}", path.display()),
-                        Err(e) => format!("✖ {}: {e}", path.display()),
-                    }))
+                self.save_as(format!("{kind}.rejects.csv"), move |path| {
+                    match loaded.dataset.table(kind) {
+                        Some(table) => table.report.write_rejects(path),
+                        None => Ok(()),
+                    }
                 });
             }
             Command::SetTab(tab) => self.settings.tab = tab,
@@ -481,16 +495,16 @@ impl PersonaApp {
                 else {
                     return;
                 };
-                self.off_thread(move || {
-                    let name = if members {
-                        "segment_members.csv"
-                    } else {
-                        "segment_summaries.csv"
-                    };
-                    let picked = pollster::block_on(
-                        rfd::AsyncFileDialog::new().set_file_name(name).save_file(),
-                    )?;
-                    let path = picked.path().to_path_buf();
+                let name = if members {
+                    "segment_members.csv"
+                } else {
+                    "segment_summaries.csv"
+                };
+                self.save_as(name.to_string(), move |path| {
+                    if !members {
+                        return crate::segment::write_summaries(path, &result.summaries);
+                    }
+                    // A fresh salt per export: pseudonyms cannot be joined across exports.
                     let salt = pseudonymise.then(|| {
                         format!(
                             "{:x}",
@@ -499,39 +513,20 @@ impl PersonaApp {
                                 .map_or(0, |d| d.as_nanos())
                         )
                     });
-                    let written = if members {
-                        crate::segment::write_members(
-                            &path,
-                            &profiles.table.user_ids,
-                            &result.seg.labels,
-                            salt.as_deref(),
-                        )
-                    } else {
-                        crate::segment::write_summaries(&path, &result.summaries)
-                    };
-                    Some(Command::Notice(match written {
-                        Ok(()) => format!("✔ {}", path.display()),
-                        Err(e) => format!("✖ {}: {e}", path.display()),
-                    }))
+                    crate::segment::write_members(
+                        path,
+                        &profiles.table.user_ids,
+                        &result.seg.labels,
+                        salt.as_deref(),
+                    )
                 });
             }
             Command::ExportReadout => {
                 let Some(readout) = self.experiments_tab.readout.clone() else {
                     return;
                 };
-                self.off_thread(move || {
-                    let picked = pollster::block_on(
-                        rfd::AsyncFileDialog::new()
-                            .set_file_name(format!("{}.readout.csv", readout.experiment))
-                            .save_file(),
-                    )?;
-                    let path = picked.path().to_path_buf();
-                    Some(Command::Notice(
-                        match std::fs::write(&path, crate::abtest::readout_csv(&readout)) {
-                            Ok(()) => format!("✔ {}", path.display()),
-                            Err(e) => format!("✖ {}: {e}", path.display()),
-                        },
-                    ))
+                self.save_as(format!("{}.readout.csv", readout.experiment), move |path| {
+                    std::fs::write(path, crate::abtest::readout_csv(&readout))
                 });
             }
             Command::SaveMainPlot => {
@@ -550,26 +545,17 @@ impl PersonaApp {
                         }),
                     ));
             }
-            Command::SavePng(image) => self.off_thread(move || {
-                let picked = pollster::block_on(
-                    rfd::AsyncFileDialog::new()
-                        .set_file_name("plot.png")
-                        .save_file(),
-                )?;
-                let path = picked.path().to_path_buf();
+            Command::SavePng(image) => self.save_as("plot.png".to_string(), move |path| {
                 let [w, h] = image.size;
                 let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-                let saved = image::save_buffer(
-                    &path,
+                image::save_buffer(
+                    path,
                     &rgba,
                     w as u32,
                     h as u32,
                     image::ExtendedColorType::Rgba8,
-                );
-                Some(Command::Notice(match saved {
-                    Ok(()) => format!("✔ {}", path.display()),
-                    Err(e) => format!("✖ {}: {e}", path.display()),
-                }))
+                )
+                .map_err(std::io::Error::other)
             }),
         }
     }
