@@ -194,7 +194,8 @@ fn report_ui(ui: &mut Ui, lang: Lang, table: &crate::data::Table, commands: &mut
                         ui.label(x.column.as_deref().unwrap_or("—"));
                     });
                     row.col(|ui| {
-                        ui.label(&x.message).on_hover_text(&x.message);
+                        ui.label(super::i18n::reason_text(lang, x))
+                            .on_hover_text(&x.message);
                     });
                     row.col(|ui| {
                         ui.monospace(&x.raw).on_hover_text(&x.raw);

@@ -209,6 +209,37 @@ strings! {
                  "Ctrl+O 打开文件夹 · Ctrl+1…6 切换标签 · Ctrl+L 切换语言";
 }
 
+/// A rejected row's reason in the interface language. The engine's message is English; in
+/// Chinese the reason code, column and the offending value are put into a Chinese sentence.
+pub fn reason_text(lang: Lang, row: &crate::data::RejectedRow) -> String {
+    if lang == Lang::En {
+        return row.message.clone();
+    }
+    let what = match row.reason.as_str() {
+        "missing_value" => "为空",
+        "wrong_type" => "不是数字",
+        "unknown_event" => "不是已知的事件类型",
+        "bad_timestamp" => "不是有效的日期或时间",
+        "negative" => "为负数",
+        "out_of_range" => "超出允许范围",
+        "not_binary" => "不是 0 或 1",
+        "duplicate_id" => "重复出现",
+        "field_count" => "字段数与表头不一致",
+        "bad_encoding" => "含有无法识别的编码",
+        _ => return row.message.clone(),
+    };
+    let value = row
+        .message
+        .split('`')
+        .nth(1)
+        .map(|v| format!("「{v}」"))
+        .unwrap_or_default();
+    match &row.column {
+        Some(c) => format!("{c} {value}{what}"),
+        None => format!("{what}（{}）", row.message),
+    }
+}
+
 /// Shorthand used throughout the UI code.
 pub fn tr(lang: Lang, key: T) -> &'static str {
     key.get(lang)
@@ -217,6 +248,19 @@ pub fn tr(lang: Lang, key: T) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_read_in_chinese() {
+        let row = crate::data::RejectedRow {
+            line: 4,
+            column: Some("amount".into()),
+            reason: "negative".into(),
+            message: "amount `-5` is negative".into(),
+            raw: String::new(),
+        };
+        assert_eq!(reason_text(Lang::Zh, &row), "amount 「-5」为负数");
+        assert_eq!(reason_text(Lang::En, &row), "amount `-5` is negative");
+    }
 
     #[test]
     fn every_string_exists_in_both_languages() {
