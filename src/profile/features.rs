@@ -67,6 +67,11 @@ pub struct LearnerTable {
     pub categories: Vec<String>,
 }
 
+/// `num / den`, or `empty` when there is nothing to divide by.
+fn ratio(num: f64, den: f64, empty: f64) -> f64 {
+    if den > 0.0 { num / den } else { empty }
+}
+
 fn str_col<'a>(df: &'a DataFrame, name: &str) -> Option<&'a StringChunked> {
     df.column(name).ok().and_then(|c| c.str().ok())
 }
@@ -241,7 +246,7 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             .iter()
             .map(|row| {
                 let total: f64 = row.iter().sum();
-                if total > 0.0 { row[c] / total } else { 0.0 }
+                ratio(row[c], total, 0.0)
             })
             .collect();
         push(format!("interest:{name}"), Block::Interests, shares);
@@ -250,39 +255,21 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
         "paid_vs_list".into(),
         Block::Price,
         acc.iter()
-            .map(|a| {
-                if a.paid_ratio_n > 0.0 {
-                    a.paid_ratio_sum / a.paid_ratio_n
-                } else {
-                    1.0
-                }
-            })
+            .map(|a| ratio(a.paid_ratio_sum, a.paid_ratio_n, 1.0))
             .collect(),
     );
     push(
         "log_mean_list_price".into(),
         Block::Price,
         acc.iter()
-            .map(|a| {
-                if a.list_price_n > 0.0 {
-                    (a.list_price_sum / a.list_price_n).ln_1p()
-                } else {
-                    0.0
-                }
-            })
+            .map(|a| ratio(a.list_price_sum, a.list_price_n, 0.0).ln_1p())
             .collect(),
     );
     push(
         "cheap_share".into(),
         Block::Price,
         acc.iter()
-            .map(|a| {
-                if a.purchases > 0.0 {
-                    a.cheap / a.purchases
-                } else {
-                    0.0
-                }
-            })
+            .map(|a| ratio(a.cheap, a.purchases, 0.0))
             .collect(),
     );
     let days_inactive: Vec<f64> = acc
@@ -327,7 +314,7 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
         Block::Activity,
         acc.iter()
             .zip(&active_days)
-            .map(|(a, d)| if *d > 0.0 { a.events / d } else { 0.0 })
+            .map(|(a, d)| ratio(a.events, *d, 0.0))
             .collect(),
     );
     push(
@@ -339,13 +326,7 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
         "completion_rate".into(),
         Block::Activity,
         acc.iter()
-            .map(|a| {
-                if a.enrolls > 0.0 {
-                    (a.completes / a.enrolls).min(1.0)
-                } else {
-                    0.0
-                }
-            })
+            .map(|a| ratio(a.completes, a.enrolls, 0.0).min(1.0))
             .collect(),
     );
 

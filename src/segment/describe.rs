@@ -63,14 +63,8 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
     let n = profiles.len().max(1);
     let monetary: Vec<f64> = profiles.table.rfm_values.iter().map(|v| v[2]).collect();
     let total_revenue: f64 = monetary.iter().sum();
-    let stats: Vec<(f64, f64)> = features
-        .iter()
-        .map(|f| {
-            let mean = f.values.iter().sum::<f64>() / n as f64;
-            let sd = (f.values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
-            (mean, sd)
-        })
-        .collect();
+    // Population mean and standard deviation of each feature, as standardised in the profile.
+    let stats = &profiles.scale;
     let mut sorted_revenue: Vec<f64> = Vec::new();
     let summaries: Vec<(usize, Vec<usize>)> = (0..seg.k)
         .map(|c| {
@@ -99,7 +93,7 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
             let mut distinctions: Vec<Distinction> = features
                 .iter()
                 .zip(&means)
-                .zip(&stats)
+                .zip(stats)
                 .filter(|(_, (_, sd))| *sd > 0.0)
                 .map(|((f, &mean), &(pm, sd))| Distinction {
                     feature: f.name.clone(),
@@ -124,7 +118,7 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
             let interest = features
                 .iter()
                 .zip(&means)
-                .zip(&stats)
+                .zip(stats)
                 .filter(|((f, _), _)| f.name.starts_with("interest:"))
                 .max_by(|((_, a), (pa, _)), ((_, b), (pb, _))| (*a - pa).total_cmp(&(*b - pb)))
                 .map(|((f, _), _)| f.name.trim_start_matches("interest:").to_string())
