@@ -5,7 +5,7 @@
 //! `stack-facts.md`), so it is not used for this.
 
 use crate::jobs::{Cancelled, Progress};
-use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2, Axis};
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -51,23 +51,26 @@ pub struct KMeansFit {
     pub iterations: usize,
 }
 
-fn sq_dist(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
-    a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum()
+/// Squared Euclidean distance between two equal-length rows.
+pub(crate) fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
-/// Greedy k-means++: each new centre is the best of `2 + ln k` candidates drawn in proportion
-/// to the squared distance to the nearest chosen centre.
-fn kmeans_plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f64> {
-    let n = x.nrows();
+/// Greedy k-means++ on row-major `data` (n × d): each new centre is the best of `2 + ln k`
+/// candidates drawn in proportion to the squared distance to the nearest chosen centre.
+/// Returns the centres row-major (k × d).
+fn kmeans_plus_plus(data: &[f64], d: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    let n = data.len() / d;
+    let row = |i: usize| &data[i * d..(i + 1) * d];
     let trials = 2 + (k as f64).ln() as usize;
-    let mut centres = Array2::zeros((k, x.ncols()));
+    let mut centres = Vec::with_capacity(k * d);
     let first = rng.gen_range(0..n);
-    centres.row_mut(0).assign(&x.row(first));
+    centres.extend_from_slice(row(first));
     let mut closest: Vec<f64> = (0..n)
         .into_par_iter()
-        .map(|i| sq_dist(x.row(i), x.row(first)))
+        .map(|i| sq_dist(row(i), row(first)))
         .collect();
-    for c in 1..k {
+    for _ in 1..k {
         let total: f64 = closest.iter().sum();
         let candidates: Vec<usize> = (0..trials)
             .map(|_| {
@@ -88,7 +91,7 @@ fn kmeans_plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array
             .map(|&cand| {
                 let updated: Vec<f64> = (0..n)
                     .into_par_iter()
-                    .map(|i| closest[i].min(sq_dist(x.row(i), x.row(cand))))
+                    .map(|i| closest[i].min(sq_dist(row(i), row(cand))))
                     .collect();
                 let pot: f64 = updated.iter().sum();
                 (cand, updated, pot)
@@ -96,7 +99,7 @@ fn kmeans_plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array
             .min_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(c, u, _)| (c, u))
             .expect("at least one candidate");
-        centres.row_mut(c).assign(&x.row(best));
+        centres.extend_from_slice(row(best));
         closest = best_closest;
     }
     centres
@@ -104,11 +107,6 @@ fn kmeans_plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array
 
 /// Rows per parallel chunk of a Lloyd pass.
 const CHUNK: usize = 4096;
-
-/// Squared distance between two equal-length slices.
-fn sq_dist_slice(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
-}
 
 /// One fused pass: assign every row to its nearest centre and sum rows, counts and squared
 /// distances per centre. `data` is row-major n × d, `centres` k × d.
@@ -130,7 +128,7 @@ fn assign(
                 let row = &data[(c * CHUNK + o) * d..(c * CHUNK + o + 1) * d];
                 let mut best = (0, f64::INFINITY);
                 for j in 0..k {
-                    let dist = sq_dist_slice(row, &centres[j * d..(j + 1) * d]);
+                    let dist = sq_dist(row, &centres[j * d..(j + 1) * d]);
                     if dist < best.1 {
                         best = (j, dist);
                     }
@@ -155,23 +153,16 @@ fn assign(
 }
 
 fn lloyd(
-    x: ArrayView2<f64>,
-    start: Array2<f64>,
+    data: &[f64],
+    d: usize,
+    mut centres: Vec<f64>,
     cfg: &KMeansConfig,
     tol: f64,
     progress: &Progress,
 ) -> Result<KMeansFit, Cancelled> {
-    let (n, d) = x.dim();
-    let k = start.nrows();
-    let owned;
-    let data: &[f64] = match x.as_slice() {
-        Some(s) => s,
-        None => {
-            owned = x.as_standard_layout().into_owned();
-            owned.as_slice().expect("standard layout")
-        }
-    };
-    let mut centres: Vec<f64> = start.iter().copied().collect();
+    let n = data.len() / d;
+    let k = centres.len() / d;
+
     let mut labels = vec![0usize; n];
     let mut iterations = 0;
     for it in 0..cfg.max_iter {
@@ -185,7 +176,7 @@ fn lloyd(
                 for t in 0..d {
                     next[j * d + t] = sums[j * d + t] / counts[j] as f64;
                 }
-                shift += sq_dist_slice(&next[j * d..(j + 1) * d], &centres[j * d..(j + 1) * d]);
+                shift += sq_dist(&next[j * d..(j + 1) * d], &centres[j * d..(j + 1) * d]);
             }
         }
         // An empty cluster takes the row farthest from its centre, as sklearn does.
@@ -195,7 +186,7 @@ fn lloyd(
                 .map(|i| {
                     (
                         i,
-                        sq_dist_slice(
+                        sq_dist(
                             &data[i * d..(i + 1) * d],
                             &next[labels[i] * d..(labels[i] + 1) * d],
                         ),
@@ -233,12 +224,17 @@ pub fn kmeans(
     );
     let variance = x.var_axis(Axis(0), 0.0);
     let tol = cfg.tol * variance.mean().unwrap_or(0.0);
+    // One row-major copy at most (none when `x` already is), shared by every restart.
+    let x = x.as_standard_layout();
+    let data = x.as_slice().expect("standard layout");
+    let d = x.ncols();
     let mut best: Option<KMeansFit> = None;
     for run in 0..cfg.n_init.max(1) {
         let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_add(run as u64 * 0x9E37_79B9));
-        let start = kmeans_plus_plus(x, cfg.k, &mut rng);
+        let start = kmeans_plus_plus(data, d, cfg.k, &mut rng);
         let fit = lloyd(
-            x,
+            data,
+            d,
             start,
             cfg,
             tol,

@@ -1,7 +1,7 @@
 //! How good a clustering is: the silhouette (exact, as scikit-learn's `silhouette_score`), the
 //! adjusted Rand index against known labels, and choosing k.
 
-use super::kmeans::{KMeansConfig, kmeans};
+use super::kmeans::{KMeansConfig, kmeans, sq_dist};
 use crate::jobs::{Cancelled, Progress};
 use ndarray::{Array2, ArrayView2, Axis};
 use rand::prelude::*;
@@ -21,19 +21,16 @@ pub fn silhouette(x: ArrayView2<f64>, labels: &[usize]) -> Option<f64> {
         return None;
     }
     let n = x.nrows();
+    let x = x.as_standard_layout();
+    let data = x.as_slice().expect("standard layout");
+    let d = x.ncols();
+    let row = |i: usize| &data[i * d..(i + 1) * d];
     let total: f64 = (0..n)
         .into_par_iter()
         .map(|i| {
             let mut sums = vec![0.0; k];
-            let xi = x.row(i);
             for j in 0..n {
-                let d: f64 = xi
-                    .iter()
-                    .zip(x.row(j).iter())
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f64>()
-                    .sqrt();
-                sums[labels[j]] += d;
+                sums[labels[j]] += sq_dist(row(i), row(j)).sqrt();
             }
             let own = labels[i];
             if sizes[own] <= 1 {

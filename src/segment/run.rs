@@ -1,7 +1,7 @@
 //! Running a segmentation: k-means or hierarchical, a given k or one chosen by silhouette.
 
 use super::hierarchical::{Merge, cut, ward};
-use super::kmeans::{KMeansConfig, cluster_means, kmeans, sizes};
+use super::kmeans::{KMeansConfig, cluster_means, kmeans, sizes, sq_dist};
 use super::quality::{KScore, SILHOUETTE_SAMPLE, choose_k, sample_rows, silhouette};
 use crate::jobs::{Cancelled, Progress};
 use ndarray::{Array2, ArrayView2, Axis};
@@ -133,15 +133,14 @@ pub fn segment(
     };
     let k = labels.iter().copied().max().map_or(1, |m| m + 1);
     let centroids = cluster_means(x, &labels, k);
-    let inertia = x
-        .outer_iter()
-        .zip(&labels)
-        .map(|(row, &l)| {
-            row.iter()
-                .zip(centroids.row(l))
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-        })
+    let standard = x.as_standard_layout();
+    let data = standard.as_slice().expect("standard layout");
+    let centres = centroids.as_slice().expect("standard layout");
+    let d = x.ncols();
+    let inertia = labels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| sq_dist(&data[i * d..(i + 1) * d], &centres[l * d..(l + 1) * d]))
         .sum();
     progress.set_stage("silhouette");
     let rows = sample_rows(n, SILHOUETTE_SAMPLE, cfg.seed);
