@@ -44,12 +44,8 @@ impl Default for ProfilesTab {
 }
 
 fn top_interest(p: &Profiles, i: usize) -> String {
-    p.table
-        .categories
-        .iter()
-        .filter_map(|c| Some((c, p.feature(&format!("interest:{c}"), i)?)))
-        .filter(|(_, s)| *s > 0.0)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+    p.interests(i)
+        .first()
         .map_or(String::new(), |(c, s)| format!("{c} {:.0}%", s * 100.0))
 }
 

@@ -231,11 +231,7 @@ impl SegmentsTab {
             });
         if response.response.clicked()
             && let Some(pos) = response.inner
-            && let Some(i) = shown.iter().copied().min_by(|&a, &b| {
-                let da = (emb[[a, 0]] - pos.x).powi(2) + (emb[[a, 1]] - pos.y).powi(2);
-                let db = (emb[[b, 0]] - pos.x).powi(2) + (emb[[b, 1]] - pos.y).powi(2);
-                da.total_cmp(&db)
-            })
+            && let Some(i) = nearest(pos.x, pos.y)
         {
             let c = r.seg.labels[i];
             self.selected = if self.selected == Some(c) {

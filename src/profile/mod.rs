@@ -186,16 +186,23 @@ impl Profiles {
             .map(|f| f.values[i])
     }
 
-    /// The persona card of learner `i`.
-    pub fn card(&self, i: usize) -> PersonaCard {
-        let t = &self.table;
-        let mut interests: Vec<(String, f64)> = t
+    /// Learner `i`'s share of activity per category, largest first, zero shares left out.
+    pub fn interests(&self, i: usize) -> Vec<(String, f64)> {
+        let mut shares: Vec<(String, f64)> = self
+            .table
             .categories
             .iter()
             .filter_map(|c| Some((c.clone(), self.feature(&format!("interest:{c}"), i)?)))
             .filter(|(_, s)| *s > 0.0)
             .collect();
-        interests.sort_by(|a, b| b.1.total_cmp(&a.1));
+        shares.sort_by(|a, b| b.1.total_cmp(&a.1));
+        shares
+    }
+
+    /// The persona card of learner `i`.
+    pub fn card(&self, i: usize) -> PersonaCard {
+        let t = &self.table;
+        let mut interests = self.interests(i);
         interests.truncate(3);
         let mut facts: Vec<(String, String)> = t
             .attributes
