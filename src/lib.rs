@@ -11,4 +11,5 @@ pub mod data;
 pub mod jobs;
 pub mod privacy;
 pub mod profile;
+pub mod recommend;
 pub mod segment;

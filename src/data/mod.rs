@@ -2,6 +2,7 @@
 //! validation, whole datasets with orphan checks, and the sample-data generator.
 
 pub mod cells;
+pub mod columns;
 pub mod dataset;
 pub mod encoding;
 pub mod load;

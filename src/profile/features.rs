@@ -4,6 +4,7 @@
 use super::rfm::{RfmSegment, quintile_scores};
 use super::text::sentiment;
 use crate::data::cells::MS_PER_DAY;
+use crate::data::columns::{f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
 use crate::jobs::{Cancelled, Progress};
 use ahash::AHashMap;
@@ -70,19 +71,6 @@ pub struct LearnerTable {
 /// `num / den`, or `empty` when there is nothing to divide by.
 fn ratio(num: f64, den: f64, empty: f64) -> f64 {
     if den > 0.0 { num / den } else { empty }
-}
-
-fn str_col<'a>(df: &'a DataFrame, name: &str) -> Option<&'a StringChunked> {
-    df.column(name).ok().and_then(|c| c.str().ok())
-}
-
-fn f64_col(df: &DataFrame, name: &str) -> Option<Float64Chunked> {
-    df.column(name).ok().and_then(|c| c.f64().ok().cloned())
-}
-
-fn ms_col(df: &DataFrame, name: &str) -> Option<Int64Chunked> {
-    let c = df.column(name).ok()?.cast(&DataType::Int64).ok()?;
-    c.i64().ok().cloned()
 }
 
 #[derive(Default, Clone)]

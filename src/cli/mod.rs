@@ -14,6 +14,8 @@ use crate::segment::{
     write_members, write_summaries,
 };
 use clap::{Args, Parser, Subcommand};
+
+mod recs;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,6 +77,10 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Read out an A/B test: rates, lifts with CIs, p-values, SRM, revenue, CUPED.
     Abtest(AbArgs),
+    /// Top-k course recommendations for every learner (or those listed), with reasons.
+    Recommend(recs::RecommendArgs),
+    /// Compare recommenders on a held-out split: precision, recall, NDCG, MAP, coverage.
+    EvaluateRecs(recs::EvaluateArgs),
     /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
     Power {
         /// Baseline conversion rate, e.g. 0.1.
@@ -257,6 +263,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Profile { input, out, json } => profile_cmd(&input, &out, json),
         Command::Segment(args) => segment_cmd(&args),
         Command::Abtest(args) => abtest(&args),
+        Command::Recommend(args) => recs::recommend_cmd(&args),
+        Command::EvaluateRecs(args) => recs::evaluate_cmd(&args),
         Command::Power {
             baseline,
             mde,

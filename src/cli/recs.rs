@@ -1,0 +1,333 @@
+//! `recommend` and `evaluate-recs`.
+
+use super::{CliError, DataArgs, io_error, print_json};
+use crate::jobs::Progress;
+use crate::recommend::als::AlsParams;
+use crate::recommend::interactions::{DEFAULT_GROUP_ATTRIBUTE, from_pair_files};
+use crate::recommend::{
+    Fitted, Groups, Interactions, ModelKind, Params, Split, Strengths, compare, fallback,
+    from_dataset, holdout, leave_last, read_segments, recommend_all, write_recommendations,
+};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Model settings shared by `recommend` and `evaluate-recs`.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Item-kNN (and content) neighbourhood size.
+    #[arg(long, default_value_t = Params::default().item_neighbours)]
+    pub neighbours: usize,
+    /// User-kNN neighbourhood size.
+    #[arg(long, default_value_t = Params::default().user_neighbours)]
+    pub user_neighbours: usize,
+    /// Shrinkage added to the cosine denominator of the kNN models.
+    #[arg(long, default_value_t = Params::default().shrink)]
+    pub shrink: f32,
+    /// ALS latent factors.
+    #[arg(long, default_value_t = AlsParams::default().factors)]
+    pub factors: usize,
+    /// ALS regularisation.
+    #[arg(long, default_value_t = AlsParams::default().reg)]
+    pub reg: f32,
+    /// ALS sweeps.
+    #[arg(long, default_value_t = AlsParams::default().iterations)]
+    pub iterations: usize,
+    /// ALS confidence slope α (confidence = 1 + α·weight).
+    #[arg(long, default_value_t = AlsParams::default().alpha)]
+    pub alpha: f32,
+    /// EASE regularisation λ.
+    #[arg(long, default_value_t = Params::default().lambda)]
+    pub lambda: f32,
+    /// A `user_id,segment[,label]` file (e.g. from `segment --out`) for popularity within
+    /// segments; without it learners are grouped by `--group-by`.
+    #[arg(long, value_name = "FILE")]
+    pub segments: Option<PathBuf>,
+    /// The learner attribute that groups learners when no segments are given.
+    #[arg(long, default_value = DEFAULT_GROUP_ATTRIBUTE)]
+    pub group_by: String,
+}
+
+impl ModelArgs {
+    fn params(&self, seed: u64) -> Params {
+        Params {
+            item_neighbours: self.neighbours,
+            user_neighbours: self.user_neighbours,
+            shrink: self.shrink,
+            als: AlsParams {
+                factors: self.factors,
+                reg: self.reg,
+                iterations: self.iterations,
+                alpha: self.alpha,
+                seed,
+            },
+            lambda: self.lambda,
+            content_neighbours: self.neighbours,
+            ..Params::default()
+        }
+    }
+
+    fn groups(&self, it: &Interactions) -> Result<Option<Groups>, CliError> {
+        match &self.segments {
+            Some(path) => read_segments(path, it).map(Some).map_err(CliError::Input),
+            None => Ok(it.groups_by(&self.group_by)),
+        }
+    }
+}
+
+/// Arguments of `recommend`.
+#[derive(Debug, Clone, Args)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    input: DataArgs,
+    /// The model.
+    #[arg(long, value_enum, default_value_t = ModelKind::Ease)]
+    model: ModelKind,
+    /// Courses per learner.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Only these learners: a file with one learner id per line (a `user_id` header is
+    /// skipped; the first CSV column is used).
+    #[arg(long, value_name = "FILE")]
+    users: Option<PathBuf>,
+    /// Where to write the lists.
+    #[arg(long)]
+    out: PathBuf,
+    /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
+    #[arg(long, value_name = "SALT")]
+    pseudonymise: Option<String>,
+    /// Seed (ALS start).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    #[command(flatten)]
+    model_args: ModelArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    let index: ahash::AHashMap<&str, usize> = it
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let id = line
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches('\u{feff}');
+        if id.is_empty() || (n == 0 && id == "user_id") {
+            continue;
+        }
+        match index.get(id) {
+            Some(&u) => out.push(u),
+            None => {
+                return Err(CliError::Input(format!(
+                    "{}: line {}: learner `{id}` is not in the dataset",
+                    path.display(),
+                    n + 1
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `recommend`.
+pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let ds = args.input.load()?;
+    let it = from_dataset(&ds, &Strengths::default());
+    if it.catalog.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: no courses found (needs courses.csv or events.csv)",
+            args.input.data.display()
+        )));
+    }
+    let users = match &args.users {
+        Some(path) => read_user_list(path, &it)?,
+        None => (0..it.users.len()).collect(),
+    };
+    let groups = args.model_args.groups(&it)?;
+    let params = args.model_args.params(args.seed);
+    let progress = Progress::default();
+    let fit_started = Instant::now();
+    let model = Fitted::fit(
+        args.model,
+        &params,
+        &it.matrix,
+        &it.catalog,
+        groups.as_ref(),
+        &progress,
+    )
+    .map_err(CliError::Input)?;
+    let train_seconds = fit_started.elapsed().as_secs_f64();
+    let back = fallback(&it.matrix, groups.as_ref(), &params);
+    let rec_started = Instant::now();
+    let recs = recommend_all(&model, &back, &it, &users, args.top, &progress)
+        .map_err(|_| CliError::Internal("cancelled".into()))?;
+    let recommend_seconds = rec_started.elapsed().as_secs_f64();
+    write_recommendations(&args.out, &it, &users, &recs, args.pseudonymise.as_deref())
+        .map_err(|e| io_error(&args.out, e))?;
+    let cold = users.iter().filter(|&&u| it.matrix.row_len(u) == 0).count();
+    let rows: usize = recs.iter().map(Vec::len).sum();
+    if args.json {
+        return print_json(&serde_json::json!({
+            "model": args.model.name(),
+            "users": users.len(),
+            "cold_users": cold,
+            "rows": rows,
+            "train_seconds": train_seconds,
+            "recommend_seconds": recommend_seconds,
+            "out": args.out.display().to_string(),
+        }));
+    }
+    println!(
+        "{}: {rows} recommendations for {} learners ({cold} without history served by popularity in their group) written to {} in {:.1} s (fit {:.2} s, lists {:.2} s)",
+        args.model.name(),
+        users.len(),
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        train_seconds,
+        recommend_seconds
+    );
+    Ok(())
+}
+
+/// Arguments of `evaluate-recs`.
+#[derive(Debug, Clone, Args)]
+pub struct EvaluateArgs {
+    /// Dataset folder (its events are the positives).
+    #[arg(long, required_unless_present_all = ["train", "test"], conflicts_with_all = ["train", "test"])]
+    data: Option<PathBuf>,
+    /// Column mapping entries, as for `validate`.
+    #[arg(long = "map", value_name = "ENTRY")]
+    map: Vec<String>,
+    /// Training pairs: `user_id,course_id[,weight]`.
+    #[arg(long, requires = "test")]
+    train: Option<PathBuf>,
+    /// Test pairs: `user_id,course_id`.
+    #[arg(long, requires = "train")]
+    test: Option<PathBuf>,
+    /// Share of each learner's positives held out (learners with at least 5).
+    #[arg(long, default_value_t = 0.2)]
+    holdout: f64,
+    /// Hold out each learner's N most recent courses instead of a random share.
+    #[arg(long, value_name = "N", conflicts_with = "holdout")]
+    leave_last: Option<usize>,
+    /// Seed of the split, the validation split and ALS.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Models to compare, comma-separated.
+    #[arg(long, default_value = "pop,segpop,itemknn,userknn,als,ease,content")]
+    models: String,
+    /// Cutoff.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// Choose each model's settings on a validation split carved from the training data.
+    #[arg(long)]
+    tune: bool,
+    #[command(flatten)]
+    model_args: ModelArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `evaluate-recs`.
+pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
+    let kinds = args
+        .models
+        .split(',')
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| {
+            ModelKind::parse(m).ok_or_else(|| {
+                CliError::Input(format!(
+                    "--models: unknown model `{m}` (one of pop, segpop, itemknn, userknn, als, ease, content)"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(0.0..1.0).contains(&args.holdout) || args.k == 0 {
+        return Err(CliError::Input(
+            "--holdout must be in [0, 1) and --k at least 1".into(),
+        ));
+    }
+    let (it, split) = match (&args.data, &args.train, &args.test) {
+        (_, Some(train), Some(test)) => {
+            let (it, test) = from_pair_files(train, test).map_err(CliError::Input)?;
+            let train = it.matrix.clone();
+            (it, Split { train, test })
+        }
+        (Some(dir), _, _) => {
+            let input = DataArgs {
+                data: dir.clone(),
+                map: args.map.clone(),
+                file: Vec::new(),
+                mapping: None,
+                day_origin: None,
+            };
+            let it = from_dataset(&input.load()?, &Strengths::default());
+            let split = match args.leave_last {
+                Some(n) => leave_last(&it.matrix, &it.last_ms, n),
+                None => holdout(&it.matrix, args.holdout, args.seed),
+            };
+            (it, split)
+        }
+        _ => {
+            return Err(CliError::Input(
+                "give --data DIR or --train FILE --test FILE".into(),
+            ));
+        }
+    };
+    let groups = args.model_args.groups(&it)?;
+    let params = args.model_args.params(args.seed);
+    let tune_seed = args.tune.then_some(args.seed + 1);
+    let eval = compare(
+        &kinds,
+        &params,
+        &split,
+        &it.catalog,
+        groups.as_ref(),
+        args.k,
+        tune_seed,
+        &Progress::default(),
+    )
+    .map_err(CliError::Input)?;
+    if args.json {
+        return print_json(&eval);
+    }
+    println!(
+        "{} test learners, {} training pairs, {} test pairs, cutoff {}",
+        eval.users_evaluated,
+        split.train.nnz(),
+        split.test.nnz(),
+        eval.k
+    );
+    println!(
+        "{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  settings",
+        "model", "precision", "recall", "ndcg", "map", "hit_rate", "coverage", "train_s"
+    );
+    for m in &eval.models {
+        println!(
+            "{:<9} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.3}  {}",
+            m.name,
+            m.precision,
+            m.recall,
+            m.ndcg,
+            m.map,
+            m.hit_rate,
+            m.coverage,
+            m.train_seconds,
+            m.params
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Top-k lists for many learners at once and their CSV export.
+
+use super::interactions::{Groups, Interactions};
+use super::model::{Fitted, GroupPopularity, Recommendation, recommend_for};
+use crate::jobs::{Cancelled, Progress};
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The top `k` for each learner in `users` (indices), in parallel.
+pub fn recommend_all(
+    model: &Fitted,
+    fallback: &GroupPopularity,
+    it: &Interactions,
+    users: &[usize],
+    k: usize,
+    progress: &Progress,
+) -> Result<Vec<Vec<Recommendation>>, Cancelled> {
+    let done = AtomicUsize::new(0);
+    users
+        .par_iter()
+        .map(|&u| {
+            let d = done.fetch_add(1, Ordering::Relaxed);
+            if d % 1024 == 0 {
+                progress.check()?;
+                progress.set(d as f32 / users.len().max(1) as f32);
+            }
+            Ok(recommend_for(
+                model,
+                fallback,
+                &it.matrix,
+                &it.owned[u],
+                u,
+                k,
+            ))
+        })
+        .collect()
+}
+
+/// Writes `user_id,rank,course_id,title,category,price,score,reason` rows; learner ids are
+/// pseudonymised when `salt` is given.
+pub fn write_recommendations(
+    path: &Path,
+    it: &Interactions,
+    users: &[usize],
+    recs: &[Vec<Recommendation>],
+    salt: Option<&str>,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record([
+        "user_id",
+        "rank",
+        "course_id",
+        "title",
+        "category",
+        "price",
+        "score",
+        "reason",
+    ])?;
+    let c = &it.catalog;
+    for (&u, list) in users.iter().zip(recs) {
+        let id = &it.users[u];
+        let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+        for (rank, r) in list.iter().enumerate() {
+            let i = r.item as usize;
+            w.write_record([
+                id.as_str(),
+                &(rank + 1).to_string(),
+                &c.ids[i],
+                &c.titles[i],
+                &c.categories[i],
+                &c.prices[i].map_or(String::new(), |p| p.to_string()),
+                &format!("{:.4}", r.score),
+                &r.reason.bilingual(c),
+            ])?;
+        }
+    }
+    w.flush()
+}
+
+/// Groups from a `user_id,segment[,label]` file (as written by `segment --out`), aligned
+/// with the learners of `it`; learners not in the file have no group.
+pub fn read_segments(path: &Path, it: &Interactions) -> Result<Groups, String> {
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let header = rdr
+        .headers()
+        .map_err(|e| format!("{}: line 1: {e}", path.display()))?
+        .clone();
+    let col = |n: &str| header.iter().position(|h| h.trim() == n);
+    let (Some(uc), Some(sc)) = (col("user_id"), col("segment")) else {
+        return Err(format!(
+            "{}: line 1: needs columns `user_id` and `segment`",
+            path.display()
+        ));
+    };
+    let lc = col("label");
+    let index: ahash::AHashMap<&str, usize> = it
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i))
+        .collect();
+    let mut labels: Vec<Option<String>> = vec![None; it.users.len()];
+    for (n, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: line {}: {e}", path.display(), n + 2))?;
+        let (Some(u), Some(s)) = (rec.get(uc), rec.get(sc)) else {
+            continue;
+        };
+        if let Some(&i) = index.get(u.trim()) {
+            let label = lc
+                .and_then(|c| rec.get(c))
+                .filter(|l| !l.is_empty())
+                .map_or_else(|| format!("segment {}", s.trim()), str::to_string);
+            labels[i] = Some(label);
+        }
+    }
+    Ok(Groups::from_labels(labels.iter().map(|l| l.as_deref())))
+}

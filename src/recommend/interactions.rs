@@ -1,0 +1,354 @@
+//! Who interacted with which course, how strongly and when: the input of every recommender,
+//! built from a dataset's events or from plain `user_id,course_id` files.
+
+use super::sparse::Csr;
+use crate::data::columns::{f64_col, ms_col, str_col};
+use crate::data::{Dataset, TableKind};
+use ahash::AHashMap;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// How much each kind of event says about a learner's interest in a course. A learner–course
+/// pair takes the largest weight among its events; a `rate` event weighs its rating.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Strengths {
+    /// Looked at the course page or a lesson.
+    pub view: f32,
+    /// Clicked through.
+    pub click: f32,
+    /// Commented.
+    pub comment: f32,
+    /// Shared the course.
+    pub share: f32,
+    /// Enrolled.
+    pub enroll: f32,
+    /// Paid for it.
+    pub purchase: f32,
+    /// Finished it.
+    pub complete: f32,
+}
+
+impl Default for Strengths {
+    fn default() -> Self {
+        Strengths {
+            view: 1.0,
+            click: 2.0,
+            comment: 3.0,
+            share: 3.0,
+            enroll: 4.0,
+            purchase: 5.0,
+            complete: 5.0,
+        }
+    }
+}
+
+impl Strengths {
+    /// The weight of one event (`rating` is used for `rate`); `None` for events that carry no
+    /// interest (`refund`, unknown names).
+    pub fn weight(&self, event: &str, rating: Option<f64>) -> Option<f32> {
+        Some(match event {
+            "view" => self.view,
+            "click" => self.click,
+            "comment" => self.comment,
+            "share" => self.share,
+            "enroll" => self.enroll,
+            "purchase" => self.purchase,
+            "complete" => self.complete,
+            "rate" => rating.unwrap_or(3.0) as f32,
+            _ => return None,
+        })
+    }
+}
+
+/// What is known about the courses, by item index.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Course ids.
+    pub ids: Vec<String>,
+    /// Titles (empty when unknown).
+    pub titles: Vec<String>,
+    /// Categories (empty when unknown).
+    pub categories: Vec<String>,
+    /// `;`-separated tags (empty when unknown).
+    pub tags: Vec<String>,
+    /// List prices.
+    pub prices: Vec<Option<f64>>,
+}
+
+impl Catalog {
+    /// Number of courses.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no courses.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The title, or the id when there is none.
+    pub fn title(&self, item: usize) -> &str {
+        match self.titles[item].as_str() {
+            "" => &self.ids[item],
+            t => t,
+        }
+    }
+
+    fn push(&mut self, id: &str) -> u32 {
+        self.ids.push(id.to_string());
+        self.titles.push(String::new());
+        self.categories.push(String::new());
+        self.tags.push(String::new());
+        self.prices.push(None);
+        (self.ids.len() - 1) as u32
+    }
+}
+
+/// Learner groups (segments or a demographic attribute) for popularity within a group.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    /// Group of each learner (`None` when unknown).
+    pub of_user: Vec<Option<u32>>,
+    /// Group names.
+    pub names: Vec<String>,
+}
+
+impl Groups {
+    /// Groups from one label per learner.
+    pub fn from_labels<'a>(labels: impl IntoIterator<Item = Option<&'a str>>) -> Groups {
+        let mut g = Groups::default();
+        let mut index: AHashMap<String, u32> = AHashMap::new();
+        for label in labels {
+            let id = label.filter(|l| !l.is_empty()).map(|l| {
+                *index.entry(l.to_string()).or_insert_with(|| {
+                    g.names.push(l.to_string());
+                    (g.names.len() - 1) as u32
+                })
+            });
+            g.of_user.push(id);
+        }
+        g
+    }
+}
+
+/// Interactions of learners with courses.
+#[derive(Debug, Clone, Default)]
+pub struct Interactions {
+    /// Learner ids, by user index.
+    pub users: Vec<String>,
+    /// The courses, by item index.
+    pub catalog: Catalog,
+    /// Learners × courses, each pair's strongest event weight.
+    pub matrix: Csr,
+    /// Time (ms) of each pair's latest event, aligned with `matrix.indices` (0 when unknown).
+    pub last_ms: Vec<i64>,
+    /// Courses each learner bought, enrolled in or completed (sorted): never recommended.
+    pub owned: Vec<Vec<u32>>,
+    /// The learners' attribute columns from `users`, for demographic groups.
+    pub attributes: Vec<(String, Vec<Option<String>>)>,
+}
+
+/// The attribute used for cold-start groups when no segments are given.
+pub const DEFAULT_GROUP_ATTRIBUTE: &str = "occupation";
+
+impl Interactions {
+    /// Index of a learner id.
+    pub fn user_index(&self, id: &str) -> Option<usize> {
+        self.users.iter().position(|u| u == id)
+    }
+
+    /// Groups by one of the learners' attribute columns (`None` if there is no such column).
+    pub fn groups_by(&self, attribute: &str) -> Option<Groups> {
+        let (_, values) = self.attributes.iter().find(|(n, _)| n == attribute)?;
+        Some(Groups::from_labels(values.iter().map(|v| v.as_deref())))
+    }
+}
+
+/// Attribute columns offered for cold-start groups.
+const GROUP_ATTRIBUTES: &[&str] = &["occupation", "city", "education", "gender", "channel"];
+
+/// Builds the interactions of a dataset: every learner of `users` (or of `events` when there
+/// is no users table) and every course of `courses` or `events`.
+pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
+    let mut it = Interactions::default();
+    let mut user_index: AHashMap<String, u32> = AHashMap::new();
+    let mut item_index: AHashMap<String, u32> = AHashMap::new();
+    if let Some(users) = ds.frame(TableKind::Users) {
+        if let Some(ids) = str_col(users, "user_id") {
+            for id in ids.iter().flatten() {
+                user_index.entry(id.to_string()).or_insert_with(|| {
+                    it.users.push(id.to_string());
+                    (it.users.len() - 1) as u32
+                });
+            }
+        }
+        for &name in GROUP_ATTRIBUTES {
+            if let Some(col) = str_col(users, name) {
+                let values = col.iter().map(|v| v.map(str::to_string)).collect();
+                it.attributes.push((name.to_string(), values));
+            }
+        }
+    }
+    if let Some(courses) = ds.frame(TableKind::Courses) {
+        let ids = str_col(courses, "course_id");
+        let titles = str_col(courses, "title");
+        let cats = str_col(courses, "category");
+        let tags = str_col(courses, "tags");
+        let prices = f64_col(courses, "price");
+        for r in 0..courses.height() {
+            let Some(id) = ids.and_then(|c| c.get(r)) else {
+                continue;
+            };
+            if item_index.contains_key(id) {
+                continue;
+            }
+            let i = it.catalog.push(id);
+            item_index.insert(id.to_string(), i);
+            let i = i as usize;
+            let text = |c: Option<&polars::prelude::StringChunked>| {
+                c.and_then(|c| c.get(r)).unwrap_or_default().to_string()
+            };
+            it.catalog.titles[i] = text(titles);
+            it.catalog.categories[i] = text(cats);
+            it.catalog.tags[i] = text(tags);
+            it.catalog.prices[i] = prices.as_ref().and_then(|p| p.get(r));
+        }
+    }
+    let users_known = !it.users.is_empty();
+    let mut entries: Vec<(u32, u32, f32)> = Vec::new();
+    let mut times: AHashMap<(u32, u32), i64> = AHashMap::new();
+    let mut owned: AHashMap<(u32, u32), bool> = AHashMap::new();
+    if let Some(ev) = ds.frame(TableKind::Events) {
+        let uid = str_col(ev, "user_id");
+        let cid = str_col(ev, "course_id");
+        let kind = str_col(ev, "event");
+        let ts = ms_col(ev, "ts");
+        let rating = f64_col(ev, "rating");
+        for r in 0..ev.height() {
+            let (Some(u), Some(c), Some(e)) = (
+                uid.and_then(|x| x.get(r)),
+                cid.and_then(|x| x.get(r)),
+                kind.and_then(|x| x.get(r)),
+            ) else {
+                continue;
+            };
+            let u = match user_index.get(u) {
+                Some(&u) => u,
+                None if users_known => continue,
+                None => {
+                    it.users.push(u.to_string());
+                    user_index.insert(u.to_string(), (it.users.len() - 1) as u32);
+                    (it.users.len() - 1) as u32
+                }
+            };
+            let c = match item_index.get(c) {
+                Some(&c) => c,
+                None => {
+                    let i = it.catalog.push(c);
+                    item_index.insert(c.to_string(), i);
+                    i
+                }
+            };
+            match e {
+                "purchase" | "enroll" | "complete" => {
+                    owned.insert((u, c), true);
+                }
+                "refund" => {
+                    owned.insert((u, c), false);
+                }
+                _ => {}
+            }
+            let Some(w) = strengths.weight(e, rating.as_ref().and_then(|x| x.get(r))) else {
+                continue;
+            };
+            entries.push((u, c, w));
+            if let Some(t) = ts.as_ref().and_then(|x| x.get(r)) {
+                let last = times.entry((u, c)).or_insert(t);
+                *last = (*last).max(t);
+            }
+        }
+    }
+    it.matrix = Csr::from_entries(it.users.len(), it.catalog.len(), entries);
+    it.last_ms = (0..it.matrix.n_rows())
+        .flat_map(|u| {
+            let times = &times;
+            it.matrix
+                .row(u)
+                .0
+                .iter()
+                .map(move |&c| times.get(&(u as u32, c)).copied().unwrap_or(0))
+        })
+        .collect();
+    it.owned = vec![Vec::new(); it.users.len()];
+    for ((u, c), yes) in owned {
+        if yes {
+            it.owned[u as usize].push(c);
+        }
+    }
+    for o in &mut it.owned {
+        o.sort_unstable();
+    }
+    it
+}
+
+/// A train/test pair read from two `user_id,course_id[,weight]` files over one shared index.
+pub fn from_pair_files(train: &Path, test: &Path) -> Result<(Interactions, Csr), String> {
+    let mut it = Interactions::default();
+    let mut users: AHashMap<String, u32> = AHashMap::new();
+    let mut items: AHashMap<String, u32> = AHashMap::new();
+    let mut read = |path: &Path| -> Result<Vec<(u32, u32, f32)>, String> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
+        let header = rdr
+            .headers()
+            .map_err(|e| format!("{}: line 1: {e}", path.display()))?
+            .clone();
+        let col = |name: &str| header.iter().position(|h| h.trim() == name);
+        let (Some(ucol), Some(icol)) = (col("user_id"), col("course_id").or(col("item_id"))) else {
+            return Err(format!(
+                "{}: line 1: needs columns `user_id` and `course_id`",
+                path.display()
+            ));
+        };
+        let wcol = col("weight").or(col("rating"));
+        let mut out = Vec::new();
+        for (n, rec) in rdr.records().enumerate() {
+            let line = n + 2;
+            let rec = rec.map_err(|e| format!("{}: line {line}: {e}", path.display()))?;
+            let field = |c: usize, name: &str| {
+                rec.get(c).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                    format!("{}: line {line}: column `{name}` is empty", path.display())
+                })
+            };
+            let u = field(ucol, "user_id")?.trim();
+            let i = field(icol, "course_id")?.trim();
+            let w = match wcol {
+                Some(c) => field(c, "weight")?.trim().parse::<f32>().map_err(|_| {
+                    format!(
+                        "{}: line {line}: column `weight` is not a number",
+                        path.display()
+                    )
+                })?,
+                None => 1.0,
+            };
+            let u = *users.entry(u.to_string()).or_insert_with(|| {
+                it.users.push(u.to_string());
+                (it.users.len() - 1) as u32
+            });
+            let i = *items
+                .entry(i.to_string())
+                .or_insert_with(|| it.catalog.push(i));
+            out.push((u, i, w));
+        }
+        Ok(out)
+    };
+    let train_entries = read(train)?;
+    let test_entries = read(test)?;
+    let (nu, ni) = (it.users.len(), it.catalog.len());
+    it.matrix = Csr::from_entries(nu, ni, train_entries);
+    it.last_ms = vec![0; it.matrix.nnz()];
+    it.owned = vec![Vec::new(); nu];
+    Ok((it, Csr::from_entries(nu, ni, test_entries)))
+}

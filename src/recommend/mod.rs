@@ -1,0 +1,18 @@
+//! Course recommendations: popularity (global and per group), item- and user-kNN, implicit
+//! ALS, EASE and content similarity, with cold start, a reason for every item and offline
+//! evaluation.
+
+pub mod als;
+pub mod content;
+pub mod ease;
+pub mod evaluate;
+pub mod export;
+pub mod interactions;
+pub mod knn;
+pub mod model;
+pub mod sparse;
+
+pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
+pub use export::{read_segments, recommend_all, write_recommendations};
+pub use interactions::{Catalog, Groups, Interactions, Strengths, from_dataset};
+pub use model::{Fitted, ModelKind, Params, Reason, Recommendation, fallback, recommend_for};

@@ -1,0 +1,428 @@
+//! The recommenders behind one interface: fit on a training matrix, score a learner, explain
+//! an item, and recommend a top-k list that never repeats a course the learner owns.
+
+use super::als::{Als, AlsParams};
+use super::content::content_neighbours;
+use super::ease::Ease;
+use super::interactions::{Catalog, Groups};
+use super::knn::{Neighbours, UserKnn, cosine_neighbours};
+use super::sparse::{Csr, top_k};
+use crate::jobs::Progress;
+use serde::{Deserialize, Serialize};
+
+/// Which recommender.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// Most-taken courses overall.
+    Pop,
+    /// Most-taken courses within the learner's segment or group.
+    Segpop,
+    /// Courses similar (by who took them) to the learner's courses.
+    Itemknn,
+    /// Courses taken by similar learners.
+    Userknn,
+    /// Matrix factorisation for implicit feedback.
+    Als,
+    /// Closed-form item-item autoencoder.
+    Ease,
+    /// Courses similar by category, tags and title.
+    Content,
+}
+
+impl ModelKind {
+    /// Every model, in display order.
+    pub const ALL: [ModelKind; 7] = [
+        ModelKind::Pop,
+        ModelKind::Segpop,
+        ModelKind::Itemknn,
+        ModelKind::Userknn,
+        ModelKind::Als,
+        ModelKind::Ease,
+        ModelKind::Content,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Pop => "pop",
+            ModelKind::Segpop => "segpop",
+            ModelKind::Itemknn => "itemknn",
+            ModelKind::Userknn => "userknn",
+            ModelKind::Als => "als",
+            ModelKind::Ease => "ease",
+            ModelKind::Content => "content",
+        }
+    }
+
+    /// The model with this name.
+    pub fn parse(name: &str) -> Option<ModelKind> {
+        ModelKind::ALL.into_iter().find(|m| m.name() == name.trim())
+    }
+}
+
+/// Settings of every model (each uses its own).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// Item-kNN neighbourhood size.
+    pub item_neighbours: usize,
+    /// User-kNN neighbourhood size.
+    pub user_neighbours: usize,
+    /// Shrinkage in the cosine denominator of both kNN models.
+    pub shrink: f32,
+    /// ALS settings.
+    pub als: AlsParams,
+    /// EASE regularisation λ.
+    pub lambda: f32,
+    /// Content-similarity neighbourhood size.
+    pub content_neighbours: usize,
+    /// Groups smaller than this use global popularity.
+    pub min_group: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            item_neighbours: 20,
+            user_neighbours: 50,
+            shrink: 0.0,
+            als: AlsParams::default(),
+            lambda: 250.0,
+            content_neighbours: 20,
+            min_group: 20,
+        }
+    }
+}
+
+/// Why a course is recommended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Reason {
+    /// The learner's past courses that contributed most.
+    Took(Vec<u32>),
+    /// Courses like these by content.
+    Similar(Vec<u32>),
+    /// Popular in the learner's group.
+    Group(String),
+    /// Popular overall.
+    Popular,
+}
+
+fn titles(catalog: &Catalog, items: &[u32], open: &str, close: &str, sep: &str) -> String {
+    items
+        .iter()
+        .map(|&i| format!("{open}{}{close}", catalog.title(i as usize)))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+impl Reason {
+    /// The reason in Chinese.
+    pub fn zh(&self, catalog: &Catalog) -> String {
+        match self {
+            Reason::Took(items) => {
+                format!("因为你学习了{}", titles(catalog, items, "《", "》", "、"))
+            }
+            Reason::Similar(items) => format!("与{}相似", titles(catalog, items, "《", "》", "、")),
+            Reason::Group(g) => format!("{g}学员都在学"),
+            Reason::Popular => "热门课程".to_string(),
+        }
+    }
+
+    /// The reason in English.
+    pub fn en(&self, catalog: &Catalog) -> String {
+        match self {
+            Reason::Took(items) => {
+                format!("because you took {}", titles(catalog, items, "", "", ", "))
+            }
+            Reason::Similar(items) => {
+                format!("similar to {}", titles(catalog, items, "", "", ", "))
+            }
+            Reason::Group(g) => format!("{g} learners like this"),
+            Reason::Popular => "popular with all learners".to_string(),
+        }
+    }
+
+    /// Both languages, as written to CSV.
+    pub fn bilingual(&self, catalog: &Catalog) -> String {
+        format!("{} / {}", self.zh(catalog), self.en(catalog))
+    }
+}
+
+/// Popularity within groups, falling back to global popularity.
+#[derive(Debug, Clone)]
+pub struct GroupPopularity {
+    global: Vec<f32>,
+    by_group: Vec<Option<Vec<f32>>>,
+    groups: Groups,
+}
+
+impl GroupPopularity {
+    fn fit(train: &Csr, groups: &Groups, min_group: usize) -> GroupPopularity {
+        let global = popularity(train);
+        let mut counts = vec![vec![0f32; train.n_cols]; groups.names.len()];
+        let mut sizes = vec![0usize; groups.names.len()];
+        for u in 0..train.n_rows() {
+            let Some(Some(g)) = groups.of_user.get(u) else {
+                continue;
+            };
+            if train.row_len(u) > 0 {
+                sizes[*g as usize] += 1;
+            }
+            for &j in train.row(u).0 {
+                counts[*g as usize][j as usize] += 1.0;
+            }
+        }
+        let by_group = counts
+            .into_iter()
+            .zip(sizes)
+            .map(|(c, n)| (n >= min_group).then_some(c))
+            .collect();
+        GroupPopularity {
+            global,
+            by_group,
+            groups: groups.clone(),
+        }
+    }
+
+    /// The group whose popularity serves learner `u`, if any.
+    pub fn group_of(&self, u: usize) -> Option<u32> {
+        let g = (*self.groups.of_user.get(u)?)?;
+        self.by_group[g as usize].as_ref().map(|_| g)
+    }
+
+    /// Scores for a member of `group` (global popularity when `None` or too small).
+    pub fn score_group(&self, group: Option<u32>, out: &mut [f32]) {
+        let max = self.global.iter().copied().fold(1.0f32, f32::max);
+        match group.and_then(|g| self.by_group[g as usize].as_ref()) {
+            // Global popularity breaks ties within the group.
+            Some(c) => {
+                for ((o, c), g) in out.iter_mut().zip(c).zip(&self.global) {
+                    *o = c + 0.5 * g / max;
+                }
+            }
+            None => out.copy_from_slice(&self.global),
+        }
+    }
+
+    /// The group names.
+    pub fn names(&self) -> &[String] {
+        &self.groups.names
+    }
+}
+
+/// Number of learners per course.
+pub fn popularity(train: &Csr) -> Vec<f32> {
+    let mut c = vec![0f32; train.n_cols];
+    for &j in &train.indices {
+        c[j as usize] += 1.0;
+    }
+    c
+}
+
+/// A fitted recommender.
+#[derive(Debug, Clone)]
+pub enum Fitted {
+    /// Learners per course.
+    Pop(Vec<f32>),
+    /// Popularity within groups.
+    Segpop(GroupPopularity),
+    /// Item-kNN neighbour lists.
+    Itemknn(Neighbours),
+    /// User-kNN.
+    Userknn(UserKnn),
+    /// ALS factors.
+    Als(Als),
+    /// EASE weights.
+    Ease(Ease),
+    /// Content neighbour lists.
+    Content(Neighbours),
+}
+
+impl Fitted {
+    /// Fits `kind` on `train` (learners × courses). `groups` serves `segpop` (without it,
+    /// `segpop` is global popularity). Errors are messages for the user (a refused catalogue,
+    /// or "cancelled").
+    pub fn fit(
+        kind: ModelKind,
+        params: &Params,
+        train: &Csr,
+        catalog: &Catalog,
+        groups: Option<&Groups>,
+        progress: &Progress,
+    ) -> Result<Fitted, String> {
+        let cancelled = |_| "cancelled".to_string();
+        Ok(match kind {
+            ModelKind::Pop => Fitted::Pop(popularity(train)),
+            ModelKind::Segpop => Fitted::Segpop(GroupPopularity::fit(
+                train,
+                groups.unwrap_or(&Groups::default()),
+                params.min_group,
+            )),
+            ModelKind::Itemknn => {
+                let items = train.transpose();
+                Fitted::Itemknn(
+                    cosine_neighbours(
+                        &items,
+                        train,
+                        params.item_neighbours,
+                        params.shrink,
+                        progress,
+                    )
+                    .map_err(cancelled)?,
+                )
+            }
+            ModelKind::Userknn => {
+                Fitted::Userknn(UserKnn::fit(train, params.user_neighbours, params.shrink))
+            }
+            ModelKind::Als => {
+                Fitted::Als(Als::fit(train, params.als, progress).map_err(cancelled)?)
+            }
+            ModelKind::Ease => Fitted::Ease(Ease::fit(train, params.lambda, progress)?),
+            ModelKind::Content => Fitted::Content(
+                content_neighbours(catalog, params.content_neighbours, progress)
+                    .map_err(cancelled)?,
+            ),
+        })
+    }
+
+    /// Which model this is.
+    pub fn kind(&self) -> ModelKind {
+        match self {
+            Fitted::Pop(_) => ModelKind::Pop,
+            Fitted::Segpop(_) => ModelKind::Segpop,
+            Fitted::Itemknn(_) => ModelKind::Itemknn,
+            Fitted::Userknn(_) => ModelKind::Userknn,
+            Fitted::Als(_) => ModelKind::Als,
+            Fitted::Ease(_) => ModelKind::Ease,
+            Fitted::Content(_) => ModelKind::Content,
+        }
+    }
+
+    /// Scores of every course for learner `u` (higher is better).
+    pub fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
+        let (items, ws) = train.row(u);
+        match self {
+            Fitted::Pop(c) => out.copy_from_slice(c),
+            Fitted::Segpop(g) => g.score_group(g.group_of(u), out),
+            Fitted::Itemknn(n) | Fitted::Content(n) => n.score(items, ws, out),
+            Fitted::Userknn(m) => m.score(train, u, out),
+            Fitted::Als(m) => m.score(u, out),
+            Fitted::Ease(m) => m.score(items, ws, out),
+        }
+    }
+
+    /// Why course `j` is recommended to learner `u`.
+    pub fn reason(&self, train: &Csr, u: usize, j: u32) -> Reason {
+        let (items, ws) = train.row(u);
+        let parts = match self {
+            Fitted::Pop(_) => return Reason::Popular,
+            Fitted::Segpop(g) => {
+                return match g.group_of(u) {
+                    Some(group) => Reason::Group(g.names()[group as usize].clone()),
+                    None => Reason::Popular,
+                };
+            }
+            Fitted::Itemknn(n) => n.contributions(items, ws, j),
+            Fitted::Content(n) => {
+                let best = n.contributions(items, ws, j);
+                return match best.is_empty() {
+                    true => Reason::Popular,
+                    false => Reason::Similar(best.iter().take(2).map(|p| p.0).collect()),
+                };
+            }
+            Fitted::Userknn(m) => m.contributions(train, u, j),
+            Fitted::Als(m) => m.contributions(train, u, j),
+            Fitted::Ease(m) => m.contributions(items, ws, j),
+        };
+        match parts.is_empty() {
+            true => Reason::Popular,
+            false => Reason::Took(parts.iter().take(2).map(|p| p.0).collect()),
+        }
+    }
+}
+
+/// One recommended course.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    /// Item index.
+    pub item: u32,
+    /// The model's score.
+    pub score: f32,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// The top `k` courses for learner `u`, never one in `owned` (sorted). A learner with no
+/// history gets `fallback` (popularity in their group); places the model has no signal for
+/// (score ≤ 0) are filled from `fallback` too.
+pub fn recommend_for(
+    model: &Fitted,
+    fallback: &GroupPopularity,
+    train: &Csr,
+    owned: &[u32],
+    u: usize,
+    k: usize,
+) -> Vec<Recommendation> {
+    let mut scores = vec![0f32; train.n_cols];
+    let cold = train.row_len(u) == 0;
+    let mut recs: Vec<Recommendation> = Vec::new();
+    if !cold {
+        model.score(train, u, &mut scores);
+        let no_signal = !matches!(model, Fitted::Pop(_) | Fitted::Segpop(_));
+        recs = top_k(&scores, owned, k)
+            .into_iter()
+            .filter(|&(_, s)| !no_signal || s > 0.0)
+            .map(|(item, score)| Recommendation {
+                item,
+                score,
+                reason: model.reason(train, u, item),
+            })
+            .collect();
+    }
+    if recs.len() < k {
+        let group = fallback.group_of(u);
+        fallback.score_group(group, &mut scores);
+        let reason = match group {
+            Some(g) => Reason::Group(fallback.names()[g as usize].clone()),
+            None => Reason::Popular,
+        };
+        let mut skip: Vec<u32> = owned
+            .iter()
+            .copied()
+            .chain(recs.iter().map(|r| r.item))
+            .collect();
+        skip.sort_unstable();
+        let need = k - recs.len();
+        recs.extend(
+            top_k(&scores, &skip, need)
+                .into_iter()
+                .map(|(item, _)| Recommendation {
+                    item,
+                    score: 0.0,
+                    reason: reason.clone(),
+                }),
+        );
+    }
+    recs
+}
+
+/// Popularity within groups, as the cold-start fallback of every model.
+pub fn fallback(train: &Csr, groups: Option<&Groups>, params: &Params) -> GroupPopularity {
+    GroupPopularity::fit(
+        train,
+        groups.unwrap_or(&Groups::default()),
+        params.min_group,
+    )
+}
