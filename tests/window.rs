@@ -179,3 +179,49 @@ fn the_segments_tab_segments_the_sample_into_its_personas() {
         a.segments.as_ref().is_some_and(|s| s.seg.k == 4) && a.job.is_none()
     });
 }
+
+#[test]
+fn the_recommendations_tab_trains_compares_and_explains() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("课程推荐").click();
+    wait_until(&mut h, "recommendations", |a| {
+        a.recs.is_some() && a.job.is_none()
+    });
+    // Every model was compared, and the best on NDCG is not popularity.
+    let eval = h
+        .state()
+        .recs_tab
+        .evaluation
+        .clone()
+        .expect("comparison ran");
+    assert_eq!(eval.models.len(), 7);
+    let best = eval
+        .models
+        .iter()
+        .max_by(|a, b| a.ndcg.total_cmp(&b.ndcg))
+        .unwrap();
+    assert_ne!(best.name, "pop");
+    assert!(h.query_all_by_label("全站热门").count() >= 1);
+    // A learner's list shows reasons; the cold-start panels are filled.
+    assert!(h.query_all_by_label_contains("因为你学习了《").count() >= 1);
+    assert!(h.query_all_by_label_contains("学员都在学").count() >= 10);
+    assert!(h.query_all_by_label_contains("与《").count() >= 1);
+    // Search for a learner and retrain another model as a job.
+    h.state_mut().recs_tab.search = "u000002".into();
+    h.step();
+    h.step();
+    h.get_by_label("u000002").click();
+    h.step();
+    assert_eq!(h.state().recs_tab.selected, Some(1));
+    h.state_mut().recs_tab.kind = persona_lab::recommend::ModelKind::Itemknn;
+    h.step();
+    h.get_by_label("▶ 训练").click();
+    wait_until(&mut h, "retrain", |a| {
+        a.recs
+            .as_ref()
+            .is_some_and(|r| r.model.kind() == persona_lab::recommend::ModelKind::Itemknn)
+            && a.job.is_none()
+    });
+    assert!(h.query_by_label_contains("推荐给 u000002").is_some());
+}

@@ -8,6 +8,7 @@ pub mod i18n;
 mod mapping_dialog;
 mod plots;
 pub mod profiles_tab;
+pub mod recs_tab;
 pub mod segments_tab;
 pub mod style;
 mod tabs;
@@ -22,6 +23,7 @@ use experiments_tab::ExperimentsTab;
 use i18n::{Lang, T, tr};
 use mapping_dialog::MappingDialog;
 use profiles_tab::ProfilesTab;
+use recs_tab::{RecsRequest, RecsResult, RecsTab};
 use segments_tab::{SegmentResult, SegmentsTab};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -116,6 +118,8 @@ pub enum JobOutput {
     Profiles(Box<crate::profile::Profiles>),
     /// A segmentation finished.
     Segments(Box<SegmentResult>),
+    /// A recommender was trained (and models compared).
+    Recs(Box<RecsResult>),
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -154,6 +158,13 @@ pub enum Command {
     BuildProfiles,
     /// Segment the profiles.
     RunSegments(crate::segment::SegmentConfig),
+    /// Train a recommender (and compare every model, if asked).
+    TrainRecs(RecsRequest),
+    /// Export every learner's top 10 (asks where).
+    ExportRecs {
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
     /// Export segment members (or summaries); asks where.
     ExportSegments {
         /// Members (`user_id,segment`) rather than summaries.
@@ -184,11 +195,25 @@ pub struct PersonaApp {
     pub profiles_tab: ProfilesTab,
     /// The Segments tab.
     pub segments_tab: SegmentsTab,
+    /// The trained recommender.
+    pub recs: Option<Arc<crate::recommend::Trained>>,
+    /// The Recommendations tab.
+    pub recs_tab: RecsTab,
     mapping_dialog: Option<MappingDialog>,
     commands: Vec<Command>,
     inbox: Receiver<Command>,
     outbox: Sender<Command>,
     ctx: egui::Context,
+}
+
+/// A fresh salt per export, so pseudonyms cannot be joined across exports.
+fn fresh_salt() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    )
 }
 
 /// The bundled sample data: `./sample-data` if present, else the one in the source tree.
@@ -238,6 +263,8 @@ impl PersonaApp {
             segments: None,
             profiles_tab: ProfilesTab::default(),
             segments_tab: SegmentsTab::default(),
+            recs: None,
+            recs_tab: RecsTab::default(),
             mapping_dialog: None,
             commands: Vec::new(),
             inbox,
@@ -311,6 +338,8 @@ impl PersonaApp {
                 self.loaded = Some(Arc::new(loaded));
                 self.profiles = None;
                 self.segments = None;
+                self.recs = None;
+                self.recs_tab.reset();
             }
             Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
             Ok(JobOutput::Profiles(p)) => {
@@ -318,6 +347,14 @@ impl PersonaApp {
                 self.segments = None;
             }
             Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
+            Ok(JobOutput::Recs(r)) => {
+                let RecsResult {
+                    trained,
+                    evaluation,
+                } = *r;
+                self.recs_tab.set_result(evaluation);
+                self.recs = Some(Arc::new(trained));
+            }
             Ok(JobOutput::NeedsMapping {
                 dir,
                 mapping,
@@ -381,6 +418,79 @@ impl PersonaApp {
                 Ok(()) => format!("✔ {}", path.display()),
                 Err(e) => format!("✖ {}: {e}", path.display()),
             }))
+        });
+    }
+
+    /// Trains the requested recommender on the loaded dataset as a job; with `compare`, every
+    /// model is also evaluated on a held-out split.
+    fn train_recs(&mut self, request: RecsRequest) {
+        let Some(loaded) = self.loaded.clone() else {
+            return;
+        };
+        if self.job.is_some() {
+            self.recs_tab.retry_later();
+            return;
+        }
+        let lang = self.lang();
+        let groups = match (&self.profiles, &self.segments) {
+            (Some(p), Some(r)) if request.by_segments => {
+                let labels = p
+                    .table
+                    .user_ids
+                    .iter()
+                    .zip(&r.seg.labels)
+                    .map(|(u, &l)| {
+                        let s = &r.summaries[l];
+                        let label = if lang == Lang::Zh {
+                            &s.label_zh
+                        } else {
+                            &s.label
+                        };
+                        (u.clone(), label.clone())
+                    })
+                    .collect();
+                crate::recommend::GroupSource::Labels(labels)
+            }
+            _ => crate::recommend::GroupSource::Attribute(
+                crate::recommend::interactions::DEFAULT_GROUP_ATTRIBUTE.to_string(),
+            ),
+        };
+        let title = format!(
+            "{} {}",
+            tr(lang, T::Computing),
+            tr(lang, T::TabRecommendations)
+        );
+        self.spawn_job(title, move |p: &Progress| {
+            let span = if request.compare { 0.4 } else { 1.0 };
+            let trained = crate::recommend::train(
+                &loaded.dataset,
+                request.kind,
+                &request.params,
+                &groups,
+                request.tune.then_some(43),
+                &p.part(0.0, span),
+            )?;
+            let evaluation = match request.compare {
+                true => {
+                    let it = &trained.interactions;
+                    let split = crate::recommend::holdout(&it.matrix, 0.2, 42);
+                    Some(crate::recommend::compare(
+                        &crate::recommend::ModelKind::ALL,
+                        &request.params,
+                        &split,
+                        &it.catalog,
+                        trained.groups.as_ref(),
+                        recs_tab::TOP,
+                        None,
+                        &p.part(span, 1.0 - span),
+                    )?)
+                }
+                false => None,
+            };
+            Ok::<_, String>(JobOutput::Recs(Box::new(RecsResult {
+                trained,
+                evaluation,
+            })))
         });
     }
 
@@ -487,6 +597,33 @@ impl PersonaApp {
                     })))
                 });
             }
+            Command::TrainRecs(request) => self.train_recs(request),
+            Command::ExportRecs { pseudonymise } => {
+                let Some(trained) = self.recs.clone() else {
+                    return;
+                };
+                self.save_as("recommendations.csv".to_string(), move |path| {
+                    let it = &trained.interactions;
+                    let users: Vec<usize> = (0..it.users.len()).collect();
+                    let recs = crate::recommend::recommend_all(
+                        &trained.model,
+                        &trained.fallback,
+                        it,
+                        &users,
+                        recs_tab::TOP,
+                        &Progress::default(),
+                    )
+                    .map_err(|_| std::io::Error::other("cancelled"))?;
+                    let salt = pseudonymise.then(fresh_salt);
+                    crate::recommend::write_recommendations(
+                        path,
+                        it,
+                        &users,
+                        &recs,
+                        salt.as_deref(),
+                    )
+                });
+            }
             Command::ExportSegments {
                 members,
                 pseudonymise,
@@ -504,15 +641,7 @@ impl PersonaApp {
                     if !members {
                         return crate::segment::write_summaries(path, &result.summaries);
                     }
-                    // A fresh salt per export: pseudonyms cannot be joined across exports.
-                    let salt = pseudonymise.then(|| {
-                        format!(
-                            "{:x}",
-                            std::time::SystemTime::now()
-                                .duration_since(std::time::UNIX_EPOCH)
-                                .map_or(0, |d| d.as_nanos())
-                        )
-                    });
+                    let salt = pseudonymise.then(fresh_salt);
                     crate::segment::write_members(
                         path,
                         &profiles.table.user_ids,
@@ -777,6 +906,14 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.profiles.as_ref(),
                         self.segments.as_ref(),
+                        &mut self.commands,
+                    ),
+                    Tab::Recommendations => self.recs_tab.ui(
+                        ui,
+                        lang,
+                        self.loaded.is_some(),
+                        self.segments.is_some(),
+                        self.recs.as_ref(),
                         &mut self.commands,
                     ),
                     Tab::Experiments => {

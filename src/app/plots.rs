@@ -2,7 +2,7 @@
 //! [`super::style`].
 
 use super::style::series_color;
-use egui_plot::{Line, LineStyle, PlotPoints, PlotUi, Points};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Points};
 
 /// A point with a vertical error bar (e.g. a rate and its CI) at `x`.
 pub fn error_bar(plot: &mut PlotUi<'_>, name: &str, series: usize, x: f64, y: f64, ci: [f64; 2]) {
@@ -69,4 +69,45 @@ pub fn index_label(labels: &[String], x: f64) -> String {
         return String::new();
     }
     labels.get(i as usize).cloned().unwrap_or_default()
+}
+
+/// Grouped bars: one group per entry of `groups` (x axis), one coloured bar per series in
+/// each, with a legend of the series.
+pub fn grouped_bars(
+    ui: &mut egui::Ui,
+    id: &str,
+    groups: &[String],
+    series: &[(String, Vec<f64>)],
+    height: f32,
+) {
+    let n = series.len().max(1) as f64;
+    let width = 0.8 / n;
+    let labels = groups.to_vec();
+    let top = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .fold(0.0f64, f64::max);
+    Plot::new(id)
+        .height(height)
+        // Headroom above the bars for the legend.
+        .include_y(top * 1.6)
+        .include_y(0.0)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_drag(false)
+        .x_axis_formatter(move |mark, _| index_label(&labels, mark.value))
+        .show(ui, |plot| {
+            for (s, (name, values)) in series.iter().enumerate() {
+                let bars = values
+                    .iter()
+                    .enumerate()
+                    .map(|(g, v)| {
+                        Bar::new(g as f64 - 0.4 + width * (s as f64 + 0.5), *v)
+                            .width(width * 0.9)
+                            .name(format!("{name}: {v:.3}"))
+                    })
+                    .collect();
+                plot.bar_chart(BarChart::new(name.clone(), bars).color(series_color(s)));
+            }
+        });
 }

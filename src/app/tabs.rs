@@ -9,15 +9,13 @@ use egui::{RichText, Ui};
 /// Draws a tab that is still to come.
 pub fn placeholder(ui: &mut Ui, lang: Lang, tab: Tab, loaded: Option<&Loaded>) {
     let (text, needs): (T, &[TableKind]) = match tab {
-        Tab::Recommendations => (
-            T::ComingRecommendations,
-            &[TableKind::Events, TableKind::Courses],
-        ),
         Tab::Campaigns => (
             T::ComingCampaigns,
             &[TableKind::Impressions, TableKind::Users, TableKind::Courses],
         ),
-        Tab::Data | Tab::Profiles | Tab::Segments | Tab::Experiments => return,
+        Tab::Data | Tab::Profiles | Tab::Segments | Tab::Recommendations | Tab::Experiments => {
+            return;
+        }
     };
     ui.add_space(24.0);
     ui.heading(tr(lang, tab.label()));

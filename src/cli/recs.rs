@@ -3,10 +3,11 @@
 use super::{CliError, DataArgs, io_error, print_json};
 use crate::jobs::Progress;
 use crate::recommend::als::AlsParams;
+use crate::recommend::evaluate::params_of;
 use crate::recommend::interactions::{DEFAULT_GROUP_ATTRIBUTE, from_pair_files};
 use crate::recommend::{
-    Fitted, Groups, Interactions, ModelKind, Params, Split, Strengths, compare, fallback,
-    from_dataset, holdout, leave_last, read_segments, recommend_all, write_recommendations,
+    GroupSource, Groups, Interactions, ModelKind, Params, Split, Strengths, compare, from_dataset,
+    holdout, leave_last, read_segments, recommend_all, train, write_recommendations,
 };
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -67,11 +68,20 @@ impl ModelArgs {
         }
     }
 
-    fn groups(&self, it: &Interactions) -> Result<Option<Groups>, CliError> {
+    fn group_source(&self) -> Result<GroupSource, CliError> {
         match &self.segments {
-            Some(path) => read_segments(path, it).map(Some).map_err(CliError::Input),
-            None => Ok(it.groups_by(&self.group_by)),
+            Some(path) => read_segments(path)
+                .map(GroupSource::Labels)
+                .map_err(CliError::Input),
+            None => Ok(GroupSource::Attribute(self.group_by.clone())),
         }
+    }
+
+    fn groups(&self, it: &Interactions) -> Result<Option<Groups>, CliError> {
+        Ok(match self.group_source()? {
+            GroupSource::Labels(labels) => Some(it.groups_from_labels(&labels)),
+            GroupSource::Attribute(name) => it.groups_by(&name),
+        })
     }
 }
 
@@ -96,9 +106,12 @@ pub struct RecommendArgs {
     /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
     #[arg(long, value_name = "SALT")]
     pseudonymise: Option<String>,
-    /// Seed (ALS start).
+    /// Seed (ALS start, tuning split).
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Choose the model's settings on a validation split first (NDCG@10).
+    #[arg(long)]
+    tune: bool,
     #[command(flatten)]
     model_args: ModelArgs,
     /// Print one JSON object.
@@ -144,43 +157,42 @@ fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError
 pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let ds = args.input.load()?;
-    let it = from_dataset(&ds, &Strengths::default());
-    if it.catalog.is_empty() {
-        return Err(CliError::Input(format!(
-            "{}: no courses found (needs courses.csv or events.csv)",
-            args.input.data.display()
-        )));
-    }
-    let users = match &args.users {
-        Some(path) => read_user_list(path, &it)?,
-        None => (0..it.users.len()).collect(),
-    };
-    let groups = args.model_args.groups(&it)?;
-    let params = args.model_args.params(args.seed);
     let progress = Progress::default();
-    let fit_started = Instant::now();
-    let model = Fitted::fit(
+    let params = args.model_args.params(args.seed);
+    let trained = train(
+        &ds,
         args.model,
         &params,
-        &it.matrix,
-        &it.catalog,
-        groups.as_ref(),
+        &args.model_args.group_source()?,
+        args.tune.then_some(args.seed + 1),
         &progress,
     )
-    .map_err(CliError::Input)?;
-    let train_seconds = fit_started.elapsed().as_secs_f64();
-    let back = fallback(&it.matrix, groups.as_ref(), &params);
+    .map_err(|e| CliError::Input(format!("{}: {e}", args.input.data.display())))?;
+    let it = &trained.interactions;
+    let users = match &args.users {
+        Some(path) => read_user_list(path, it)?,
+        None => (0..it.users.len()).collect(),
+    };
     let rec_started = Instant::now();
-    let recs = recommend_all(&model, &back, &it, &users, args.top, &progress)
-        .map_err(|_| CliError::Internal("cancelled".into()))?;
+    let recs = recommend_all(
+        &trained.model,
+        &trained.fallback,
+        it,
+        &users,
+        args.top,
+        &progress,
+    )
+    .map_err(|_| CliError::Internal("cancelled".into()))?;
     let recommend_seconds = rec_started.elapsed().as_secs_f64();
-    write_recommendations(&args.out, &it, &users, &recs, args.pseudonymise.as_deref())
+    let train_seconds = trained.train_seconds;
+    write_recommendations(&args.out, it, &users, &recs, args.pseudonymise.as_deref())
         .map_err(|e| io_error(&args.out, e))?;
     let cold = users.iter().filter(|&&u| it.matrix.row_len(u) == 0).count();
     let rows: usize = recs.iter().map(Vec::len).sum();
     if args.json {
         return print_json(&serde_json::json!({
             "model": args.model.name(),
+            "params": params_of(args.model, &trained.params),
             "users": users.len(),
             "cold_users": cold,
             "rows": rows,

@@ -8,7 +8,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-/// ALS settings.
+/// ALS settings. The default λ = 20 is far above `implicit`'s 0.05: on MovieLens 100K it
+/// lifts P@10 from 0.29 to 0.37 and on the sample's small catalogue it is the difference
+/// between losing to and beating popularity (see the README's benchmark section).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlsParams {
     /// Latent factors.
@@ -27,7 +29,7 @@ impl Default for AlsParams {
     fn default() -> Self {
         AlsParams {
             factors: 64,
-            reg: 0.05,
+            reg: 20.0,
             iterations: 15,
             alpha: 1.0,
             seed: 42,

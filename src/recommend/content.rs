@@ -73,6 +73,17 @@ pub fn content_neighbours(
     cosine_neighbours(&terms, &terms.transpose(), k, 0.0, progress)
 }
 
+/// A learner a new course would reach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reached {
+    /// User index.
+    pub user: u32,
+    /// Share of the learner's interest near the course.
+    pub affinity: f32,
+    /// The learner's courses most like it (at most two).
+    pub because: Vec<u32>,
+}
+
 /// Learners a course with no history of its own would reach: each learner's affinity is
 /// `Σ r_ui · content_sim(i, course) / Σ r_ui` over the courses they took. Best `top` first,
 /// with the past courses that made each match.
@@ -81,7 +92,7 @@ pub fn reach_of_new_course(
     content: &Neighbours,
     course: u32,
     top: usize,
-) -> Vec<(u32, f32, Vec<u32>)> {
+) -> Vec<Reached> {
     let mut similar: Vec<(u32, f32)> = content
         .lists
         .iter()
@@ -93,7 +104,7 @@ pub fn reach_of_new_course(
         })
         .collect();
     similar.sort_unstable_by_key(|s| s.0);
-    let mut reach: Vec<(u32, f32, Vec<u32>)> = (0..train.n_rows())
+    let mut reach: Vec<Reached> = (0..train.n_rows())
         .filter_map(|u| {
             let (items, ws) = train.row(u);
             if items.binary_search(&course).is_ok() {
@@ -115,11 +126,15 @@ pub fn reach_of_new_course(
             let score: f32 = parts.iter().map(|p| p.1).sum::<f32>() / total.max(f32::MIN_POSITIVE);
             (score > 0.0).then(|| {
                 parts.sort_by(|a, b| b.1.total_cmp(&a.1));
-                (u as u32, score, parts.iter().take(2).map(|p| p.0).collect())
+                Reached {
+                    user: u as u32,
+                    affinity: score,
+                    because: parts.iter().take(2).map(|p| p.0).collect(),
+                }
             })
         })
         .collect();
-    reach.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    reach.sort_by(|a, b| b.affinity.total_cmp(&a.affinity).then(a.user.cmp(&b.user)));
     reach.truncate(top);
     reach
 }
@@ -155,6 +170,6 @@ mod tests {
         let train = Csr::from_entries(2, 3, vec![(0, 0, 1.0), (1, 2, 1.0)]);
         let reach = reach_of_new_course(&train, &n, 1, 10);
         assert_eq!(reach.len(), 1);
-        assert_eq!((reach[0].0, reach[0].2.clone()), (0, vec![0]));
+        assert_eq!((reach[0].user, reach[0].because.clone()), (0, vec![0]));
     }
 }

@@ -144,7 +144,7 @@ pub fn evaluate(
             || vec![0f32; n],
             |scores, &u| {
                 let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if d % 512 == 0 {
+                if d.is_multiple_of(512) {
                     progress.check().map_err(|_| "cancelled".to_string())?;
                     progress.set(d as f32 / users.len().max(1) as f32);
                 }
@@ -314,8 +314,8 @@ pub fn grid(kind: ModelKind, base: &Params) -> Vec<Params> {
             }
         }
         ModelKind::Als => {
-            for factors in [8, 32, 64] {
-                for reg in [0.05, 5.0, 50.0] {
+            for factors in [32, 64] {
+                for reg in [0.05, 5.0, 20.0, 50.0] {
                     for alpha in [1.0, 5.0] {
                         let mut p = *base;
                         p.als.factors = factors;

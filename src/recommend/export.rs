@@ -1,6 +1,6 @@
 //! Top-k lists for many learners at once and their CSV export.
 
-use super::interactions::{Groups, Interactions};
+use super::interactions::Interactions;
 use super::model::{Fitted, GroupPopularity, Recommendation, recommend_for};
 use crate::jobs::{Cancelled, Progress};
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ pub fn recommend_all(
         .par_iter()
         .map(|&u| {
             let d = done.fetch_add(1, Ordering::Relaxed);
-            if d % 1024 == 0 {
+            if d.is_multiple_of(1024) {
                 progress.check()?;
                 progress.set(d as f32 / users.len().max(1) as f32);
             }
@@ -78,9 +78,9 @@ pub fn write_recommendations(
     w.flush()
 }
 
-/// Groups from a `user_id,segment[,label]` file (as written by `segment --out`), aligned
-/// with the learners of `it`; learners not in the file have no group.
-pub fn read_segments(path: &Path, it: &Interactions) -> Result<Groups, String> {
+/// Segment labels by learner id from a `user_id,segment[,label]` file (as written by
+/// `segment --out`); without a `label` column a learner's label is "segment N".
+pub fn read_segments(path: &Path) -> Result<ahash::AHashMap<String, String>, String> {
     let mut rdr = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let header = rdr
         .headers()
@@ -94,25 +94,17 @@ pub fn read_segments(path: &Path, it: &Interactions) -> Result<Groups, String> {
         ));
     };
     let lc = col("label");
-    let index: ahash::AHashMap<&str, usize> = it
-        .users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.as_str(), i))
-        .collect();
-    let mut labels: Vec<Option<String>> = vec![None; it.users.len()];
+    let mut labels = ahash::AHashMap::new();
     for (n, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("{}: line {}: {e}", path.display(), n + 2))?;
         let (Some(u), Some(s)) = (rec.get(uc), rec.get(sc)) else {
             continue;
         };
-        if let Some(&i) = index.get(u.trim()) {
-            let label = lc
-                .and_then(|c| rec.get(c))
-                .filter(|l| !l.is_empty())
-                .map_or_else(|| format!("segment {}", s.trim()), str::to_string);
-            labels[i] = Some(label);
-        }
+        let label = lc
+            .and_then(|c| rec.get(c))
+            .filter(|l| !l.is_empty())
+            .map_or_else(|| format!("segment {}", s.trim()), str::to_string);
+        labels.insert(u.trim().to_string(), label);
     }
-    Ok(Groups::from_labels(labels.iter().map(|l| l.as_deref())))
+    Ok(labels)
 }

@@ -50,7 +50,10 @@ pub fn cosine_neighbours(
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
             |(acc, touched), i| {
-                if done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 256 == 0 {
+                if done
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    .is_multiple_of(256)
+                {
                     progress.check()?;
                     progress.set(done.load(std::sync::atomic::Ordering::Relaxed) as f32 / n as f32);
                 }

@@ -10,9 +10,11 @@ pub mod export;
 pub mod interactions;
 pub mod knn;
 pub mod model;
+pub mod session;
 pub mod sparse;
 
 pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
 pub use export::{read_segments, recommend_all, write_recommendations};
 pub use interactions::{Catalog, Groups, Interactions, Strengths, from_dataset};
 pub use model::{Fitted, ModelKind, Params, Reason, Recommendation, fallback, recommend_for};
+pub use session::{GroupSource, Trained, train};

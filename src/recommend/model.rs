@@ -202,6 +202,13 @@ impl GroupPopularity {
         self.by_group[g as usize].as_ref().map(|_| g)
     }
 
+    /// Whether `group` has its own popularity (enough learners).
+    pub fn serves(&self, group: u32) -> bool {
+        self.by_group
+            .get(group as usize)
+            .is_some_and(Option::is_some)
+    }
+
     /// Scores for a member of `group` (global popularity when `None` or too small).
     pub fn score_group(&self, group: Option<u32>, out: &mut [f32]) {
         let max = self.global.iter().copied().fold(1.0f32, f32::max);

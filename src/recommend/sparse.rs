@@ -18,7 +18,7 @@ impl Csr {
     /// Builds a matrix from `(row, column, weight)` entries; repeated cells keep the largest
     /// weight.
     pub fn from_entries(n_rows: usize, n_cols: usize, mut entries: Vec<(u32, u32, f32)>) -> Csr {
-        entries.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        entries.sort_unstable_by_key(|e| (e.0, e.1));
         let mut m = Csr {
             n_cols,
             indptr: vec![0; n_rows + 1],

@@ -1,0 +1,509 @@
+//! The Recommendations tab: choose and train a model as a job, compare every model on a
+//! held-out split (table and grouped bars), look up a learner's top 10 with reasons, and see
+//! cold start at work for a new learner and a new course.
+
+use super::i18n::{Lang, T, tr};
+use super::plots::grouped_bars;
+use super::{Command, style};
+use crate::recommend::content::{Reached, reach_of_new_course};
+use crate::recommend::{
+    Evaluation, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
+};
+use egui::{RichText, Ui};
+use std::sync::Arc;
+
+/// Courses shown per list.
+pub const TOP: usize = 10;
+/// Learners listed under the search box.
+const SEARCH_ROWS: usize = 40;
+
+/// What a recommendations job should do.
+#[derive(Debug, Clone)]
+pub struct RecsRequest {
+    /// Model to train.
+    pub kind: ModelKind,
+    /// Its settings.
+    pub params: Params,
+    /// Tune the settings on a validation split first.
+    pub tune: bool,
+    /// Group learners by segment labels (when segments exist) rather than occupation.
+    pub by_segments: bool,
+    /// Also compare every model on a held-out split.
+    pub compare: bool,
+}
+
+/// What a recommendations job produced.
+#[derive(Debug)]
+pub struct RecsResult {
+    /// The trained model.
+    pub trained: Trained,
+    /// The comparison, when asked for.
+    pub evaluation: Option<Evaluation>,
+}
+
+/// The tab's state.
+#[derive(Debug)]
+pub struct RecsTab {
+    /// Model to train.
+    pub kind: ModelKind,
+    /// Settings.
+    pub params: Params,
+    /// Tune first.
+    pub tune: bool,
+    /// Group by segments.
+    pub by_segments: bool,
+    /// Learner search text.
+    pub search: String,
+    /// Selected learner (user index).
+    pub selected: Option<usize>,
+    /// Group for the new-learner demo.
+    pub new_group: Option<u32>,
+    /// Course for the new-course demo.
+    pub new_course: Option<u32>,
+    /// Pseudonymise ids in the export.
+    pub pseudonymise: bool,
+    /// The latest comparison (kept when only the model is retrained).
+    pub evaluation: Option<Arc<Evaluation>>,
+    requested: bool,
+    cache: Option<(usize, usize, Vec<Recommendation>)>,
+    reach_cache: Option<(usize, u32, Vec<Reached>)>,
+}
+
+impl Default for RecsTab {
+    fn default() -> Self {
+        RecsTab {
+            kind: ModelKind::Ease,
+            params: Params::default(),
+            tune: false,
+            by_segments: false,
+            search: String::new(),
+            selected: None,
+            new_group: None,
+            new_course: None,
+            pseudonymise: true,
+            evaluation: None,
+            requested: false,
+            cache: None,
+            reach_cache: None,
+        }
+    }
+}
+
+/// A model's name in the interface language, and what it does.
+pub fn model_label(kind: ModelKind) -> (T, T) {
+    match kind {
+        ModelKind::Pop => (T::ModelPop, T::ModelPopTip),
+        ModelKind::Segpop => (T::ModelSegpop, T::ModelSegpopTip),
+        ModelKind::Itemknn => (T::ModelItemknn, T::ModelItemknnTip),
+        ModelKind::Userknn => (T::ModelUserknn, T::ModelUserknnTip),
+        ModelKind::Als => (T::ModelAls, T::ModelAlsTip),
+        ModelKind::Ease => (T::ModelEase, T::ModelEaseTip),
+        ModelKind::Content => (T::ModelContent, T::ModelContentTip),
+    }
+}
+
+/// A reason in the interface language.
+fn reason_text(lang: Lang, reason: &Reason, t: &Trained) -> String {
+    match lang {
+        Lang::Zh => reason.zh(&t.interactions.catalog),
+        Lang::En => reason.en(&t.interactions.catalog),
+    }
+}
+
+impl RecsTab {
+    /// The job request for the current settings.
+    pub fn request(&self, compare: bool) -> RecsRequest {
+        RecsRequest {
+            kind: self.kind,
+            params: self.params,
+            tune: self.tune,
+            by_segments: self.by_segments,
+            compare,
+        }
+    }
+
+    /// Forgets that training was requested (a job was busy), so the next frame asks again.
+    pub fn retry_later(&mut self) {
+        self.requested = false;
+    }
+
+    /// Takes a finished job's output.
+    pub fn set_result(&mut self, evaluation: Option<Evaluation>) {
+        if let Some(e) = evaluation {
+            self.evaluation = Some(Arc::new(e));
+        }
+        self.cache = None;
+        self.reach_cache = None;
+    }
+
+    /// Forgets everything tied to the previous dataset.
+    pub fn reset(&mut self) {
+        self.requested = false;
+        self.evaluation = None;
+        self.selected = None;
+        self.new_course = None;
+        self.new_group = None;
+        self.cache = None;
+        self.reach_cache = None;
+    }
+
+    /// Draws the tab. `has_data` says a dataset is loaded; `has_segments` offers segments as
+    /// groups.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        has_data: bool,
+        has_segments: bool,
+        trained: Option<&Arc<Trained>>,
+        commands: &mut Vec<Command>,
+    ) {
+        if has_data && !self.requested && trained.is_none() {
+            self.requested = true;
+            commands.push(Command::TrainRecs(self.request(true)));
+        }
+        self.settings_row(ui, lang, has_segments, trained.is_some(), commands);
+        let Some(t) = trained else {
+            ui.spinner();
+            return;
+        };
+        ui.label(
+            RichText::new(format!(
+                "{} {} {:.2} {} · {}: {}",
+                tr(lang, model_label(t.model.kind()).0),
+                tr(lang, T::TrainedIn),
+                t.train_seconds,
+                tr(lang, T::Seconds),
+                tr(lang, T::ChosenSettings),
+                crate::recommend::evaluate::params_of(t.model.kind(), &t.params)
+            ))
+            .weak(),
+        );
+        if let Some(e) = &self.evaluation {
+            ui.add_space(6.0);
+            ui.label(RichText::new(tr(lang, T::CompareModels)).strong())
+                .on_hover_text(tr(lang, T::CompareTip));
+            ui.columns(2, |cols| {
+                comparison_table(&mut cols[0], lang, e);
+                comparison_plot(&mut cols[1], lang, e);
+            });
+        }
+        ui.separator();
+        ui.columns(2, |cols| {
+            self.learner_panel(&mut cols[0], lang, t);
+            self.cold_start_panel(&mut cols[1], lang, t);
+        });
+    }
+
+    fn settings_row(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        has_segments: bool,
+        trained: bool,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(tr(lang, T::Model));
+            let (name, tip) = model_label(self.kind);
+            egui::ComboBox::from_id_salt("rec-model")
+                .selected_text(tr(lang, name))
+                .show_ui(ui, |ui| {
+                    for kind in ModelKind::ALL {
+                        let (n, t) = model_label(kind);
+                        ui.selectable_value(&mut self.kind, kind, tr(lang, n))
+                            .on_hover_text(tr(lang, t));
+                    }
+                })
+                .response
+                .on_hover_text(tr(lang, tip));
+            let p = &mut self.params;
+            let drag =
+                |ui: &mut Ui, label: T, value: &mut f32, range: std::ops::RangeInclusive<f32>| {
+                    ui.label(tr(lang, label));
+                    ui.add(egui::DragValue::new(value).range(range).speed(0.05));
+                };
+            match self.kind {
+                ModelKind::Itemknn | ModelKind::Content => {
+                    ui.label(tr(lang, T::Neighbours));
+                    let n = match self.kind {
+                        ModelKind::Itemknn => &mut p.item_neighbours,
+                        _ => &mut p.content_neighbours,
+                    };
+                    ui.add(egui::DragValue::new(n).range(1..=500));
+                    if self.kind == ModelKind::Itemknn {
+                        drag(ui, T::Shrink, &mut p.shrink, 0.0..=500.0);
+                    }
+                }
+                ModelKind::Userknn => {
+                    ui.label(tr(lang, T::Neighbours));
+                    ui.add(egui::DragValue::new(&mut p.user_neighbours).range(1..=1000));
+                    drag(ui, T::Shrink, &mut p.shrink, 0.0..=500.0);
+                }
+                ModelKind::Als => {
+                    ui.label(tr(lang, T::Factors));
+                    ui.add(egui::DragValue::new(&mut p.als.factors).range(2..=256));
+                    drag(ui, T::Regularisation, &mut p.als.reg, 0.0..=1000.0);
+                    ui.label(tr(lang, T::Iterations));
+                    ui.add(egui::DragValue::new(&mut p.als.iterations).range(1..=100));
+                    drag(ui, T::Confidence, &mut p.als.alpha, 0.0..=100.0);
+                }
+                ModelKind::Ease => drag(ui, T::Regularisation, &mut p.lambda, 1.0..=100_000.0),
+                ModelKind::Pop | ModelKind::Segpop => {}
+            }
+            ui.checkbox(&mut self.tune, tr(lang, T::Tune))
+                .on_hover_text(tr(lang, T::TuneTip));
+            ui.label(tr(lang, T::GroupBy))
+                .on_hover_text(tr(lang, T::GroupByTip));
+            ui.add_enabled_ui(has_segments, |ui| {
+                ui.checkbox(&mut self.by_segments, tr(lang, T::SegmentsGroups));
+            });
+            if ui.button(format!("▶ {}", tr(lang, T::Train))).clicked() {
+                commands.push(Command::TrainRecs(self.request(false)));
+            }
+            if ui
+                .button(tr(lang, T::CompareModels))
+                .on_hover_text(tr(lang, T::CompareTip))
+                .clicked()
+            {
+                commands.push(Command::TrainRecs(self.request(true)));
+            }
+            if trained {
+                ui.separator();
+                ui.checkbox(&mut self.pseudonymise, tr(lang, T::PseudonymiseIds));
+                if ui.button(tr(lang, T::ExportRecs)).clicked() {
+                    commands.push(Command::ExportRecs {
+                        pseudonymise: self.pseudonymise,
+                    });
+                }
+            }
+        });
+    }
+
+    fn learner_panel(&mut self, ui: &mut Ui, lang: Lang, t: &Arc<Trained>) {
+        let it = &t.interactions;
+        ui.horizontal(|ui| {
+            ui.label(tr(lang, T::Search));
+            ui.text_edit_singleline(&mut self.search);
+        });
+        if self.selected.is_none_or(|u| u >= it.users.len()) {
+            self.selected = (0..it.users.len()).find(|&u| it.matrix.row_len(u) > 0);
+        }
+        let needle = self.search.trim().to_lowercase();
+        egui::ScrollArea::vertical()
+            .id_salt("rec-learners")
+            .max_height(90.0)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for u in (0..it.users.len())
+                        .filter(|&u| {
+                            needle.is_empty() || it.users[u].to_lowercase().contains(&needle)
+                        })
+                        .take(SEARCH_ROWS)
+                    {
+                        if ui
+                            .selectable_label(self.selected == Some(u), &it.users[u])
+                            .clicked()
+                        {
+                            self.selected = Some(u);
+                        }
+                    }
+                });
+            });
+        let Some(u) = self.selected else {
+            return;
+        };
+        let key = Arc::as_ptr(t) as usize;
+        if self.cache.as_ref().is_none_or(|c| c.0 != key || c.1 != u) {
+            let recs = recommend_for(&t.model, &t.fallback, &it.matrix, &it.owned[u], u, TOP);
+            self.cache = Some((key, u, recs));
+        }
+        let recs = &self.cache.as_ref().expect("just filled").2;
+        ui.add_space(4.0);
+        ui.label(RichText::new(format!("{} {}", tr(lang, T::RecsFor), it.users[u])).strong());
+        let history: Vec<&str> = it
+            .matrix
+            .row(u)
+            .0
+            .iter()
+            .take(8)
+            .map(|&i| it.catalog.title(i as usize))
+            .collect();
+        ui.label(
+            RichText::new(format!(
+                "{} ({}): {}",
+                tr(lang, T::History),
+                it.matrix.row_len(u),
+                history.join(" · ")
+            ))
+            .weak(),
+        );
+        recs_grid(ui, lang, t, recs, "rec-list");
+    }
+
+    fn cold_start_panel(&mut self, ui: &mut Ui, lang: Lang, t: &Arc<Trained>) {
+        let it = &t.interactions;
+        ui.label(RichText::new(tr(lang, T::NewLearner)).strong())
+            .on_hover_text(tr(lang, T::NewLearnerTip));
+        let names = t.fallback.names();
+        if self.new_group.is_none_or(|g| g as usize >= names.len()) {
+            self.new_group = (!names.is_empty()).then_some(0);
+        }
+        egui::ComboBox::from_id_salt("new-learner-group")
+            .selected_text(self.new_group.map_or("—", |g| names[g as usize].as_str()))
+            .show_ui(ui, |ui| {
+                for (g, n) in names.iter().enumerate() {
+                    ui.selectable_value(&mut self.new_group, Some(g as u32), n);
+                }
+            });
+        let mut scores = vec![0f32; it.catalog.len()];
+        t.fallback.score_group(self.new_group, &mut scores);
+        let reason = match self.new_group {
+            Some(g) if t.fallback.serves(g) => Reason::Group(names[g as usize].clone()),
+            _ => Reason::Popular,
+        };
+        let cold: Vec<Recommendation> = crate::recommend::sparse::top_k(&scores, &[], TOP)
+            .into_iter()
+            .map(|(item, score)| Recommendation {
+                item,
+                score,
+                reason: reason.clone(),
+            })
+            .collect();
+        recs_grid(ui, lang, t, &cold, "cold-learner");
+        ui.add_space(8.0);
+        ui.label(RichText::new(tr(lang, T::NewCourse)).strong())
+            .on_hover_text(tr(lang, T::NewCourseTip));
+        if self
+            .new_course
+            .is_none_or(|c| c as usize >= it.catalog.len())
+        {
+            self.new_course = (!it.catalog.is_empty()).then_some(0);
+        }
+        let Some(course) = self.new_course else {
+            return;
+        };
+        egui::ComboBox::from_id_salt("new-course")
+            .selected_text(it.catalog.title(course as usize))
+            .height(300.0)
+            .show_ui(ui, |ui| {
+                for c in 0..it.catalog.len() {
+                    ui.selectable_value(&mut self.new_course, Some(c as u32), it.catalog.title(c));
+                }
+            });
+        let key = Arc::as_ptr(t) as usize;
+        if self
+            .reach_cache
+            .as_ref()
+            .is_none_or(|c| c.0 != key || c.1 != course)
+        {
+            let reach = reach_of_new_course(&it.matrix, &t.content, course, TOP);
+            self.reach_cache = Some((key, course, reach));
+        }
+        let reach = &self.reach_cache.as_ref().expect("just filled").2;
+        egui::Grid::new("reach")
+            .striped(true)
+            .spacing([12.0, 2.0])
+            .show(ui, |ui| {
+                ui.strong(tr(lang, T::Learner));
+                ui.strong(tr(lang, T::Score));
+                ui.strong(tr(lang, T::WhyRecommended));
+                ui.end_row();
+                for r in reach {
+                    ui.label(&it.users[r.user as usize]);
+                    ui.label(format!("{:.3}", r.affinity));
+                    ui.label(reason_text(lang, &Reason::Similar(r.because.clone()), t));
+                    ui.end_row();
+                }
+            });
+    }
+}
+
+fn recs_grid(ui: &mut Ui, lang: Lang, t: &Trained, recs: &[Recommendation], id: &str) {
+    let c = &t.interactions.catalog;
+    egui::Grid::new(id)
+        .striped(true)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            for key in [
+                T::Course,
+                T::Category,
+                T::Price,
+                T::Score,
+                T::WhyRecommended,
+            ] {
+                ui.strong(tr(lang, key));
+            }
+            ui.end_row();
+            for (rank, r) in recs.iter().enumerate() {
+                let i = r.item as usize;
+                ui.label(format!("{}. {}", rank + 1, c.title(i)))
+                    .on_hover_text(&c.ids[i]);
+                ui.label(&c.categories[i]);
+                ui.label(c.prices[i].map_or("—".into(), |p| format!("¥{p:.0}")));
+                ui.label(format!("{:.3}", r.score));
+                ui.label(reason_text(lang, &r.reason, t));
+                ui.end_row();
+            }
+        });
+}
+
+/// The metrics of the comparison, with what each means on hover.
+const METRICS: [(T, T); 6] = [
+    (T::Precision, T::PrecisionTip),
+    (T::Recall, T::RecallTip),
+    (T::Ndcg, T::NdcgTip),
+    (T::Map, T::MapTip),
+    (T::HitRate, T::HitRateTip),
+    (T::Coverage, T::CoverageTip),
+];
+
+fn comparison_table(ui: &mut Ui, lang: Lang, e: &Evaluation) {
+    let best_ndcg = e.models.iter().map(|m| m.ndcg).fold(f64::MIN, f64::max);
+    egui::Grid::new("rec-compare")
+        .striped(true)
+        .spacing([12.0, 3.0])
+        .show(ui, |ui| {
+            ui.strong(tr(lang, T::Model));
+            for (m, tip) in METRICS {
+                ui.strong(tr(lang, m)).on_hover_text(tr(lang, tip));
+            }
+            ui.strong(tr(lang, T::FitSeconds));
+            ui.end_row();
+            for m in &e.models {
+                let kind = ModelKind::parse(&m.name).unwrap_or(ModelKind::Pop);
+                let (name, tip) = model_label(kind);
+                let mut text = RichText::new(tr(lang, name));
+                if m.ndcg == best_ndcg {
+                    text = text.strong().color(style::OK);
+                }
+                ui.label(text)
+                    .on_hover_text(format!("{}\n{}", tr(lang, tip), m.params));
+                for v in [m.precision, m.recall, m.ndcg, m.map, m.hit_rate, m.coverage] {
+                    ui.label(format!("{v:.3}"));
+                }
+                ui.label(format!("{:.2}", m.train_seconds));
+                ui.end_row();
+            }
+        });
+    ui.label(RichText::new(format!("{} {}", e.users_evaluated, tr(lang, T::Learners))).weak());
+}
+
+fn comparison_plot(ui: &mut Ui, lang: Lang, e: &Evaluation) {
+    let groups: Vec<String> = METRICS[..4]
+        .iter()
+        .map(|(m, _)| tr(lang, *m).to_string())
+        .collect();
+    let series: Vec<(String, Vec<f64>)> = e
+        .models
+        .iter()
+        .map(|m| {
+            let kind = ModelKind::parse(&m.name).unwrap_or(ModelKind::Pop);
+            (
+                tr(lang, model_label(kind).0).to_string(),
+                vec![m.precision, m.recall, m.ndcg, m.map],
+            )
+        })
+        .collect();
+    grouped_bars(ui, "rec-bars", &groups, &series, 220.0);
+}
