@@ -215,6 +215,11 @@ impl DataArgs {
     pub fn load(&self) -> Result<Dataset, DataError> {
         load_dataset(&self.data, &self.mapping()?, &Progress::default())
     }
+
+    /// Loads only some of the dataset's tables.
+    pub fn load_only(&self, kinds: &[TableKind]) -> Result<Dataset, DataError> {
+        crate::data::load_tables(&self.data, &self.mapping()?, kinds, &Progress::default())
+    }
 }
 
 /// A failure of a subcommand, with its exit code.

@@ -1,6 +1,7 @@
 //! `recommend` and `evaluate-recs`.
 
 use super::{CliError, DataArgs, io_error, print_json};
+use crate::data::TableKind;
 use crate::jobs::Progress;
 use crate::recommend::als::AlsParams;
 use crate::recommend::evaluate::params_of;
@@ -12,6 +13,9 @@ use crate::recommend::{
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// The tables recommendations read.
+const RECS_TABLES: [TableKind; 3] = [TableKind::Users, TableKind::Courses, TableKind::Events];
 
 /// Model settings shared by `recommend` and `evaluate-recs`.
 #[derive(Debug, Clone, Args)]
@@ -156,7 +160,7 @@ fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError
 /// `recommend`.
 pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     let started = Instant::now();
-    let ds = args.input.load()?;
+    let ds = args.input.load_only(&RECS_TABLES)?;
     let progress = Progress::default();
     let params = args.model_args.params(args.seed);
     let trained = train(
@@ -286,7 +290,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
                 mapping: None,
                 day_origin: None,
             };
-            let it = from_dataset(&input.load()?, &Strengths::default());
+            let it = from_dataset(&input.load_only(&RECS_TABLES)?, &Strengths::default());
             let split = match args.leave_last {
                 Some(n) => leave_last(&it.matrix, &it.last_ms, n),
                 None => holdout(&it.matrix, args.holdout, args.seed),

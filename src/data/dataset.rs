@@ -56,6 +56,17 @@ pub fn load_dataset(
     mapping: &Mapping,
     progress: &Progress,
 ) -> Result<Dataset, DataError> {
+    load_tables(dir, mapping, &TableKind::ALL, progress)
+}
+
+/// [`load_dataset`] restricted to the tables in `kinds` (an analysis that needs only some
+/// tables does not pay for reading the others).
+pub fn load_tables(
+    dir: &Path,
+    mapping: &Mapping,
+    kinds: &[TableKind],
+    progress: &Progress,
+) -> Result<Dataset, DataError> {
     if !dir.is_dir() {
         return Err(DataError::Unreadable {
             file: dir.display().to_string(),
@@ -67,8 +78,9 @@ pub fn load_dataset(
         _ => Mapping::default(),
     };
     merged.merge(mapping.clone());
-    let files: Vec<(TableKind, PathBuf)> = TableKind::ALL
-        .into_iter()
+    let files: Vec<(TableKind, PathBuf)> = kinds
+        .iter()
+        .copied()
         .filter_map(|k| find_table_file(dir, k, &merged).map(|p| (k, p)))
         .collect();
     if files.is_empty() {

@@ -13,7 +13,7 @@ pub mod schema;
 pub mod summary;
 pub mod validate;
 
-pub use dataset::{Dataset, find_table_file, load_dataset};
+pub use dataset::{Dataset, find_table_file, load_dataset, load_tables};
 pub use encoding::Encoding;
 pub use load::{Table, load_table};
 pub use mapping::Mapping;

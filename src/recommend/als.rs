@@ -47,6 +47,8 @@ pub struct Als {
     pub params: AlsParams,
     users: Vec<f32>,
     items: Vec<f32>,
+    /// `YᵀY + λI` of the final course factors, for explanations.
+    yty: Vec<f64>,
 }
 
 /// Dot product in eight independent lanes, so the compiler can vectorise it.
@@ -161,6 +163,10 @@ impl Als {
             sweep(&mut items, &users, &by_item, f, params.reg, params.alpha);
         }
         progress.set(1.0);
+        let yty = gram(&items, f, params.reg)
+            .into_iter()
+            .map(f64::from)
+            .collect();
         Ok(Als {
             params: AlsParams {
                 factors: f,
@@ -168,6 +174,7 @@ impl Als {
             },
             users,
             items,
+            yty,
         })
     }
 
@@ -187,49 +194,68 @@ impl Als {
         }
     }
 
-    /// How much each of the learner's items adds to item `j`'s score. With `W = YᵀCᵤY + λI`
-    /// the learner's factors solve `W x = Σ cᵢ yᵢ`, so `score_j = Σᵢ cᵢ · yⱼᵀ W⁻¹ yᵢ` splits
-    /// exactly over the past items `i` (the explanation of Hu et al., section 5).
+    /// How much each of the learner's items adds to item `j`'s score, largest first. With
+    /// `W = YᵀCᵤY + λI` the learner's factors solve `W x = Σ cᵢ yᵢ`, so
+    /// `score_j = Σᵢ cᵢ · yⱼᵀ W⁻¹ yᵢ` splits exactly over the past items `i` (the explanation of
+    /// Hu et al., section 5).
     pub fn contributions(&self, train: &Csr, u: usize, j: u32) -> Vec<(u32, f32)> {
-        let mut c = self.parts(train, u, j);
-        c.retain(|(_, s)| *s > 0.0);
-        c.sort_by(|a, b| b.1.total_cmp(&a.1));
-        c
+        self.contributions_many(train, u, &[j]).remove(0)
     }
 
-    /// Every past item's signed part of item `j`'s score (they sum to the score).
-    fn parts(&self, train: &Csr, u: usize, j: u32) -> Vec<(u32, f32)> {
-        let f = self.f();
-        let mut w: Vec<f64> = gram(&self.items, f, self.params.reg)
+    /// [`Als::contributions`] for several items, factorising the learner's `W` once.
+    pub fn contributions_many(
+        &self,
+        train: &Csr,
+        u: usize,
+        targets: &[u32],
+    ) -> Vec<Vec<(u32, f32)>> {
+        self.parts(train, u, targets)
             .into_iter()
-            .map(f64::from)
-            .collect();
+            .map(|mut c| {
+                c.retain(|(_, s)| *s > 0.0);
+                c.sort_by(|a, b| b.1.total_cmp(&a.1));
+                c
+            })
+            .collect()
+    }
+
+    /// Every past item's signed part of each target's score (they sum to the score).
+    fn parts(&self, train: &Csr, u: usize, targets: &[u32]) -> Vec<Vec<(u32, f32)>> {
+        let f = self.f();
+        let mut w = self.yty.clone();
         let (items, ws) = train.row(u);
         for (&i, &r) in items.iter().zip(ws) {
             let c = f64::from(self.params.alpha * r);
             let yi = self.item(i as usize);
-            for a in 0..f {
-                for b in 0..f {
-                    w[a * f + b] += c * f64::from(yi[a]) * f64::from(yi[b]);
+            for (a, row) in w.chunks_mut(f).enumerate() {
+                let ca = c * f64::from(yi[a]);
+                for (cell, &yb) in row.iter_mut().zip(yi) {
+                    *cell += ca * f64::from(yb);
                 }
             }
         }
-        let z = solve_spd(&mut w, f, self.item(j as usize));
-        items
+        cholesky_in_place(&mut w, f);
+        targets
             .iter()
-            .zip(ws)
-            .map(|(&i, &r)| {
-                let yi = self.item(i as usize);
-                let s: f64 = yi.iter().zip(&z).map(|(a, b)| f64::from(*a) * b).sum();
-                (i, ((1.0 + f64::from(self.params.alpha * r)) * s) as f32)
+            .map(|&j| {
+                let z = cholesky_solve(&w, f, self.item(j as usize));
+                items
+                    .iter()
+                    .zip(ws)
+                    .map(|(&i, &r)| {
+                        let yi = self.item(i as usize);
+                        let s: f64 = yi.iter().zip(&z).map(|(a, b)| f64::from(*a) * b).sum();
+                        (i, ((1.0 + f64::from(self.params.alpha * r)) * s) as f32)
+                    })
+                    .collect()
             })
             .collect()
     }
 }
 
-/// Solves `A z = b` for a symmetric positive definite `A` (n × n, row-major, overwritten by
-/// its Cholesky factor).
-fn solve_spd(a: &mut [f64], n: usize, b: &[f32]) -> Vec<f64> {
+/// Overwrites the lower triangle of a symmetric positive definite `a` (n × n, row-major) with
+/// its Cholesky factor.
+fn cholesky_in_place(a: &mut [f64], n: usize) {
     for j in 0..n {
         let mut d = a[j * n + j];
         for k in 0..j {
@@ -245,18 +271,22 @@ fn solve_spd(a: &mut [f64], n: usize, b: &[f32]) -> Vec<f64> {
             a[i * n + j] = s / d;
         }
     }
+}
+
+/// Solves `L Lᵀ z = b` with the factor from [`cholesky_in_place`].
+fn cholesky_solve(l: &[f64], n: usize, b: &[f32]) -> Vec<f64> {
     let mut z: Vec<f64> = b.iter().map(|&v| f64::from(v)).collect();
     for i in 0..n {
         for k in 0..i {
-            z[i] -= a[i * n + k] * z[k];
+            z[i] -= l[i * n + k] * z[k];
         }
-        z[i] /= a[i * n + i];
+        z[i] /= l[i * n + i];
     }
     for i in (0..n).rev() {
         for k in i + 1..n {
-            z[i] -= a[k * n + i] * z[k];
+            z[i] -= l[k * n + i] * z[k];
         }
-        z[i] /= a[i * n + i];
+        z[i] /= l[i * n + i];
     }
     z
 }
@@ -269,7 +299,8 @@ mod tests {
     fn cholesky_solve_matches_a_known_system() {
         // [[4,2],[2,3]] z = [2,1] → z = [0.5, 0].
         let mut a = vec![4.0, 2.0, 2.0, 3.0];
-        let z = solve_spd(&mut a, 2, &[2.0, 1.0]);
+        cholesky_in_place(&mut a, 2);
+        let z = cholesky_solve(&a, 2, &[2.0, 1.0]);
         assert!((z[0] - 0.5).abs() < 1e-12 && z[1].abs() < 1e-12, "{z:?}");
     }
 
@@ -301,8 +332,10 @@ mod tests {
         );
         let mut scores = vec![0f32; 10];
         als.score(0, &mut scores);
+        let targets: Vec<u32> = (0..10).collect();
+        let parts = als.parts(&train, 0, &targets);
         for j in 0..10u32 {
-            let total: f32 = als.parts(&train, 0, j).iter().map(|c| c.1).sum();
+            let total: f32 = parts[j as usize].iter().map(|c| c.1).sum();
             assert!(
                 (total - scores[j as usize]).abs() < 1e-4,
                 "{j}: {total} vs {}",

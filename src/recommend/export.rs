@@ -38,7 +38,8 @@ pub fn recommend_all(
 }
 
 /// Writes `user_id,rank,course_id,title,category,price,score,reason` rows; learner ids are
-/// pseudonymised when `salt` is given.
+/// pseudonymised when `salt` is given. Rows are formatted in parallel, a wave of learners at a
+/// time, and written in order.
 pub fn write_recommendations(
     path: &Path,
     it: &Interactions,
@@ -46,36 +47,43 @@ pub fn write_recommendations(
     recs: &[Vec<Recommendation>],
     salt: Option<&str>,
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record([
-        "user_id",
-        "rank",
-        "course_id",
-        "title",
-        "category",
-        "price",
-        "score",
-        "reason",
-    ])?;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(b"user_id,rank,course_id,title,category,price,score,reason\n")?;
     let c = &it.catalog;
-    for (&u, list) in users.iter().zip(recs) {
-        let id = &it.users[u];
-        let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
-        for (rank, r) in list.iter().enumerate() {
-            let i = r.item as usize;
-            w.write_record([
-                id.as_str(),
-                &(rank + 1).to_string(),
-                &c.ids[i],
-                &c.titles[i],
-                &c.categories[i],
-                &c.prices[i].map_or(String::new(), |p| p.to_string()),
-                &format!("{:.4}", r.score),
-                &r.reason.bilingual(c),
-            ])?;
+    let format = |block: (&[usize], &[Vec<Recommendation>])| -> std::io::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for (&u, list) in block.0.iter().zip(block.1) {
+            let id = &it.users[u];
+            let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+            for (rank, r) in list.iter().enumerate() {
+                let i = r.item as usize;
+                w.write_record([
+                    id.as_str(),
+                    &(rank + 1).to_string(),
+                    &c.ids[i],
+                    &c.titles[i],
+                    &c.categories[i],
+                    &c.prices[i].map_or(String::new(), |p| p.to_string()),
+                    &format!("{:.4}", r.score),
+                    &r.reason.bilingual(c),
+                ])?;
+            }
+        }
+        w.into_inner().map_err(|e| e.into_error())
+    };
+    const BLOCK: usize = 2048;
+    for (wave_users, wave_recs) in users.chunks(BLOCK * 32).zip(recs.chunks(BLOCK * 32)) {
+        let parts: Vec<Vec<u8>> = wave_users
+            .par_chunks(BLOCK)
+            .zip(wave_recs.par_chunks(BLOCK))
+            .map(format)
+            .collect::<std::io::Result<_>>()?;
+        for p in parts {
+            out.write_all(&p)?;
         }
     }
-    w.flush()
+    out.flush()
 }
 
 /// Segment labels by learner id from a `user_id,segment[,label]` file (as written by

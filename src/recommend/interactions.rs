@@ -215,21 +215,25 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
         }
     }
     let users_known = !it.users.is_empty();
-    let mut entries: Vec<(u32, u32, f32)> = Vec::new();
-    let mut times: AHashMap<(u32, u32), i64> = AHashMap::new();
-    let mut owned: AHashMap<(u32, u32), bool> = AHashMap::new();
+    // One entry per event; sorted by (learner, course) and merged below.
+    let mut events: Vec<PairEvent> = Vec::new();
     if let Some(ev) = ds.frame(TableKind::Events) {
-        let uid = str_col(ev, "user_id");
-        let cid = str_col(ev, "course_id");
-        let kind = str_col(ev, "event");
+        let (Some(uid), Some(cid), Some(kind)) = (
+            str_col(ev, "user_id"),
+            str_col(ev, "course_id"),
+            str_col(ev, "event"),
+        ) else {
+            return finish(it, events);
+        };
         let ts = ms_col(ev, "ts");
         let rating = f64_col(ev, "rating");
-        for r in 0..ev.height() {
-            let (Some(u), Some(c), Some(e)) = (
-                uid.and_then(|x| x.get(r)),
-                cid.and_then(|x| x.get(r)),
-                kind.and_then(|x| x.get(r)),
-            ) else {
+        let mut ts_iter = ts.as_ref().map(|c| c.iter());
+        let mut rating_iter = rating.as_ref().map(|c| c.iter());
+        events.reserve(ev.height());
+        for ((u, c), e) in uid.iter().zip(cid.iter()).zip(kind.iter()) {
+            let t = ts_iter.as_mut().and_then(Iterator::next).flatten();
+            let r = rating_iter.as_mut().and_then(Iterator::next).flatten();
+            let (Some(u), Some(c), Some(e)) = (u, c, e) else {
                 continue;
             };
             let u = match user_index.get(u) {
@@ -249,45 +253,76 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
                     i
                 }
             };
-            match e {
-                "purchase" | "enroll" | "complete" => {
-                    owned.insert((u, c), true);
-                }
-                "refund" => {
-                    owned.insert((u, c), false);
-                }
-                _ => {}
-            }
-            let Some(w) = strengths.weight(e, rating.as_ref().and_then(|x| x.get(r))) else {
-                continue;
+            let flags = match e {
+                "enroll" | "complete" => KEPT,
+                "purchase" => BOUGHT,
+                "refund" => REFUNDED,
+                _ => 0,
             };
-            entries.push((u, c, w));
-            if let Some(t) = ts.as_ref().and_then(|x| x.get(r)) {
-                let last = times.entry((u, c)).or_insert(t);
-                *last = (*last).max(t);
-            }
+            events.push(PairEvent {
+                user: u,
+                item: c,
+                weight: strengths.weight(e, r).unwrap_or(0.0),
+                ms: t.unwrap_or(0),
+                flags,
+            });
         }
     }
-    it.matrix = Csr::from_entries(it.users.len(), it.catalog.len(), entries);
-    it.last_ms = (0..it.matrix.n_rows())
-        .flat_map(|u| {
-            let times = &times;
-            it.matrix
-                .row(u)
-                .0
-                .iter()
-                .map(move |&c| times.get(&(u as u32, c)).copied().unwrap_or(0))
-        })
-        .collect();
-    it.owned = vec![Vec::new(); it.users.len()];
-    for ((u, c), yes) in owned {
-        if yes {
-            it.owned[u as usize].push(c);
+    finish(it, events)
+}
+
+/// Enrolled in or completed the course.
+const KEPT: u8 = 1;
+/// Paid for the course.
+const BOUGHT: u8 = 2;
+/// Got the money back.
+const REFUNDED: u8 = 4;
+
+/// One event of a learner on a course, as far as recommendations care.
+struct PairEvent {
+    user: u32,
+    item: u32,
+    weight: f32,
+    ms: i64,
+    flags: u8,
+}
+
+/// Merges the events of each learner–course pair: the largest weight, the latest time, and
+/// ownership (enrolled or completed, or bought and not refunded). Pairs whose only events
+/// carry no interest (refunds) are dropped.
+fn finish(mut it: Interactions, mut events: Vec<PairEvent>) -> Interactions {
+    events.sort_unstable_by_key(|e| (e.user, e.item));
+    let (n_users, n_items) = (it.users.len(), it.catalog.len());
+    let mut indptr = vec![0usize; n_users + 1];
+    let mut indices = Vec::new();
+    let mut data = Vec::new();
+    it.last_ms.clear();
+    it.owned = vec![Vec::new(); n_users];
+    for pair in events.chunk_by(|a, b| (a.user, a.item) == (b.user, b.item)) {
+        let (u, i) = (pair[0].user, pair[0].item);
+        let flags = pair.iter().fold(0, |f, e| f | e.flags);
+        if flags & KEPT != 0 || (flags & BOUGHT != 0 && flags & REFUNDED == 0) {
+            it.owned[u as usize].push(i);
         }
+        let weight = pair.iter().map(|e| e.weight).fold(0.0, f32::max);
+        if weight <= 0.0 {
+            continue;
+        }
+        indices.push(i);
+        data.push(weight);
+        it.last_ms
+            .push(pair.iter().map(|e| e.ms).max().unwrap_or(0));
+        indptr[u as usize + 1] += 1;
     }
-    for o in &mut it.owned {
-        o.sort_unstable();
+    for r in 0..n_users {
+        indptr[r + 1] += indptr[r];
     }
+    it.matrix = Csr {
+        n_cols: n_items,
+        indptr,
+        indices,
+        data,
+    };
     it
 }
 

@@ -330,6 +330,22 @@ impl Fitted {
         }
     }
 
+    /// Why each of `items` is recommended to learner `u` (ALS factorises the learner's
+    /// system once for all of them).
+    pub fn reasons(&self, train: &Csr, u: usize, items: &[u32]) -> Vec<Reason> {
+        match self {
+            Fitted::Als(m) => m
+                .contributions_many(train, u, items)
+                .into_iter()
+                .map(|parts| match parts.is_empty() {
+                    true => Reason::Popular,
+                    false => Reason::Took(parts.iter().take(2).map(|p| p.0).collect()),
+                })
+                .collect(),
+            _ => items.iter().map(|&j| self.reason(train, u, j)).collect(),
+        }
+    }
+
     /// Why course `j` is recommended to learner `u`.
     pub fn reason(&self, train: &Csr, u: usize, j: u32) -> Reason {
         let (items, ws) = train.row(u);
@@ -388,13 +404,18 @@ pub fn recommend_for(
     if !cold {
         model.score(train, u, &mut scores);
         let no_signal = !matches!(model, Fitted::Pop(_) | Fitted::Segpop(_));
-        recs = top_k(&scores, owned, k)
+        let best: Vec<(u32, f32)> = top_k(&scores, owned, k)
             .into_iter()
             .filter(|&(_, s)| !no_signal || s > 0.0)
-            .map(|(item, score)| Recommendation {
+            .collect();
+        let items: Vec<u32> = best.iter().map(|b| b.0).collect();
+        recs = best
+            .into_iter()
+            .zip(model.reasons(train, u, &items))
+            .map(|((item, score), reason)| Recommendation {
                 item,
                 score,
-                reason: model.reason(train, u, item),
+                reason,
             })
             .collect();
     }
