@@ -7,6 +7,7 @@
 pub mod abtest;
 pub mod app;
 pub mod cli;
+pub mod ctr;
 pub mod data;
 pub mod jobs;
 pub mod privacy;

@@ -15,6 +15,7 @@ use crate::segment::{
 };
 use clap::{Args, Parser, Subcommand};
 
+mod campaigns;
 mod recs;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,11 @@ pub enum Command {
     Recommend(recs::RecommendArgs),
     /// Compare recommenders on a held-out split: precision, recall, NDCG, MAP, coverage.
     EvaluateRecs(recs::EvaluateArgs),
+    /// Train click models on impressions (logistic regression, factorization machine) and
+    /// evaluate them on held-out impressions.
+    Ctr(campaigns::CtrArgs),
+    /// The best learners to contact about one course within a budget.
+    Target(campaigns::TargetArgs),
     /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
     Power {
         /// Baseline conversion rate, e.g. 0.1.
@@ -270,6 +276,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Abtest(args) => abtest(&args),
         Command::Recommend(args) => recs::recommend_cmd(&args),
         Command::EvaluateRecs(args) => recs::evaluate_cmd(&args),
+        Command::Ctr(args) => campaigns::ctr_cmd(&args),
+        Command::Target(args) => campaigns::target_cmd(&args),
         Command::Power {
             baseline,
             mde,

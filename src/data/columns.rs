@@ -17,3 +17,8 @@ pub fn ms_col(df: &DataFrame, name: &str) -> Option<Int64Chunked> {
     let c = df.column(name).ok()?.cast(&DataType::Int64).ok()?;
     c.i64().ok().cloned()
 }
+
+/// A 0/1 column (read as booleans).
+pub fn bool_col<'a>(df: &'a DataFrame, name: &str) -> Option<&'a BooleanChunked> {
+    df.column(name).ok().and_then(|c| c.bool().ok())
+}

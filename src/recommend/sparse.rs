@@ -100,6 +100,24 @@ impl Csr {
             .collect()
     }
 
+    /// A matrix of the given rows, in the given order.
+    pub fn select_rows(&self, rows: &[usize]) -> Csr {
+        let mut m = Csr {
+            n_cols: self.n_cols,
+            indptr: Vec::with_capacity(rows.len() + 1),
+            indices: Vec::new(),
+            data: Vec::new(),
+        };
+        m.indptr.push(0);
+        for &r in rows {
+            let (c, v) = self.row(r);
+            m.indices.extend_from_slice(c);
+            m.data.extend_from_slice(v);
+            m.indptr.push(m.indices.len());
+        }
+        m
+    }
+
     /// The same pattern with every weight set to 1.
     pub fn binary(&self) -> Csr {
         Csr {

@@ -1,0 +1,270 @@
+//! L2-regularised logistic regression on sparse rows, fitted by L-BFGS with parallel
+//! gradients. The objective is scikit-learn's: `C · Σ log-loss + ½‖w‖²` (intercept not
+//! penalised), here divided by `C·n` so tolerances do not depend on the number of rows.
+
+use crate::jobs::{Cancelled, Progress};
+use crate::recommend::sparse::Csr;
+use rayon::prelude::*;
+
+/// A fitted logistic regression.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Logistic {
+    /// One weight per column.
+    pub weights: Vec<f64>,
+    /// Intercept.
+    pub intercept: f64,
+    /// Inverse regularisation strength (scikit-learn's `C`).
+    pub c: f64,
+    /// L-BFGS iterations used.
+    pub iterations: usize,
+}
+
+/// Solver settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Lbfgs {
+    /// Iteration limit.
+    pub max_iter: usize,
+    /// Stop when the largest gradient component (of the normalised objective) is below this.
+    pub gtol: f64,
+    /// Pairs of history kept.
+    pub memory: usize,
+}
+
+impl Default for Lbfgs {
+    fn default() -> Self {
+        Lbfgs {
+            max_iter: 200,
+            gtol: 1e-6,
+            memory: 10,
+        }
+    }
+}
+
+/// `ln(1 + eᵗ)` without overflow.
+fn softplus(t: f64) -> f64 {
+    t.max(0.0) + (-t.abs()).exp().ln_1p()
+}
+
+/// The logistic function.
+pub fn sigmoid(t: f64) -> f64 {
+    if t >= 0.0 {
+        1.0 / (1.0 + (-t).exp())
+    } else {
+        let e = t.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `w·x + b` of one sparse row.
+pub fn margin(weights: &[f64], intercept: f64, cols: &[u32], vals: &[f32]) -> f64 {
+    intercept
+        + cols
+            .iter()
+            .zip(vals)
+            .map(|(&j, &v)| weights[j as usize] * f64::from(v))
+            .sum::<f64>()
+}
+
+/// The smallest range of rows worth its own gradient accumulator.
+const MIN_CHUNK: usize = 4_096;
+
+/// Normalised objective and its gradient at `theta = [w, b]`.
+fn objective(x: &Csr, y: &[f32], c: f64, theta: &[f64], grad: &mut [f64]) -> f64 {
+    let d = x.n_cols;
+    let n = y.len().max(1) as f64;
+    let (w, b) = (&theta[..d], theta[d]);
+    // A few contiguous ranges per thread, each with one dense gradient accumulator.
+    let size = y
+        .len()
+        .div_ceil(rayon::current_num_threads() * 2)
+        .max(MIN_CHUNK);
+    let chunks: Vec<(usize, usize)> = (0..y.len())
+        .step_by(size)
+        .map(|s| (s, (s + size).min(y.len())))
+        .collect();
+    let (loss, g) = chunks
+        .par_iter()
+        .fold(
+            || (0.0f64, vec![0f64; d + 1]),
+            |(mut loss, mut g), &(s, e)| {
+                for (r, &label) in y.iter().enumerate().take(e).skip(s) {
+                    let (cols, vals) = x.row(r);
+                    let z = margin(w, b, cols, vals);
+                    let yr = f64::from(label);
+                    loss += if yr > 0.5 { softplus(-z) } else { softplus(z) };
+                    let resid = sigmoid(z) - yr;
+                    for (&j, &v) in cols.iter().zip(vals) {
+                        g[j as usize] += resid * f64::from(v);
+                    }
+                    g[d] += resid;
+                }
+                (loss, g)
+            },
+        )
+        .reduce(
+            || (0.0, vec![0f64; d + 1]),
+            |(la, mut ga), (lb, gb)| {
+                for (a, b) in ga.iter_mut().zip(&gb) {
+                    *a += b;
+                }
+                (la + lb, ga)
+            },
+        );
+    let reg = 1.0 / (c * n);
+    let mut penalty = 0.0;
+    for j in 0..d {
+        grad[j] = g[j] / n + reg * w[j];
+        penalty += w[j] * w[j];
+    }
+    grad[d] = g[d] / n;
+    loss / n + 0.5 * reg * penalty
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Fits by L-BFGS with a backtracking (Armijo) line search. Only the columns that occur are
+/// optimised (hashed crosses leave most of the weight vector unused); the others stay 0.
+pub fn fit(
+    x: &Csr,
+    y: &[f32],
+    c: f64,
+    opts: Lbfgs,
+    progress: &Progress,
+) -> Result<Logistic, Cancelled> {
+    let mut used: Vec<u32> = x.indices.clone();
+    used.sort_unstable();
+    used.dedup();
+    let mut position = vec![u32::MAX; x.n_cols];
+    for (k, &j) in used.iter().enumerate() {
+        position[j as usize] = k as u32;
+    }
+    let compact = Csr {
+        n_cols: used.len(),
+        indptr: x.indptr.clone(),
+        indices: x.indices.iter().map(|&j| position[j as usize]).collect(),
+        data: x.data.clone(),
+    };
+    let fitted = fit_dense(&compact, y, c, opts, progress)?;
+    let mut weights = vec![0f64; x.n_cols];
+    for (&j, &w) in used.iter().zip(&fitted.weights) {
+        weights[j as usize] = w;
+    }
+    Ok(Logistic { weights, ..fitted })
+}
+
+/// [`fit`] on a matrix whose every column occurs.
+fn fit_dense(
+    x: &Csr,
+    y: &[f32],
+    c: f64,
+    opts: Lbfgs,
+    progress: &Progress,
+) -> Result<Logistic, Cancelled> {
+    let d = x.n_cols;
+    let mut theta = vec![0f64; d + 1];
+    // Start the intercept at the base rate's log-odds.
+    let rate = (y.iter().map(|&v| f64::from(v)).sum::<f64>() / y.len().max(1) as f64)
+        .clamp(1e-6, 1.0 - 1e-6);
+    theta[d] = (rate / (1.0 - rate)).ln();
+    let mut grad = vec![0f64; d + 1];
+    let mut f = objective(x, y, c, &theta, &mut grad);
+    let mut history: Vec<(Vec<f64>, Vec<f64>, f64)> = Vec::new();
+    let mut iterations = 0;
+    let mut new_grad = vec![0f64; d + 1];
+    for it in 0..opts.max_iter {
+        progress.check()?;
+        let gmax = grad.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+        progress.set((it as f32 / opts.max_iter as f32).min(0.99));
+        if gmax < opts.gtol {
+            break;
+        }
+        iterations = it + 1;
+        // Two-loop recursion: direction = −H·g.
+        let mut q = grad.clone();
+        let mut alphas = Vec::with_capacity(history.len());
+        for (s, yv, rho) in history.iter().rev() {
+            let a = rho * dot(s, &q);
+            for (qi, yi) in q.iter_mut().zip(yv) {
+                *qi -= a * yi;
+            }
+            alphas.push(a);
+        }
+        let gamma = history
+            .last()
+            .map_or(1.0 / dot(&grad, &grad).sqrt().max(1e-12), |(s, yv, _)| {
+                dot(s, yv) / dot(yv, yv)
+            });
+        for qi in q.iter_mut() {
+            *qi *= gamma;
+        }
+        for ((s, yv, rho), a) in history.iter().zip(alphas.iter().rev()) {
+            let b = rho * dot(yv, &q);
+            for (qi, si) in q.iter_mut().zip(s) {
+                *qi += (a - b) * si;
+            }
+        }
+        let dir: Vec<f64> = q.iter().map(|v| -v).collect();
+        let slope = dot(&grad, &dir);
+        if slope >= 0.0 {
+            history.clear();
+            continue;
+        }
+        let mut step = 1.0;
+        let mut trial = theta.clone();
+        let mut f_new;
+        loop {
+            for ((t, th), di) in trial.iter_mut().zip(&theta).zip(&dir) {
+                *t = th + step * di;
+            }
+            f_new = objective(x, y, c, &trial, &mut new_grad);
+            if f_new <= f + 1e-4 * step * slope || step < 1e-12 {
+                break;
+            }
+            step *= 0.5;
+        }
+        let s: Vec<f64> = trial.iter().zip(&theta).map(|(a, b)| a - b).collect();
+        let yv: Vec<f64> = new_grad.iter().zip(&grad).map(|(a, b)| a - b).collect();
+        let sy = dot(&s, &yv);
+        if sy > 1e-16 {
+            if history.len() == opts.memory {
+                history.remove(0);
+            }
+            history.push((s, yv, 1.0 / sy));
+        }
+        let improvement = f - f_new;
+        theta = trial;
+        std::mem::swap(&mut grad, &mut new_grad);
+        f = f_new;
+        if improvement.abs() < 1e-15 * f.abs().max(1.0) && step < 1e-10 {
+            break;
+        }
+    }
+    progress.set(1.0);
+    let intercept = theta.pop().unwrap_or(0.0);
+    Ok(Logistic {
+        weights: theta,
+        intercept,
+        c,
+        iterations,
+    })
+}
+
+impl Logistic {
+    /// P(y = 1) of one row.
+    pub fn predict_row(&self, cols: &[u32], vals: &[f32]) -> f64 {
+        sigmoid(margin(&self.weights, self.intercept, cols, vals))
+    }
+
+    /// P(y = 1) of every row, in parallel.
+    pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        (0..x.n_rows())
+            .into_par_iter()
+            .map(|r| {
+                let (c, v) = x.row(r);
+                self.predict_row(c, v)
+            })
+            .collect()
+    }
+}

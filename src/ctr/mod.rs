@@ -1,0 +1,15 @@
+//! Campaigns: click and conversion prediction on impressions (logistic regression and a
+//! factorization machine on sparse, hashed features), their evaluation, a spend model, and
+//! budgeted targeting.
+
+pub mod encode;
+pub mod fm;
+pub mod linear;
+pub mod logistic;
+pub mod metrics;
+pub mod target;
+pub mod train;
+
+pub use encode::{CROSS_BUCKETS, Context, Encoder, Target};
+pub use target::{Objective, TargetReport, target, write_targets};
+pub use train::{CtrConfig, CtrModels, CtrReport, SplitRule, train};

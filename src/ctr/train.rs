@@ -1,0 +1,475 @@
+//! Training and evaluating click models on a dataset: encode, split by time or at random,
+//! fit logistic regression and a factorization machine, keep the better one, and fit the
+//! conversion-given-click and spend models used for targeting.
+
+use super::encode::{Design, Encoder, Target, encode_impressions};
+use super::fm::{self, Fm, FmParams};
+use super::linear::{Linear, r_squared};
+use super::logistic::{self, Lbfgs, Logistic};
+use super::metrics::{CalibrationBin, Curve, Decile, auc, calibration, gains, log_loss, roc_pr};
+use crate::data::columns::{f64_col, str_col};
+use crate::data::{Dataset, TableKind};
+use crate::jobs::Progress;
+use crate::profile::learner_table;
+use crate::recommend::sparse::Csr;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use std::time::Instant;
+
+/// How impressions are split into training and test rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SplitRule {
+    /// Test = impressions at or after this time (ms); `None` = the last 20% of the time range.
+    TimeFrom(Option<i64>),
+    /// Test = a seeded random share of the impressions.
+    Holdout {
+        /// Share held out.
+        fraction: f64,
+        /// Seed.
+        seed: u64,
+    },
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy)]
+pub struct CtrConfig {
+    /// What to predict.
+    pub target: Target,
+    /// The split.
+    pub split: SplitRule,
+    /// Inverse L2 strength of the logistic regression (scikit-learn's `C`); `None` chooses it
+    /// from [`C_GRID`] by log loss on the latest 10% of the training rows.
+    pub c: Option<f64>,
+    /// Also fit a factorization machine.
+    pub with_fm: bool,
+    /// Its settings.
+    pub fm: FmParams,
+}
+
+impl Default for CtrConfig {
+    fn default() -> Self {
+        CtrConfig {
+            target: Target::Clicked,
+            split: SplitRule::TimeFrom(None),
+            c: None,
+            with_fm: true,
+            fm: FmParams::default(),
+        }
+    }
+}
+
+/// One model's held-out quality.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelScore {
+    /// `logistic` or `fm`.
+    pub name: String,
+    /// Test AUC.
+    pub auc: Option<f64>,
+    /// Test log loss.
+    pub logloss: f64,
+    /// Fit time.
+    pub train_seconds: f64,
+}
+
+/// A weight with its readable feature name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coefficient {
+    /// Feature.
+    pub feature: String,
+    /// Logistic-regression weight.
+    pub weight: f64,
+}
+
+/// The evaluation of a training run (the `ctr --json` contract plus curves).
+#[derive(Debug, Clone, Serialize)]
+pub struct CtrReport {
+    /// Training rows.
+    pub rows_train: usize,
+    /// Test rows.
+    pub rows_test: usize,
+    /// The default model (better test AUC).
+    pub model: String,
+    /// Its test AUC.
+    pub auc: Option<f64>,
+    /// Its test log loss.
+    pub logloss: f64,
+    /// Positive rate in the test rows.
+    pub base_rate: f64,
+    /// Its calibration in 10 equal-count bins.
+    pub calibration: Vec<CalibrationBin>,
+    /// Every model trained.
+    pub models: Vec<ModelScore>,
+    /// The logistic regression's `C` (given or chosen).
+    pub c: f64,
+    /// What was predicted.
+    pub target: Target,
+    /// Where the time split fell (ISO date), if by time.
+    pub test_from: Option<String>,
+    /// ROC curve of the default model.
+    pub roc: Curve,
+    /// Precision-recall curve of the default model.
+    pub pr: Curve,
+    /// Lift and cumulative gains by decile.
+    pub gains: Vec<Decile>,
+    /// The largest logistic-regression weights.
+    pub coefficients: Vec<Coefficient>,
+    /// Hashed cross buckets (documented count).
+    pub cross_buckets: u32,
+    /// R² of the spend model on held-out purchases.
+    pub spend_r2: Option<f64>,
+    /// Impressions whose learner or course is unknown (not used).
+    pub skipped: usize,
+}
+
+/// Which click model scores.
+#[derive(Debug, Clone)]
+pub enum ClickModel {
+    /// Logistic regression.
+    Logistic(Logistic),
+    /// Factorization machine.
+    Fm(Fm),
+}
+
+impl ClickModel {
+    /// P(target) of one row.
+    pub fn predict_row(&self, cols: &[u32], vals: &[f32]) -> f64 {
+        match self {
+            ClickModel::Logistic(m) => m.predict_row(cols, vals),
+            ClickModel::Fm(m) => m.predict_row(cols, vals),
+        }
+    }
+}
+
+/// Everything targeting needs.
+#[derive(Debug, Clone)]
+pub struct CtrModels {
+    /// The encoder.
+    pub encoder: Encoder,
+    /// The default click model.
+    pub click: ClickModel,
+    /// P(converted | clicked), when any click converted.
+    pub conversion: Option<Logistic>,
+    /// Amount paid per purchase, when purchases have amounts.
+    pub spend: Option<Linear>,
+    /// The most common placement (the default context for targeting).
+    pub placement: Option<String>,
+}
+
+fn split_rows(d: &Design, rule: SplitRule) -> (Vec<usize>, Vec<usize>, Option<i64>) {
+    let n = d.y.len();
+    match rule {
+        SplitRule::Holdout { fraction, seed } => {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            let n_test = (n as f64 * fraction).round() as usize;
+            let mut test = order[..n_test].to_vec();
+            let mut train = order[n_test..].to_vec();
+            test.sort_unstable();
+            train.sort_unstable();
+            (train, test, None)
+        }
+        SplitRule::TimeFrom(from) => {
+            let cut = from.unwrap_or_else(|| {
+                let lo = d.ms.iter().copied().min().unwrap_or(0);
+                let hi = d.ms.iter().copied().max().unwrap_or(0);
+                lo + ((hi - lo) as f64 * 0.8) as i64
+            });
+            let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&r| d.ms[r] >= cut);
+            (train, test, Some(cut))
+        }
+    }
+}
+
+fn most_common_placement(ds: &Dataset) -> Option<String> {
+    let col = str_col(ds.frame(TableKind::Impressions)?, "placement")?;
+    let mut counts: ahash::AHashMap<&str, usize> = ahash::AHashMap::new();
+    for v in col.iter().flatten() {
+        *counts.entry(v).or_default() += 1;
+    }
+    let mut best: Vec<(&str, usize)> = counts.into_iter().collect();
+    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    best.first().map(|b| b.0.to_string())
+}
+
+/// Fits the spend model on purchase events with an amount (80% fitted, 20% for R²).
+fn fit_spend(ds: &Dataset, enc: &Encoder) -> Option<Linear> {
+    let ev = ds.frame(TableKind::Events)?;
+    let (uid, cid, kind) = (
+        str_col(ev, "user_id")?,
+        str_col(ev, "course_id")?,
+        str_col(ev, "event")?,
+    );
+    let amount = f64_col(ev, "amount")?;
+    let mut rows = Vec::new();
+    let mut y = Vec::new();
+    for r in 0..ev.height() {
+        if kind.get(r) != Some("purchase") {
+            continue;
+        }
+        let (Some(a), Some(l), Some(c)) = (
+            amount.get(r).filter(|a| *a > 0.0),
+            uid.get(r).and_then(|u| enc.learner(u)),
+            cid.get(r).and_then(|c| enc.course(c)),
+        ) else {
+            continue;
+        };
+        rows.push(enc.row(l, c, &super::encode::Context::default()));
+        y.push(a);
+    }
+    if rows.len() < 20 {
+        return None;
+    }
+    let d = enc.names.len();
+    let test: Vec<bool> = (0..rows.len()).map(|i| i % 5 == 4).collect();
+    let pick = |want: bool| -> (Vec<Vec<(u32, f32)>>, Vec<f64>) {
+        rows.iter()
+            .zip(&y)
+            .zip(&test)
+            .filter(|(_, t)| **t == want)
+            .map(|((r, v), _)| (r.clone(), *v))
+            .unzip()
+    };
+    let (train_rows, train_y) = pick(false);
+    let (test_rows, test_y) = pick(true);
+    let mut m = Linear::fit(&train_rows, &train_y, d);
+    let pred: Vec<f64> = test_rows.iter().map(|r| m.predict(r)).collect();
+    m.r2_test = r_squared(&pred, &test_y);
+    Some(m)
+}
+
+fn date_of(ms: i64) -> String {
+    let (y, m, d) =
+        crate::data::cells::civil_from_days(ms.div_euclid(crate::data::cells::MS_PER_DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Trains and evaluates on a dataset with impressions (and users, courses, events).
+pub fn train(
+    ds: &Dataset,
+    config: &CtrConfig,
+    progress: &Progress,
+) -> Result<(CtrModels, CtrReport), String> {
+    let cancelled = |_| "cancelled".to_string();
+    if ds.frame(TableKind::Impressions).is_none() {
+        return Err("no impressions table (impressions.csv) to learn clicks from".into());
+    }
+    progress.set_stage("learner profiles");
+    let learners = learner_table(ds, &progress.part(0.0, 0.15)).map_err(cancelled)?;
+    progress.set_stage("encoding impressions");
+    let mut encoder = Encoder::fit(ds, &learners);
+    let design = encode_impressions(ds, &mut encoder, config.target);
+    if design.y.is_empty() {
+        return Err("no impression matches a known learner and course".into());
+    }
+    progress.set(0.2);
+    let (train_rows, test_rows, cut) = split_rows(&design, config.split);
+    if train_rows.is_empty() || test_rows.is_empty() {
+        return Err(format!(
+            "the split leaves {} training and {} test impressions; choose another --test-from or --holdout",
+            train_rows.len(),
+            test_rows.len()
+        ));
+    }
+    let x_train = design.x.select_rows(&train_rows);
+    let y_train: Vec<f32> = train_rows.iter().map(|&r| design.y[r]).collect();
+    let x_test = design.x.select_rows(&test_rows);
+    let y_test: Vec<f32> = test_rows.iter().map(|&r| design.y[r]).collect();
+
+    // Training rows in time order: the latest ones validate C and stop the FM early.
+    let order: Vec<usize> = {
+        let mut o: Vec<usize> = (0..train_rows.len()).collect();
+        o.sort_by_key(|&i| (design.ms[train_rows[i]], i));
+        o
+    };
+    let c = match config.c {
+        Some(c) => c,
+        None => {
+            progress.set_stage("choosing the regularisation");
+            choose_c(&x_train, &y_train, &order, &progress.part(0.2, 0.15)).map_err(cancelled)?
+        }
+    };
+    progress.set_stage("logistic regression");
+    let started = Instant::now();
+    let lr = logistic::fit(
+        &x_train,
+        &y_train,
+        c,
+        Lbfgs::default(),
+        &progress.part(0.35, 0.2),
+    )
+    .map_err(cancelled)?;
+    let lr_seconds = started.elapsed().as_secs_f64();
+    let p_lr = lr.predict(&x_test);
+    let mut models = vec![ModelScore {
+        name: "logistic".into(),
+        auc: auc(&p_lr, &y_test),
+        logloss: log_loss(&p_lr, &y_test),
+        train_seconds: lr_seconds,
+    }];
+    let mut best = (ClickModel::Logistic(lr.clone()), p_lr);
+    if config.with_fm {
+        progress.set_stage("factorization machine");
+        let started = Instant::now();
+        let fm = fm::fit(
+            &x_train,
+            &y_train,
+            &order,
+            &lr,
+            config.fm,
+            &progress.part(0.55, 0.3),
+        )
+        .map_err(cancelled)?;
+        let fm_seconds = started.elapsed().as_secs_f64();
+        let p_fm = fm.predict(&x_test);
+        let score = ModelScore {
+            name: "fm".into(),
+            auc: auc(&p_fm, &y_test),
+            logloss: log_loss(&p_fm, &y_test),
+            train_seconds: fm_seconds,
+        };
+        if score.auc.unwrap_or(0.0) > models[0].auc.unwrap_or(0.0) {
+            best = (ClickModel::Fm(fm), p_fm);
+        }
+        models.push(score);
+    }
+    progress.set_stage("conversion and spend");
+    let conversion = if config.target == Target::Clicked {
+        conversion_model(&design, &train_rows, c, progress)?
+    } else {
+        None
+    };
+    let spend = fit_spend(ds, &encoder);
+    let (click, p_best) = best;
+    let name = match click {
+        ClickModel::Logistic(_) => "logistic",
+        ClickModel::Fm(_) => "fm",
+    };
+    let chosen = models
+        .iter()
+        .find(|m| m.name == name)
+        .cloned()
+        .expect("scored");
+    let (roc, pr) = roc_pr(&p_best, &y_test, 200);
+    let mut coefficients: Vec<Coefficient> = lr
+        .weights
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w != 0.0)
+        .map(|(j, &w)| Coefficient {
+            feature: encoder.feature_name(j),
+            weight: w,
+        })
+        .collect();
+    coefficients.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
+    coefficients.truncate(25);
+    let report = CtrReport {
+        rows_train: train_rows.len(),
+        rows_test: test_rows.len(),
+        model: name.into(),
+        auc: chosen.auc,
+        logloss: chosen.logloss,
+        base_rate: y_test.iter().map(|&v| f64::from(v)).sum::<f64>() / y_test.len() as f64,
+        calibration: calibration(&p_best, &y_test, 10),
+        models,
+        c,
+        target: config.target,
+        test_from: cut.map(date_of),
+        roc,
+        pr,
+        gains: gains(&p_best, &y_test),
+        coefficients,
+        cross_buckets: super::encode::CROSS_BUCKETS,
+        spend_r2: spend.as_ref().and_then(|s| s.r2_test),
+        skipped: design.skipped,
+    };
+    progress.set(1.0);
+    Ok((
+        CtrModels {
+            placement: most_common_placement(ds),
+            encoder,
+            click,
+            conversion,
+            spend,
+        },
+        report,
+    ))
+}
+
+/// The values of `C` tried when it is not given.
+pub const C_GRID: [f64; 5] = [0.01, 0.03, 0.1, 0.3, 1.0];
+
+/// The `C` with the lowest log loss on the latest 10% of the training rows (`order` is the
+/// training rows in time order), fitting on the rest.
+fn choose_c(
+    x: &Csr,
+    y: &[f32],
+    order: &[usize],
+    progress: &Progress,
+) -> Result<f64, crate::jobs::Cancelled> {
+    let cut = order.len() - order.len() / 10;
+    let (fit_rows, valid_rows) = order.split_at(cut);
+    if valid_rows.is_empty() {
+        return Ok(1.0);
+    }
+    let xf = x.select_rows(fit_rows);
+    let yf: Vec<f32> = fit_rows.iter().map(|&r| y[r]).collect();
+    let xv = x.select_rows(valid_rows);
+    let yv: Vec<f32> = valid_rows.iter().map(|&r| y[r]).collect();
+    let mut best = (f64::INFINITY, 1.0);
+    let span = 1.0 / C_GRID.len() as f32;
+    for (n, &c) in C_GRID.iter().enumerate() {
+        let part = progress.part(n as f32 * span, span);
+        let m = logistic::fit(&xf, &yf, c, Lbfgs::default(), &part)?;
+        let loss = log_loss(&m.predict(&xv), &yv);
+        if loss < best.0 {
+            best = (loss, c);
+        }
+    }
+    Ok(best.1)
+}
+
+/// P(converted | clicked) on the clicked training rows (`None` when no click converted).
+fn conversion_model(
+    design: &Design,
+    train_rows: &[usize],
+    c: f64,
+    progress: &Progress,
+) -> Result<Option<Logistic>, String> {
+    let clicked: Vec<usize> = train_rows
+        .iter()
+        .copied()
+        .filter(|&r| design.clicked[r])
+        .collect();
+    let converted: Vec<f32> = clicked.iter().map(|&r| design.converted[r]).collect();
+    if converted.iter().all(|&v| v == 0.0) {
+        return Ok(None);
+    }
+    let x = design.x.select_rows(&clicked);
+    logistic::fit(
+        &x,
+        &converted,
+        c,
+        Lbfgs::default(),
+        &progress.part(0.9, 0.05),
+    )
+    .map(Some)
+    .map_err(|_| "cancelled".to_string())
+}
+
+/// Writes rows in svmlight format (label, then 1-based `column:value` pairs), which
+/// scikit-learn's `load_svmlight_file` reads: the same design matrix for both fitters.
+pub fn write_svmlight(path: &std::path::Path, x: &Csr, y: &[f32]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for (r, label) in y.iter().enumerate() {
+        write!(w, "{}", u8::from(*label > 0.5))?;
+        let (c, v) = x.row(r);
+        for (j, val) in c.iter().zip(v) {
+            write!(w, " {}:{}", j + 1, val)?;
+        }
+        writeln!(w)?;
+    }
+    w.flush()
+}
