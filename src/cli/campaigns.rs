@@ -90,7 +90,7 @@ pub struct CtrArgs {
     input: DataArgs,
     #[command(flatten)]
     training: TrainArgs,
-    /// Also write the full design matrix (svmlight format) for an outside fitter.
+    /// Also write the training rows' design matrix (svmlight format) for an outside fitter.
     #[arg(long, value_name = "FILE")]
     design: Option<PathBuf>,
     /// Print one JSON object.
@@ -152,7 +152,9 @@ pub fn ctr_cmd(args: &CtrArgs) -> Result<(), CliError> {
     if let Some(path) = &args.design {
         let mut enc = models.encoder.clone();
         let d = crate::ctr::encode::encode_impressions(&ds, &mut enc, config.target);
-        write_svmlight(path, &d.x, &d.y).map_err(|e| io_error(path, e))?;
+        let (train_rows, _, _) = crate::ctr::train::split_rows(&d, config.split);
+        let y: Vec<f32> = train_rows.iter().map(|&r| d.y[r]).collect();
+        write_svmlight(path, &d.x.select_rows(&train_rows), &y).map_err(|e| io_error(path, e))?;
     }
     if args.json {
         return print_json(&report);

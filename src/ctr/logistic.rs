@@ -24,7 +24,8 @@ pub struct Logistic {
 pub struct Lbfgs {
     /// Iteration limit.
     pub max_iter: usize,
-    /// Stop when the largest gradient component (of the normalised objective) is below this.
+    /// Stop when the largest gradient component (of the normalised objective) is below this;
+    /// 1e-4 is scikit-learn's default `tol` on the same objective.
     pub gtol: f64,
     /// Pairs of history kept.
     pub memory: usize,
@@ -33,8 +34,8 @@ pub struct Lbfgs {
 impl Default for Lbfgs {
     fn default() -> Self {
         Lbfgs {
-            max_iter: 200,
-            gtol: 1e-6,
+            max_iter: 500,
+            gtol: 1e-4,
             memory: 10,
         }
     }

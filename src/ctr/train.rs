@@ -71,6 +71,8 @@ pub struct ModelScore {
     pub logloss: f64,
     /// Fit time.
     pub train_seconds: f64,
+    /// Solver iterations (L-BFGS) or epochs (FM).
+    pub iterations: usize,
 }
 
 /// A weight with its readable feature name.
@@ -157,7 +159,8 @@ pub struct CtrModels {
     pub placement: Option<String>,
 }
 
-fn split_rows(d: &Design, rule: SplitRule) -> (Vec<usize>, Vec<usize>, Option<i64>) {
+/// Training rows, test rows and the time cut (for a split by time).
+pub fn split_rows(d: &Design, rule: SplitRule) -> (Vec<usize>, Vec<usize>, Option<i64>) {
     let n = d.y.len();
     match rule {
         SplitRule::Holdout { fraction, seed } => {
@@ -259,7 +262,7 @@ pub fn train(
     let learners = learner_table(ds, &progress.part(0.0, 0.15)).map_err(cancelled)?;
     progress.set_stage("encoding impressions");
     let mut encoder = Encoder::fit(ds, &learners);
-    let design = encode_impressions(ds, &mut encoder, config.target);
+    let mut design = encode_impressions(ds, &mut encoder, config.target);
     if design.y.is_empty() {
         return Err("no impression matches a known learner and course".into());
     }
@@ -272,9 +275,12 @@ pub fn train(
             test_rows.len()
         ));
     }
-    let x_train = design.x.select_rows(&train_rows);
+    // The full matrix is dropped once split, so the rows are held once.
+    let x_all = std::mem::take(&mut design.x);
+    let x_train = x_all.select_rows(&train_rows);
     let y_train: Vec<f32> = train_rows.iter().map(|&r| design.y[r]).collect();
-    let x_test = design.x.select_rows(&test_rows);
+    let x_test = x_all.select_rows(&test_rows);
+    drop(x_all);
     let y_test: Vec<f32> = test_rows.iter().map(|&r| design.y[r]).collect();
 
     // Training rows in time order: the latest ones validate C and stop the FM early.
@@ -307,6 +313,7 @@ pub fn train(
         auc: auc(&p_lr, &y_test),
         logloss: log_loss(&p_lr, &y_test),
         train_seconds: lr_seconds,
+        iterations: lr.iterations,
     }];
     let mut best = (ClickModel::Logistic(lr.clone()), p_lr);
     if config.with_fm {
@@ -328,6 +335,7 @@ pub fn train(
             auc: auc(&p_fm, &y_test),
             logloss: log_loss(&p_fm, &y_test),
             train_seconds: fm_seconds,
+            iterations: fm.epochs,
         };
         if score.auc.unwrap_or(0.0) > models[0].auc.unwrap_or(0.0) {
             best = (ClickModel::Fm(fm), p_fm);
@@ -336,7 +344,7 @@ pub fn train(
     }
     progress.set_stage("conversion and spend");
     let conversion = if config.target == Target::Clicked {
-        conversion_model(&design, &train_rows, c, progress)?
+        conversion_model(&design, &x_train, &train_rows, c, progress)?
     } else {
         None
     };
@@ -433,20 +441,23 @@ fn choose_c(
 /// P(converted | clicked) on the clicked training rows (`None` when no click converted).
 fn conversion_model(
     design: &Design,
+    x_train: &Csr,
     train_rows: &[usize],
     c: f64,
     progress: &Progress,
 ) -> Result<Option<Logistic>, String> {
-    let clicked: Vec<usize> = train_rows
-        .iter()
-        .copied()
-        .filter(|&r| design.clicked[r])
+    // Positions in the training matrix of the clicked rows.
+    let clicked: Vec<usize> = (0..train_rows.len())
+        .filter(|&i| design.clicked[train_rows[i]])
         .collect();
-    let converted: Vec<f32> = clicked.iter().map(|&r| design.converted[r]).collect();
+    let converted: Vec<f32> = clicked
+        .iter()
+        .map(|&i| design.converted[train_rows[i]])
+        .collect();
     if converted.iter().all(|&v| v == 0.0) {
         return Ok(None);
     }
-    let x = design.x.select_rows(&clicked);
+    let x = x_train.select_rows(&clicked);
     logistic::fit(
         &x,
         &converted,
