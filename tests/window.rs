@@ -225,3 +225,32 @@ fn the_recommendations_tab_trains_compares_and_explains() {
     });
     assert!(h.query_by_label_contains("推荐给 u000002").is_some());
 }
+
+#[test]
+fn the_campaigns_tab_trains_plots_and_targets() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("营销投放").click();
+    wait_until(&mut h, "campaign models and the first list", |a| {
+        a.ctr.is_some() && a.campaigns_tab.list.is_some() && a.job.is_none()
+    });
+    let report = h.state().ctr.clone().unwrap().report.clone();
+    assert!(report.auc.unwrap() > 0.65);
+    assert!(h.query_by_label("ROC 曲线").is_some());
+    assert!(h.query_all_by_label_contains("occupation=").count() >= 3);
+    let list = h.state().campaigns_tab.list.clone().unwrap();
+    assert_eq!(list.rows.len(), 500);
+    assert!(list.expected_conversions > list.random_conversions);
+    // A smaller budget for another course, built as a job.
+    h.state_mut().campaigns_tab.budget = 40;
+    h.state_mut().campaigns_tab.course = 5;
+    h.step();
+    h.get_by_label("▶ 生成名单").click();
+    wait_until(&mut h, "the new list", |a| {
+        a.campaigns_tab
+            .list
+            .as_ref()
+            .is_some_and(|l| l.rows.len() == 40)
+            && a.job.is_none()
+    });
+}

@@ -2,6 +2,7 @@
 //! widgets push [`Command`]s that are applied after the frame is drawn; long work runs as one
 //! [`Job`] at a time with a progress bar and Cancel.
 
+pub mod campaigns_tab;
 pub mod data_tab;
 pub mod experiments_tab;
 pub mod i18n;
@@ -11,12 +12,12 @@ pub mod profiles_tab;
 pub mod recs_tab;
 pub mod segments_tab;
 pub mod style;
-mod tabs;
 
 use crate::abtest::{AbOptions, Readout};
 use crate::data::summary::{ColumnSummary, summarise};
 use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
+use campaigns_tab::{CampaignsTab, CtrResult, TargetRequest};
 use data_tab::DataTab;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use experiments_tab::ExperimentsTab;
@@ -120,6 +121,10 @@ pub enum JobOutput {
     Segments(Box<SegmentResult>),
     /// A recommender was trained (and models compared).
     Recs(Box<RecsResult>),
+    /// Campaign models were trained.
+    Ctr(Box<CtrResult>),
+    /// A target list was built.
+    Targets(Box<crate::ctr::TargetReport>),
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -165,6 +170,15 @@ pub enum Command {
         /// Pseudonymise learner ids.
         pseudonymise: bool,
     },
+    /// Train the campaign models.
+    TrainCtr(crate::ctr::CtrConfig),
+    /// Build a target list for a course.
+    RunTarget(TargetRequest),
+    /// Export the target list (asks where).
+    ExportTargets {
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
     /// Export segment members (or summaries); asks where.
     ExportSegments {
         /// Members (`user_id,segment`) rather than summaries.
@@ -199,6 +213,10 @@ pub struct PersonaApp {
     pub recs: Option<Arc<crate::recommend::Trained>>,
     /// The Recommendations tab.
     pub recs_tab: RecsTab,
+    /// The trained campaign models.
+    pub ctr: Option<Arc<CtrResult>>,
+    /// The Campaigns tab.
+    pub campaigns_tab: CampaignsTab,
     mapping_dialog: Option<MappingDialog>,
     commands: Vec<Command>,
     inbox: Receiver<Command>,
@@ -265,6 +283,8 @@ impl PersonaApp {
             segments_tab: SegmentsTab::default(),
             recs: None,
             recs_tab: RecsTab::default(),
+            ctr: None,
+            campaigns_tab: CampaignsTab::default(),
             mapping_dialog: None,
             commands: Vec::new(),
             inbox,
@@ -340,6 +360,8 @@ impl PersonaApp {
                 self.segments = None;
                 self.recs = None;
                 self.recs_tab.reset();
+                self.ctr = None;
+                self.campaigns_tab.reset();
             }
             Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
             Ok(JobOutput::Profiles(p)) => {
@@ -355,6 +377,11 @@ impl PersonaApp {
                 self.recs_tab.set_result(evaluation);
                 self.recs = Some(Arc::new(trained));
             }
+            Ok(JobOutput::Ctr(r)) => {
+                self.campaigns_tab.models_changed();
+                self.ctr = Some(Arc::from(r));
+            }
+            Ok(JobOutput::Targets(t)) => self.campaigns_tab.list = Some(Arc::from(t)),
             Ok(JobOutput::NeedsMapping {
                 dir,
                 mapping,
@@ -598,6 +625,62 @@ impl PersonaApp {
                 });
             }
             Command::TrainRecs(request) => self.train_recs(request),
+            Command::TrainCtr(config) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                if self.job.is_some() {
+                    self.campaigns_tab.retry_later();
+                    return;
+                }
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::TabCampaigns)
+                );
+                self.spawn_job(title, move |p: &Progress| {
+                    let (models, report) = crate::ctr::train(&loaded.dataset, &config, p)?;
+                    let interactions = crate::recommend::from_dataset(
+                        &loaded.dataset,
+                        &crate::recommend::Strengths::default(),
+                    );
+                    Ok::<_, String>(JobOutput::Ctr(Box::new(CtrResult {
+                        models,
+                        report,
+                        interactions,
+                    })))
+                });
+            }
+            Command::RunTarget(request) => {
+                let Some(ctr) = self.ctr.clone() else {
+                    return;
+                };
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::Targeting)
+                );
+                self.spawn_job(title, move |_: &Progress| {
+                    crate::ctr::target(
+                        &ctr.models,
+                        &ctr.interactions,
+                        &request.course,
+                        request.budget,
+                        request.objective,
+                        request.placement,
+                    )
+                    .map(|t| JobOutput::Targets(Box::new(t)))
+                });
+            }
+            Command::ExportTargets { pseudonymise } => {
+                let Some(list) = self.campaigns_tab.list.clone() else {
+                    return;
+                };
+                self.save_as(format!("targets_{}.csv", list.course), move |path| {
+                    let salt = pseudonymise.then(fresh_salt);
+                    crate::ctr::write_targets(path, &list, salt.as_deref())
+                });
+            }
             Command::ExportRecs { pseudonymise } => {
                 let Some(trained) = self.recs.clone() else {
                     return;
@@ -916,11 +999,17 @@ impl eframe::App for PersonaApp {
                         self.recs.as_ref(),
                         &mut self.commands,
                     ),
+                    Tab::Campaigns => self.campaigns_tab.ui(
+                        ui,
+                        lang,
+                        self.loaded.is_some(),
+                        self.ctr.as_ref(),
+                        &mut self.commands,
+                    ),
                     Tab::Experiments => {
                         self.experiments_tab
                             .ui(ui, lang, self.loaded.as_ref(), &mut self.commands)
                     }
-                    tab => tabs::placeholder(ui, lang, tab, self.loaded.as_deref()),
                 });
         });
         if let Some(dialog) = &mut self.mapping_dialog {

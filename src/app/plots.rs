@@ -111,3 +111,43 @@ pub fn grouped_bars(
             }
         });
 }
+
+/// A unit-square plot of curves (ROC, calibration, gains) with the diagonal for reference.
+pub fn unit_curves(
+    ui: &mut egui::Ui,
+    id: &str,
+    axes: [&str; 2],
+    diagonal: &str,
+    curves: &[(String, Vec<[f64; 2]>)],
+    height: f32,
+) {
+    Plot::new(id)
+        .height(height)
+        .data_aspect(1.0)
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .allow_scroll(false)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label(axes[0])
+        .y_axis_label(axes[1])
+        .show(ui, |plot| {
+            dashed(plot, diagonal, 7, vec![[0.0, 0.0], [1.0, 1.0]]);
+            for (s, (name, points)) in curves.iter().enumerate() {
+                plot.line(
+                    Line::new(name.clone(), PlotPoints::from(points.clone()))
+                        .color(series_color(s))
+                        .width(2.0),
+                );
+                if points.len() <= 12 {
+                    plot.points(
+                        Points::new(name.clone(), PlotPoints::from(points.clone()))
+                            .color(series_color(s))
+                            .radius(3.0)
+                            .filled(true),
+                    );
+                }
+            }
+        });
+}
