@@ -214,6 +214,8 @@ strings! {
     ModelContent => "Content", "内容相似";
     ModelContentTip => "Courses whose category, tags and title words resemble the learner's courses. Works for courses nobody has taken yet.", "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。";
     Train => "Train", "训练";
+    EventWeights => "Event weights", "行为权重";
+    EventWeightsTip => "How strongly each kind of event says a learner is interested in a course; a learner–course pair keeps its strongest event, and a rating counts as its value. Retrain to apply.", "各类行为代表学员对课程兴趣的强度；同一学员与课程取最强的行为，评分按其分值计。重新训练后生效。";
     CompareModels => "Compare all models", "对比全部模型";
     CompareTip => "Holds out 20% of the courses of each learner with 5 or more, trains every model on the rest and checks its top 10 against the held-out courses.", "对有 5 门及以上课程的学员留出 20% 的课程，用其余数据训练每个模型，再用前 10 推荐与留出课程比对。";
     Tune => "Tune settings", "自动调参";

@@ -163,6 +163,26 @@ impl RecsTab {
             commands.push(Command::TrainRecs(self.request(true)));
         }
         self.settings_row(ui, lang, has_segments, trained.is_some(), commands);
+        egui::CollapsingHeader::new(tr(lang, T::EventWeights))
+            .id_salt("event-weights")
+            .show(ui, |ui| {
+                ui.label(RichText::new(tr(lang, T::EventWeightsTip)).weak());
+                let s = &mut self.params.strengths;
+                ui.horizontal_wrapped(|ui| {
+                    for (name, w) in [
+                        ("view", &mut s.view),
+                        ("click", &mut s.click),
+                        ("comment", &mut s.comment),
+                        ("share", &mut s.share),
+                        ("enroll", &mut s.enroll),
+                        ("purchase", &mut s.purchase),
+                        ("complete", &mut s.complete),
+                    ] {
+                        ui.label(name);
+                        ui.add(egui::DragValue::new(w).range(0.0..=20.0).speed(0.1));
+                    }
+                });
+            });
         let Some(t) = trained else {
             ui.spinner();
             return;

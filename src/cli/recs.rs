@@ -48,14 +48,26 @@ pub struct ModelArgs {
     /// segments; without it learners are grouped by `--group-by`.
     #[arg(long, value_name = "FILE")]
     pub segments: Option<PathBuf>,
+    /// Event weights, e.g. `view=1,click=2,purchase=8` (unnamed events keep their defaults:
+    /// view 1, click 2, comment 3, share 3, enroll 4, purchase 5, complete 5; `rate` uses the
+    /// rating).
+    #[arg(long, value_name = "EVENT=WEIGHT,...")]
+    pub strengths: Option<String>,
     /// The learner attribute that groups learners when no segments are given.
     #[arg(long, default_value = DEFAULT_GROUP_ATTRIBUTE)]
     pub group_by: String,
 }
 
 impl ModelArgs {
-    fn params(&self, seed: u64) -> Params {
-        Params {
+    fn params(&self, seed: u64) -> Result<Params, CliError> {
+        let strengths = match &self.strengths {
+            Some(text) => {
+                Strengths::parse(text).map_err(|e| CliError::Input(format!("--strengths: {e}")))?
+            }
+            None => Strengths::default(),
+        };
+        Ok(Params {
+            strengths,
             item_neighbours: self.neighbours,
             user_neighbours: self.user_neighbours,
             shrink: self.shrink,
@@ -69,7 +81,7 @@ impl ModelArgs {
             lambda: self.lambda,
             content_neighbours: self.neighbours,
             ..Params::default()
-        }
+        })
     }
 
     fn group_source(&self) -> Result<GroupSource, CliError> {
@@ -162,7 +174,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let ds = args.input.load_only(&RECS_TABLES)?;
     let progress = Progress::default();
-    let params = args.model_args.params(args.seed);
+    let params = args.model_args.params(args.seed)?;
     let trained = train(
         &ds,
         args.model,
@@ -276,6 +288,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
             "--holdout must be in [0, 1) and --k at least 1".into(),
         ));
     }
+    let params = args.model_args.params(args.seed)?;
     let (it, split) = match (&args.data, &args.train, &args.test) {
         (_, Some(train), Some(test)) => {
             let (it, test) = from_pair_files(train, test).map_err(CliError::Input)?;
@@ -290,7 +303,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
                 mapping: None,
                 day_origin: None,
             };
-            let it = from_dataset(&input.load_only(&RECS_TABLES)?, &Strengths::default());
+            let it = from_dataset(&input.load_only(&RECS_TABLES)?, &params.strengths);
             let split = match args.leave_last {
                 Some(n) => leave_last(&it.matrix, &it.last_ms, n),
                 None => holdout(&it.matrix, args.holdout, args.seed),
@@ -304,7 +317,6 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
         }
     };
     let groups = args.model_args.groups(&it)?;
-    let params = args.model_args.params(args.seed);
     let tune_seed = args.tune.then_some(args.seed + 1);
     let eval = compare(
         &kinds,

@@ -43,6 +43,39 @@ impl Default for Strengths {
 }
 
 impl Strengths {
+    /// Reads `event=weight` pairs separated by commas (e.g. `view=1,purchase=8`); events not
+    /// named keep their default weight.
+    pub fn parse(text: &str) -> Result<Strengths, String> {
+        let mut s = Strengths::default();
+        for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (event, weight) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}`: expected event=weight"))?;
+            let w: f32 = weight
+                .trim()
+                .parse()
+                .ok()
+                .filter(|w: &f32| w.is_finite() && *w >= 0.0)
+                .ok_or_else(|| format!("`{pair}`: the weight must be a number ≥ 0"))?;
+            let slot = match event.trim() {
+                "view" => &mut s.view,
+                "click" => &mut s.click,
+                "comment" => &mut s.comment,
+                "share" => &mut s.share,
+                "enroll" => &mut s.enroll,
+                "purchase" => &mut s.purchase,
+                "complete" => &mut s.complete,
+                other => {
+                    return Err(format!(
+                        "`{other}`: not one of view, click, comment, share, enroll, purchase, complete"
+                    ));
+                }
+            };
+            *slot = w;
+        }
+        Ok(s)
+    }
+
     /// The weight of one event (`rating` is used for `rate`); `None` for events that carry no
     /// interest (`refund`, unknown names).
     pub fn weight(&self, event: &str, rating: Option<f64>) -> Option<f32> {
@@ -386,4 +419,18 @@ pub fn from_pair_files(train: &Path, test: &Path) -> Result<(Interactions, Csr),
     it.last_ms = vec![0; it.matrix.nnz()];
     it.owned = vec![Vec::new(); nu];
     Ok((it, Csr::from_entries(nu, ni, test_entries)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strengths_parse_named_events_and_reject_others() {
+        let s = Strengths::parse("purchase=8, view=0.5").unwrap();
+        assert_eq!((s.purchase, s.view, s.click), (8.0, 0.5, 2.0));
+        assert!(Strengths::parse("buy=3").unwrap_err().contains("buy"));
+        assert!(Strengths::parse("view=-1").is_err());
+        assert!(Strengths::parse("view").is_err());
+    }
 }

@@ -4,7 +4,7 @@
 use super::als::{Als, AlsParams};
 use super::content::content_neighbours;
 use super::ease::Ease;
-use super::interactions::{Catalog, Groups};
+use super::interactions::{Catalog, Groups, Strengths};
 use super::knn::{Neighbours, UserKnn, cosine_neighbours};
 use super::sparse::{Csr, top_k};
 use crate::jobs::Progress;
@@ -90,6 +90,8 @@ pub struct Params {
     pub content_neighbours: usize,
     /// Groups smaller than this use global popularity.
     pub min_group: usize,
+    /// How strongly each event counts.
+    pub strengths: Strengths,
 }
 
 impl Default for Params {
@@ -102,6 +104,7 @@ impl Default for Params {
             lambda: 250.0,
             content_neighbours: 20,
             min_group: 20,
+            strengths: Strengths::default(),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::content::content_neighbours;
 use super::evaluate::{Trial, holdout, tune};
-use super::interactions::{Groups, Interactions, Strengths, from_dataset};
+use super::interactions::{Groups, Interactions, from_dataset};
 use super::knn::Neighbours;
 use super::model::{Fitted, GroupPopularity, ModelKind, Params, fallback};
 use crate::data::Dataset;
@@ -58,7 +58,7 @@ pub fn train(
     progress: &Progress,
 ) -> Result<Trained, String> {
     progress.set_stage("interactions");
-    let interactions = from_dataset(ds, &Strengths::default());
+    let interactions = from_dataset(ds, &params.strengths);
     if interactions.catalog.is_empty() {
         return Err("no courses found (needs courses or events)".into());
     }
