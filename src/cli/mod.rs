@@ -529,9 +529,12 @@ fn power_cmd(
     Ok(())
 }
 
+/// The tables learner profiles are built from.
+const PROFILE_TABLES: [TableKind; 3] = [TableKind::Users, TableKind::Courses, TableKind::Events];
+
 fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    let dataset = input.load()?;
+    let dataset = input.load_only(&PROFILE_TABLES)?;
     let profiles = build_profiles(&dataset, &Progress::default())
         .map_err(|e| CliError::Internal(e.to_string()))?;
     profiles.to_csv(out).map_err(|e| io_error(out, e))?;
@@ -662,7 +665,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                     mapping: None,
                     day_origin: None,
                 };
-                let dataset = input.load()?;
+                let dataset = input.load_only(&PROFILE_TABLES)?;
                 let profiles: Profiles =
                     build_profiles(&dataset, &Progress::default()).map_err(internal)?;
                 let started = std::time::Instant::now();
