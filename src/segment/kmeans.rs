@@ -248,6 +248,26 @@ pub fn kmeans(
     Ok(best.expect("at least one run"))
 }
 
+/// Lloyd iterations on the rows of `x` from the given centres (k × d), e.g. to consolidate a
+/// hierarchical cut.
+pub fn kmeans_from(
+    x: ArrayView2<f64>,
+    centres: Array2<f64>,
+    cfg: &KMeansConfig,
+    progress: &Progress,
+) -> Result<KMeansFit, Cancelled> {
+    let variance = x.var_axis(Axis(0), 0.0);
+    let tol = cfg.tol * variance.mean().unwrap_or(0.0);
+    let x = x.as_standard_layout();
+    let data = x.as_slice().expect("standard layout");
+    let start = centres
+        .as_standard_layout()
+        .as_slice()
+        .expect("standard layout")
+        .to_vec();
+    lloyd(data, x.ncols(), start, cfg, tol, progress)
+}
+
 /// Sizes of each cluster.
 pub fn sizes(labels: &[usize], k: usize) -> Vec<usize> {
     let mut s = vec![0; k];

@@ -1,7 +1,7 @@
 //! Running a segmentation: k-means or hierarchical, a given k or one chosen by silhouette.
 
 use super::hierarchical::{Merge, cut, ward};
-use super::kmeans::{KMeansConfig, cluster_means, kmeans, sizes, sq_dist};
+use super::kmeans::{KMeansConfig, cluster_means, kmeans, kmeans_from, sizes, sq_dist};
 use super::quality::{KScore, SILHOUETTE_SAMPLE, choose_k, sample_rows, silhouette};
 use crate::jobs::{Cancelled, Progress};
 use ndarray::{Array2, ArrayView2, Axis};
@@ -13,7 +13,8 @@ pub enum Method {
     /// K-Means.
     #[default]
     Kmeans,
-    /// Ward hierarchical clustering (on k-means micro-centroids for large inputs).
+    /// Ward hierarchical clustering (on k-means micro-centroids for large inputs), the cut
+    /// consolidated by a few k-means iterations from its centres.
     Hierarchical,
 }
 
@@ -53,6 +54,8 @@ pub fn restarts(n: usize) -> usize {
 
 /// Micro-centroids the hierarchical method builds its tree on.
 pub const MICRO_CLUSTERS: usize = 400;
+/// Lloyd iterations that consolidate a hierarchical cut.
+pub const CONSOLIDATION_ITERATIONS: usize = 10;
 
 /// A segmentation of the rows of a matrix.
 #[derive(Debug, Clone)]
@@ -128,7 +131,21 @@ pub fn segment(
             let points: Vec<Vec<f64>> = centres.outer_iter().map(|r| r.to_vec()).collect();
             let tree = ward(&points, &weights);
             let groups = cut(&tree, points.len(), k);
-            (micro.iter().map(|&mc| groups[mc]).collect(), tree)
+            let cut_labels: Vec<usize> = micro.iter().map(|&mc| groups[mc]).collect();
+            // Consolidation (as FactoMineR's HCPC): Lloyd iterations from the cut's centres
+            // move the learners a coarse micro-cluster put on the wrong side of a cut.
+            let k_cut = cut_labels.iter().copied().max().map_or(1, |m| m + 1);
+            let start = cluster_means(x, &cut_labels, k_cut);
+            let consolidated = kmeans_from(
+                x,
+                start,
+                &KMeansConfig {
+                    max_iter: CONSOLIDATION_ITERATIONS,
+                    ..KMeansConfig::new(k_cut, cfg.seed)
+                },
+                &rest,
+            )?;
+            (consolidated.labels, tree)
         }
     };
     let k = labels.iter().copied().max().map_or(1, |m| m + 1);
