@@ -13,8 +13,8 @@ pub enum Method {
     /// K-Means.
     #[default]
     Kmeans,
-    /// Ward hierarchical clustering (on k-means micro-centroids for large inputs), the cut
-    /// consolidated by a few k-means iterations from its centres.
+    /// Ward hierarchical clustering (on k-means micro-centroids of a sample for large inputs),
+    /// the cut consolidated by a few k-means iterations over all rows from its centres.
     Hierarchical,
 }
 
@@ -54,6 +54,10 @@ pub fn restarts(n: usize) -> usize {
 
 /// Micro-centroids the hierarchical method builds its tree on.
 pub const MICRO_CLUSTERS: usize = 400;
+/// Rows the micro-centroids are fitted on (a sample above this).
+pub const MICRO_SAMPLE: usize = 50_000;
+/// Lloyd iterations of the micro-clustering.
+pub const MICRO_ITERATIONS: usize = 25;
 /// Lloyd iterations that consolidate a hierarchical cut.
 pub const CONSOLIDATION_ITERATIONS: usize = 10;
 
@@ -114,28 +118,42 @@ pub fn segment(
             Vec::new(),
         ),
         Method::Hierarchical => {
-            let m = MICRO_CLUSTERS.min(n);
-            let (micro, weights, centres) = if m < n {
-                let mut c = KMeansConfig::new(m, cfg.seed);
-                c.n_init = 1;
-                let fit = kmeans(x, &c, &rest)?;
+            // The tree only needs micro-centroids, so they are fitted on a sample of rows.
+            let rows = sample_rows(n, MICRO_SAMPLE, cfg.seed);
+            let sample = x.select(Axis(0), &rows);
+            let m = MICRO_CLUSTERS.min(rows.len());
+            let (weights, centres) = if m < rows.len() {
+                // Rough micro-centroids are enough: consolidation refines the result.
+                let c = KMeansConfig {
+                    n_init: 1,
+                    max_iter: MICRO_ITERATIONS,
+                    ..KMeansConfig::new(m, cfg.seed)
+                };
+                let fit = kmeans(sample.view(), &c, &rest.part(0.0, 0.7))?;
                 let w: Vec<f64> = sizes(&fit.labels, m)
                     .into_iter()
                     .map(|s| s as f64)
                     .collect();
-                (fit.labels, w, fit.centroids)
+                (w, fit.centroids)
             } else {
-                ((0..n).collect(), vec![1.0; n], x.to_owned())
+                (vec![1.0; rows.len()], sample)
             };
             progress.check()?;
             let points: Vec<Vec<f64>> = centres.outer_iter().map(|r| r.to_vec()).collect();
             let tree = ward(&points, &weights);
             let groups = cut(&tree, points.len(), k);
-            let cut_labels: Vec<usize> = micro.iter().map(|&mc| groups[mc]).collect();
-            // Consolidation (as FactoMineR's HCPC): Lloyd iterations from the cut's centres
-            // move the learners a coarse micro-cluster put on the wrong side of a cut.
-            let k_cut = cut_labels.iter().copied().max().map_or(1, |m| m + 1);
-            let start = cluster_means(x, &cut_labels, k_cut);
+            // Consolidation (as FactoMineR's HCPC): Lloyd iterations over every row from the
+            // cut's centres (weighted means of its micro-centroids).
+            let k_cut = groups.iter().copied().max().map_or(1, |m| m + 1);
+            let mut start = Array2::<f64>::zeros((k_cut, x.ncols()));
+            let mut mass = vec![0.0; k_cut];
+            for ((g, w), c) in groups.iter().zip(&weights).zip(centres.outer_iter()) {
+                start.row_mut(*g).scaled_add(*w, &c);
+                mass[*g] += w;
+            }
+            for (mut row, m) in start.outer_iter_mut().zip(&mass) {
+                row /= m.max(f64::MIN_POSITIVE);
+            }
             let consolidated = kmeans_from(
                 x,
                 start,
@@ -143,7 +161,7 @@ pub fn segment(
                     max_iter: CONSOLIDATION_ITERATIONS,
                     ..KMeansConfig::new(k_cut, cfg.seed)
                 },
-                &rest,
+                &rest.part(0.7, 0.3),
             )?;
             (consolidated.labels, tree)
         }
