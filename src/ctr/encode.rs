@@ -326,12 +326,12 @@ impl Encoder {
         keys
     }
 
-    /// The feature row of one impression: `(column, value)` sorted by column. `names_out`
-    /// collects readable names of the hashed buckets used.
+    /// The feature row of one impression: `(column, value)` sorted by column.
     pub fn row(&self, learner: u32, course: u32, ctx: &Context) -> Vec<(u32, f32)> {
         self.row_with_names(learner, course, ctx, &mut None)
     }
 
+    /// [`Encoder::row`], also recording in `names_out` a readable name for each hashed bucket.
     fn row_with_names(
         &self,
         learner: u32,
