@@ -28,44 +28,34 @@ pub const MIN_POSITIVES: usize = 5;
 /// (rounded, at least one) is held out; seeded.
 pub fn holdout(m: &Csr, fraction: f64, seed: u64) -> Split {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut train = Vec::with_capacity(m.nnz());
-    let mut test = Vec::new();
-    for u in 0..m.n_rows() {
-        let (items, ws) = m.row(u);
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        let n_test = if items.len() >= MIN_POSITIVES {
-            order.shuffle(&mut rng);
-            ((items.len() as f64 * fraction).round() as usize).clamp(1, items.len() - 1)
-        } else {
-            0
-        };
-        for (rank, &p) in order.iter().enumerate() {
-            let e = (u as u32, items[p], ws[p]);
-            if rank < n_test {
-                test.push(e)
-            } else {
-                train.push(e)
-            }
-        }
-    }
-    Split {
-        train: Csr::from_entries(m.n_rows(), m.n_cols, train),
-        test: Csr::from_entries(m.n_rows(), m.n_cols, test),
-    }
+    split_each(m, |_, order| {
+        order.shuffle(&mut rng);
+        ((order.len() as f64 * fraction).round() as usize).clamp(1, order.len() - 1)
+    })
 }
 
 /// For each learner with at least [`MIN_POSITIVES`] positives, their `n` most recent courses
 /// (by `last_ms`, aligned with `m.indices`) are held out.
 pub fn leave_last(m: &Csr, last_ms: &[i64], n: usize) -> Split {
+    split_each(m, |u, order| {
+        let items = m.row(u).0;
+        let times = &last_ms[m.indptr[u]..m.indptr[u + 1]];
+        order.sort_by_key(|&p| (std::cmp::Reverse(times[p]), items[p]));
+        n.min(order.len() - 1)
+    })
+}
+
+/// Splits every row of `m`: for a learner with at least [`MIN_POSITIVES`] positives,
+/// `hold_out(u, order)` puts the positions of the row in order (held-out ones first) and says
+/// how many are held out; other learners keep all their positives for training.
+fn split_each(m: &Csr, mut hold_out: impl FnMut(usize, &mut [usize]) -> usize) -> Split {
     let mut train = Vec::with_capacity(m.nnz());
     let mut test = Vec::new();
     for u in 0..m.n_rows() {
         let (items, ws) = m.row(u);
-        let times = &last_ms[m.indptr[u]..m.indptr[u + 1]];
         let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_by_key(|&p| (std::cmp::Reverse(times[p]), items[p]));
         let n_test = if items.len() >= MIN_POSITIVES {
-            n.min(items.len() - 1)
+            hold_out(u, &mut order)
         } else {
             0
         };
