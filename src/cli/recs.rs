@@ -138,12 +138,6 @@ pub struct RecommendArgs {
 fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-    let index: ahash::AHashMap<&str, usize> = it
-        .users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.as_str(), i))
-        .collect();
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let id = line
@@ -155,8 +149,8 @@ fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError
         if id.is_empty() || (n == 0 && id == "user_id") {
             continue;
         }
-        match index.get(id) {
-            Some(&u) => out.push(u),
+        match it.user(id) {
+            Some(u) => out.push(u),
             None => {
                 return Err(CliError::Input(format!(
                     "{}: line {}: learner `{id}` is not in the dataset",

@@ -79,17 +79,11 @@ pub fn target(
         placement: placement.clone(),
         ..Context::default()
     };
-    let index: ahash::AHashMap<&str, usize> = interactions
-        .users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.as_str(), i))
-        .collect();
     // (learner, activity, p_click, p_convert, revenue) for every eligible learner.
     let scored: Vec<(u32, usize, f64, f64, f64)> = (0..enc.learner_ids.len() as u32)
         .into_par_iter()
         .filter_map(|l| {
-            let u = index.get(enc.learner_ids[l as usize].as_str()).copied();
+            let u = interactions.user(&enc.learner_ids[l as usize]);
             if let (Some(u), Some(item)) = (u, item)
                 && interactions.owned[u].binary_search(&(item as u32)).is_ok()
             {

@@ -179,6 +179,8 @@ pub struct Interactions {
     pub owned: Vec<Vec<u32>>,
     /// The learners' attribute columns from `users`, for demographic groups.
     pub attributes: Vec<(String, Vec<Option<String>>)>,
+    /// User index of each learner id.
+    user_index: AHashMap<String, u32>,
 }
 
 /// The attribute used for cold-start groups when no segments are given.
@@ -186,8 +188,8 @@ pub const DEFAULT_GROUP_ATTRIBUTE: &str = "occupation";
 
 impl Interactions {
     /// Index of a learner id.
-    pub fn user_index(&self, id: &str) -> Option<usize> {
-        self.users.iter().position(|u| u == id)
+    pub fn user(&self, id: &str) -> Option<usize> {
+        self.user_index.get(id).map(|&u| u as usize)
     }
 
     /// Groups by one of the learners' attribute columns (`None` if there is no such column).
@@ -256,6 +258,7 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
             str_col(ev, "course_id"),
             str_col(ev, "event"),
         ) else {
+            it.user_index = user_index;
             return finish(it, events);
         };
         let ts = ms_col(ev, "ts");
@@ -301,6 +304,7 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
             });
         }
     }
+    it.user_index = user_index;
     finish(it, events)
 }
 
@@ -418,6 +422,7 @@ pub fn from_pair_files(train: &Path, test: &Path) -> Result<(Interactions, Csr),
     it.matrix = Csr::from_entries(nu, ni, train_entries);
     it.last_ms = vec![0; it.matrix.nnz()];
     it.owned = vec![Vec::new(); nu];
+    it.user_index = users;
     Ok((it, Csr::from_entries(nu, ni, test_entries)))
 }
 

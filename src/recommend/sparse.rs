@@ -117,14 +117,6 @@ impl Csr {
         }
         m
     }
-
-    /// The same pattern with every weight set to 1.
-    pub fn binary(&self) -> Csr {
-        Csr {
-            data: vec![1.0; self.nnz()],
-            ..self.clone()
-        }
-    }
 }
 
 /// The `k` best `(index, score)` pairs, best first (ties: lower index first), skipping the
