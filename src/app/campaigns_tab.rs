@@ -298,22 +298,17 @@ impl CampaignsTab {
                 });
                 ui.end_row();
                 ui.label(tr(lang, T::Placement));
-                let placements: Vec<String> = r
-                    .models
-                    .encoder
-                    .names
-                    .iter()
-                    .filter_map(|n| n.strip_prefix("context:placement=").map(str::to_string))
-                    .collect();
+                let encoder = &r.models.encoder;
                 let shown = self
                     .placement
-                    .clone()
-                    .or_else(|| r.models.placement.clone())
-                    .unwrap_or_default();
+                    .as_deref()
+                    .or_else(|| encoder.default_placement())
+                    .unwrap_or_default()
+                    .to_string();
                 egui::ComboBox::from_id_salt("target-placement")
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
-                        for p in placements {
+                        for (p, _) in &encoder.placements {
                             ui.selectable_value(&mut self.placement, Some(p.clone()), p);
                         }
                     });

@@ -53,6 +53,23 @@ pub fn price_band(price: f64) -> &'static str {
     }
 }
 
+/// Names of the time columns of a moment: its 4-hour block, weekday and, from 19 to 23 h,
+/// evening.
+fn time_names(ms: i64) -> Vec<String> {
+    let hour = (ms.rem_euclid(MS_PER_DAY) / 3_600_000) as u32;
+    // 1970-01-01 was a Thursday: weekday 0 = Monday.
+    let weekday = (ms.div_euclid(MS_PER_DAY) + 3).rem_euclid(7);
+    let bin = hour / HOUR_BIN * HOUR_BIN;
+    let mut names = vec![
+        format!("context:hour={bin:02}-{:02}", bin + HOUR_BIN - 1),
+        format!("context:weekday={}", weekday + 1),
+    ];
+    if (19..=23).contains(&hour) {
+        names.push("context:evening(19-23h)".into());
+    }
+    names
+}
+
 /// Where and when an impression is shown.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -79,6 +96,9 @@ pub struct Encoder {
     learners: Vec<Part>,
     /// Cross keys of each learner (e.g. `occupation=学生`).
     learner_keys: Vec<Vec<String>>,
+    /// Price-sensitive learners: cheap-course share over half a standard deviation above the
+    /// mean (for the price band × price sensitivity cross).
+    price_sensitive: Vec<bool>,
     /// Course ids, by course index.
     pub course_ids: Vec<String>,
     course_index: AHashMap<String, u32>,
@@ -87,6 +107,8 @@ pub struct Encoder {
     course_price: Vec<f64>,
     /// Share of training impressions in each hour bin and weekday (for contexts without time).
     time_mix: Part,
+    /// Placements seen in the impressions, by name, with how often each was used.
+    pub placements: Vec<(String, usize)>,
     /// A readable name for each hashed bucket that was used.
     pub cross_names: AHashMap<u32, String>,
 }
@@ -144,12 +166,14 @@ impl Encoder {
                 .collect(),
             learners: vec![Vec::new(); learners.user_ids.len()],
             learner_keys: vec![Vec::new(); learners.user_ids.len()],
+            price_sensitive: Vec::new(),
             course_ids: Vec::new(),
             course_index: AHashMap::new(),
             courses: Vec::new(),
             course_category: Vec::new(),
             course_price: Vec::new(),
             time_mix: Vec::new(),
+            placements: Vec::new(),
             cross_names: AHashMap::new(),
         };
         for f in &learners.features {
@@ -169,6 +193,16 @@ impl Encoder {
                 }
             }
         }
+        let cheap = e.index.get("learner:cheap_share").copied();
+        e.price_sensitive = e
+            .learners
+            .iter()
+            .map(|part| {
+                cheap
+                    .and_then(|c| part.iter().find(|p| p.0 == c))
+                    .is_some_and(|p| p.1 > 0.5)
+            })
+            .collect();
         for (name, values) in &learners.attributes {
             if !["occupation", "city", "gender", "education", "device"].contains(&name.as_str()) {
                 continue;
@@ -237,9 +271,11 @@ impl Encoder {
                 if let Some(col) = str_col(imp, kind) {
                     let mut seen: Vec<&str> = col.iter().flatten().collect();
                     seen.sort_unstable();
-                    seen.dedup();
-                    for v in seen {
-                        e.named(format!("context:{kind}={v}"));
+                    for run in seen.chunk_by(|a, b| a == b) {
+                        e.named(format!("context:{kind}={}", run[0]));
+                        if kind == "placement" {
+                            e.placements.push((run[0].to_string(), run.len()));
+                        }
                     }
                 }
             }
@@ -263,37 +299,25 @@ impl Encoder {
         e
     }
 
-    /// Hour-bin, evening and weekday columns of a time (registering them on first use).
-    fn time_part(&mut self, ms: i64) -> Part {
-        let hour = (ms.rem_euclid(MS_PER_DAY) / 3_600_000) as u32;
-        // 1970-01-01 was a Thursday: weekday 0 = Monday.
-        let weekday = (ms.div_euclid(MS_PER_DAY) + 3).rem_euclid(7);
-        let bin = hour / HOUR_BIN * HOUR_BIN;
-        let mut part = vec![
-            (
-                self.named(format!("context:hour={bin:02}-{:02}", bin + HOUR_BIN - 1)),
-                1.0,
-            ),
-            (self.named(format!("context:weekday={}", weekday + 1)), 1.0),
-        ];
-        if (19..=23).contains(&hour) {
-            part.push((self.named("context:evening(19-23h)".into()), 1.0));
-        }
-        part
+    /// The most used placement: the default context for targeting.
+    pub fn default_placement(&self) -> Option<&str> {
+        self.placements
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|p| p.0.as_str())
     }
 
+    /// Hour-bin, evening and weekday columns of a time (registering them on first use).
+    fn time_part(&mut self, ms: i64) -> Part {
+        time_names(ms)
+            .into_iter()
+            .map(|n| (self.named(n), 1.0))
+            .collect()
+    }
+
+    /// [`Encoder::time_part`] for a fitted encoder: columns it never saw are left out.
     fn time_part_known(&self, ms: i64) -> Part {
-        let hour = (ms.rem_euclid(MS_PER_DAY) / 3_600_000) as u32;
-        let weekday = (ms.div_euclid(MS_PER_DAY) + 3).rem_euclid(7);
-        let bin = hour / HOUR_BIN * HOUR_BIN;
-        let mut names = vec![
-            format!("context:hour={bin:02}-{:02}", bin + HOUR_BIN - 1),
-            format!("context:weekday={}", weekday + 1),
-        ];
-        if (19..=23).contains(&hour) {
-            names.push("context:evening(19-23h)".into());
-        }
-        names
+        time_names(ms)
             .into_iter()
             .filter_map(|n| self.index.get(&n).map(|&c| (c, 1.0)))
             .collect()
@@ -314,11 +338,11 @@ impl Encoder {
                 keys.push(format!("{k}×placement={p}"));
             }
         }
-        let cheap = self.learners[learner as usize]
-            .iter()
-            .find(|(c, _)| self.names[*c as usize] == "learner:cheap_share")
-            .map_or(0.0, |p| p.1);
-        let sensitivity = if cheap > 0.5 { "high" } else { "low" };
+        let sensitivity = if self.price_sensitive[learner as usize] {
+            "high"
+        } else {
+            "low"
+        };
         keys.push(format!(
             "price={}×price_sensitivity={sensitivity}",
             price_band(self.course_price[course as usize])

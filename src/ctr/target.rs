@@ -74,7 +74,7 @@ pub fn target(
         .course(course)
         .ok_or_else(|| format!("course `{course}` is not in courses.csv"))?;
     let item = interactions.catalog.ids.iter().position(|id| id == course);
-    let placement = placement.or_else(|| models.placement.clone());
+    let placement = placement.or_else(|| enc.default_placement().map(str::to_string));
     let ctx = Context {
         placement: placement.clone(),
         ..Context::default()

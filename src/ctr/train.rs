@@ -155,8 +155,6 @@ pub struct CtrModels {
     pub conversion: Option<Logistic>,
     /// Amount paid per purchase, when purchases have amounts.
     pub spend: Option<Linear>,
-    /// The most common placement (the default context for targeting).
-    pub placement: Option<String>,
 }
 
 /// Training rows, test rows and the time cut (for a split by time).
@@ -183,17 +181,6 @@ pub fn split_rows(d: &Design, rule: SplitRule) -> (Vec<usize>, Vec<usize>, Optio
             (train, test, Some(cut))
         }
     }
-}
-
-fn most_common_placement(ds: &Dataset) -> Option<String> {
-    let col = str_col(ds.frame(TableKind::Impressions)?, "placement")?;
-    let mut counts: ahash::AHashMap<&str, usize> = ahash::AHashMap::new();
-    for v in col.iter().flatten() {
-        *counts.entry(v).or_default() += 1;
-    }
-    let mut best: Vec<(&str, usize)> = counts.into_iter().collect();
-    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    best.first().map(|b| b.0.to_string())
 }
 
 /// Fits the spend model on purchase events with an amount (80% fitted, 20% for R²).
@@ -395,7 +382,6 @@ pub fn train(
     progress.set(1.0);
     Ok((
         CtrModels {
-            placement: most_common_placement(ds),
             encoder,
             click,
             conversion,
