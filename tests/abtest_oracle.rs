@@ -1,19 +1,14 @@
 //! The A/B read-out against answers computed independently: scipy for the oracle cases,
 //! statsmodels for power, and the planted truth of the sample generator.
 
+mod common;
+
+use common::{assert_ok, fixture, run};
 use persona_lab::abtest::{self, AbOptions};
 use persona_lab::data::sample::{SampleConfig, generate};
 use persona_lab::data::{Mapping, TableKind, load_table};
 use persona_lab::jobs::Progress;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 /// Every number in `expected` matches `actual` within 1e-6 (absolute); recursive.
 fn assert_close(expected: &Value, actual: &Value, path: &str) {
@@ -58,16 +53,8 @@ fn scipy_oracle_cases_match_within_1e_6() {
             &std::fs::read_to_string(fixture(&format!("ab/case_{case}.expected.json"))).unwrap(),
         )
         .unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_persona-lab"))
-            .args(["abtest", "--experiments", csv.to_str().unwrap(), "--json"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = run(&["abtest", "--experiments", csv.to_str().unwrap(), "--json"]);
+        assert_ok(&out);
         let actual: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_close(&expected, &actual, &format!("case_{case}"));
     }
@@ -223,16 +210,13 @@ fn degenerate_inputs_give_messages_not_nan() {
         },
     );
     assert!(err.unwrap_err().to_string().contains("nope"));
-    let out = Command::new(env!("CARGO_BIN_EXE_persona-lab"))
-        .args([
-            "abtest",
-            "--experiments",
-            path.to_str().unwrap(),
-            "--experiment",
-            "missing",
-        ])
-        .output()
-        .unwrap();
+    let out = run(&[
+        "abtest",
+        "--experiments",
+        path.to_str().unwrap(),
+        "--experiment",
+        "missing",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
 }

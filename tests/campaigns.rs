@@ -2,6 +2,9 @@
 //! comes within 0.01 AUC of the planted click model, targeting finds the planted affinities,
 //! and the CLI contract.
 
+mod common;
+
+use common::{assert_ok, fixture, run, sample_dir};
 use persona_lab::ctr::logistic::{self, Lbfgs};
 use persona_lab::ctr::metrics::auc;
 use persona_lab::ctr::{CtrConfig, Objective, SplitRule, target, train};
@@ -11,16 +14,11 @@ use persona_lab::jobs::Progress;
 use persona_lab::recommend::sparse::Csr;
 use persona_lab::recommend::{Strengths, from_dataset};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
+use std::path::Path;
 
 #[test]
 fn logistic_regression_matches_scikit_learn() {
-    let dir = root().join("tests/fixtures/logreg");
+    let dir = fixture("logreg");
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("reference.json")).unwrap())
             .unwrap();
@@ -139,7 +137,7 @@ fn planted_logits(dir: &Path, from: &str) -> (Vec<f64>, Vec<f32>) {
 
 #[test]
 fn training_on_the_sample_comes_within_001_auc_of_the_planted_model() {
-    let dir = root().join("sample-data");
+    let dir = sample_dir();
     let from = "2025-09-19";
     let (z, y) = planted_logits(&dir, from);
     let planted = auc(&z, &y).unwrap();
@@ -197,24 +195,12 @@ fn training_on_the_sample_comes_within_001_auc_of_the_planted_model() {
     );
 }
 
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_persona-lab"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
 #[test]
 fn cli_ctr_and_target_follow_the_contract() {
-    let data = root().join("sample-data");
+    let data = sample_dir();
     let data = data.to_str().unwrap();
     let o = run(&["ctr", "--data", data, "--no-fm", "--c", "0.1", "--json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for key in [
         "rows_train",
@@ -255,12 +241,7 @@ fn cli_ctr_and_target_follow_the_contract() {
         "s",
         "--json",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
         v["expected_conversions"].as_f64().unwrap() > v["random_conversions"].as_f64().unwrap()
@@ -283,10 +264,6 @@ fn cli_ctr_and_target_follow_the_contract() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("course `nope`"));
-    let o = run(&[
-        "ctr",
-        "--data",
-        root().join("tests/fixtures/oulad").to_str().unwrap(),
-    ]);
+    let o = run(&["ctr", "--data", fixture("oulad").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -1,35 +1,14 @@
 //! The command line: JSON shape, exit codes and messages naming file, line and column.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn fixture(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(dir)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_persona-lab"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
-}
+use common::{assert_ok, fixture, json, run, sample_dir};
 
 #[test]
 fn validate_json_reports_every_file_and_exits_0_with_rejects() {
     let dir = fixture("contract");
     let out = run(&["validate", "--data", dir.to_str().unwrap(), "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v = json(&out);
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 5);
@@ -134,12 +113,7 @@ fn oulad_maps_from_the_command_line() {
         "user_id=id_student",
         "--json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v = json(&out);
     let users = &v["files"][0];
     assert_eq!(users["table"], "users");
@@ -160,12 +134,7 @@ fn sample_is_deterministic_and_validates_clean() {
             "--seed",
             "7",
         ]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
     }
     for f in [
         "users.csv",
@@ -232,12 +201,7 @@ fn segment_features_file_finds_planted_blobs_and_reports_bad_cells() {
         "salt",
         "--json",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let v = json(&o);
     for key in ["k", "inertia", "silhouette", "sizes", "segments"] {
         assert!(v.get(key).is_some(), "missing {key}");
@@ -269,7 +233,7 @@ fn segment_features_file_finds_planted_blobs_and_reports_bad_cells() {
 
 #[test]
 fn profile_writes_one_row_per_learner_with_rfm_segments() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = sample_dir();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("profiles.csv");
     let o = run(&[
@@ -280,12 +244,7 @@ fn profile_writes_one_row_per_learner_with_rfm_segments() {
         out.to_str().unwrap(),
         "--json",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let v = json(&o);
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let header = reader.headers().unwrap().clone();

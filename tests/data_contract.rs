@@ -1,17 +1,14 @@
 //! The input data contract on fixture files: every bad-input class with exact counts and line
 //! numbers, encodings, mappings, and the OULAD excerpt.
 
+mod common;
+
+use common::fixture;
 use persona_lab::data::{
     DataError, Dataset, Encoding, FileReport, Mapping, TableKind, load_dataset, load_table,
 };
 use persona_lab::jobs::Progress;
-use std::path::{Path, PathBuf};
-
-fn fixture(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(dir)
-}
+use std::path::Path;
 
 fn load(dir: &Path, mapping: &Mapping) -> Dataset {
     load_dataset(dir, mapping, &Progress::default()).expect("dataset loads")

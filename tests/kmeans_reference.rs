@@ -1,21 +1,17 @@
 //! K-Means and the silhouette against scikit-learn's values on the same data
 //! (`scripts/reference/kmeans_reference.py` made them).
 
+mod common;
+
+use common::fixture;
 use ndarray::Array2;
 use persona_lab::jobs::Progress;
 use persona_lab::segment::{KMeansConfig, kmeans, silhouette};
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/kmeans")
-        .join(name)
-}
 
 fn read_matrix(name: &str) -> Array2<f64> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_path(fixture(name))
+        .from_path(fixture("kmeans").join(name))
         .unwrap();
     let rows: Vec<Vec<f64>> = reader
         .records()
@@ -26,7 +22,10 @@ fn read_matrix(name: &str) -> Array2<f64> {
 }
 
 fn reference() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture("reference.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(fixture("kmeans").join("reference.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]

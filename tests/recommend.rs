@@ -1,6 +1,9 @@
 //! Recommenders on the sample data: every model beats popularity, owned courses never come
 //! back, every item has a reason, cold start reaches the right learners; and the CLI contract.
 
+mod common;
+
+use common::{assert_ok, run, sample_dir};
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
 use persona_lab::recommend::content::{content_neighbours, reach_of_new_course};
@@ -10,12 +13,6 @@ use persona_lab::recommend::{
     recommend_for,
 };
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
-}
 
 fn sample() -> Interactions {
     let ds = load_dataset(&sample_dir(), &Mapping::default(), &Progress::default()).unwrap();
@@ -213,13 +210,6 @@ fn a_new_course_reaches_learners_who_like_its_kind() {
     assert!(reach.iter().all(|r| !r.because.is_empty()));
 }
 
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_persona-lab"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
 #[test]
 fn cli_recommend_and_evaluate_follow_the_contract() {
     let dir = tempfile::tempdir().unwrap();
@@ -237,12 +227,7 @@ fn cli_recommend_and_evaluate_follow_the_contract() {
         out.to_str().unwrap(),
         "--json",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let users = v["users"].as_u64().unwrap() as usize;
     let text = std::fs::read_to_string(&out).unwrap();
@@ -264,12 +249,7 @@ fn cli_recommend_and_evaluate_follow_the_contract() {
         "10",
         "--json",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["k"], 10);
     assert!(v["users_evaluated"].as_u64().unwrap() > 1000);

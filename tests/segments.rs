@@ -1,14 +1,16 @@
 //! Profiles and segments on the sample data recover the planted personas.
 
+mod common;
+
+use common::sample_dir;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
 use persona_lab::profile::build_profiles;
 use persona_lab::segment::{Method, SegmentConfig, adjusted_rand_index, describe, segment};
 use std::collections::HashMap;
-use std::path::Path;
 
 fn planted() -> (persona_lab::profile::Profiles, Vec<usize>, usize) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = sample_dir();
     let ds = load_dataset(&dir, &Mapping::default(), &Progress::default()).unwrap();
     let profiles = build_profiles(&ds, &Progress::default()).unwrap();
     let mut reader = csv::Reader::from_path(dir.join("truth/personas.csv")).unwrap();

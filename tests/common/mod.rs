@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests: where the data is, running the binary, and
+//! reading what it printed.
+// Each test crate uses its own subset of these.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The crate's folder.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// A folder under `tests/fixtures`.
+pub fn fixture(dir: &str) -> PathBuf {
+    root().join("tests/fixtures").join(dir)
+}
+
+/// The bundled sample data.
+pub fn sample_dir() -> PathBuf {
+    root().join("sample-data")
+}
+
+/// Runs `persona-lab` with `args`.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_persona-lab"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+/// Asserts exit code 0, showing stderr otherwise.
+pub fn assert_ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The one JSON object on stdout.
+pub fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
