@@ -199,7 +199,7 @@ fn the_recommendations_tab_trains_compares_and_explains() {
     let best = eval
         .models
         .iter()
-        .max_by(|a, b| a.ndcg.total_cmp(&b.ndcg))
+        .max_by(|a, b| a.metrics.ndcg.total_cmp(&b.metrics.ndcg))
         .unwrap();
     assert_ne!(best.name, "pop");
     assert!(h.query_all_by_label("全站热门").count() >= 1);

@@ -479,7 +479,11 @@ const METRICS: [(T, T); 6] = [
 ];
 
 fn comparison_table(ui: &mut Ui, lang: Lang, e: &Evaluation) {
-    let best_ndcg = e.models.iter().map(|m| m.ndcg).fold(f64::MIN, f64::max);
+    let best_ndcg = e
+        .models
+        .iter()
+        .map(|m| m.metrics.ndcg)
+        .fold(f64::MIN, f64::max);
     egui::Grid::new("rec-compare")
         .striped(true)
         .spacing([12.0, 3.0])
@@ -494,12 +498,13 @@ fn comparison_table(ui: &mut Ui, lang: Lang, e: &Evaluation) {
                 let kind = ModelKind::parse(&m.name).unwrap_or(ModelKind::Pop);
                 let (name, tip) = model_label(kind);
                 let mut text = RichText::new(tr(lang, name));
-                if m.ndcg == best_ndcg {
+                if m.metrics.ndcg == best_ndcg {
                     text = text.strong().color(style::OK);
                 }
                 ui.label(text)
                     .on_hover_text(format!("{}\n{}", tr(lang, tip), m.params));
-                for v in [m.precision, m.recall, m.ndcg, m.map, m.hit_rate, m.coverage] {
+                let q = &m.metrics;
+                for v in [q.precision, q.recall, q.ndcg, q.map, q.hit_rate, q.coverage] {
                     ui.label(format!("{v:.3}"));
                 }
                 ui.label(format!("{:.2}", m.train_seconds));
@@ -521,7 +526,12 @@ fn comparison_plot(ui: &mut Ui, lang: Lang, e: &Evaluation) {
             let kind = ModelKind::parse(&m.name).unwrap_or(ModelKind::Pop);
             (
                 tr(lang, model_label(kind).0).to_string(),
-                vec![m.precision, m.recall, m.ndcg, m.map],
+                vec![
+                    m.metrics.precision,
+                    m.metrics.recall,
+                    m.metrics.ndcg,
+                    m.metrics.map,
+                ],
             )
         })
         .collect();

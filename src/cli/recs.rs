@@ -341,12 +341,12 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
         println!(
             "{:<9} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.3}  {}",
             m.name,
-            m.precision,
-            m.recall,
-            m.ndcg,
-            m.map,
-            m.hit_rate,
-            m.coverage,
+            m.metrics.precision,
+            m.metrics.recall,
+            m.metrics.ndcg,
+            m.metrics.map,
+            m.metrics.hit_rate,
+            m.metrics.coverage,
             m.train_seconds,
             m.params
         );

@@ -89,7 +89,8 @@ pub struct Metrics {
     pub hit_rate: f64,
     /// Share of the catalogue that appears in some list.
     pub coverage: f64,
-    /// Learners evaluated.
+    /// Learners evaluated (the comparison reports it once, as `users_evaluated`).
+    #[serde(skip)]
     pub users: usize,
 }
 
@@ -174,18 +175,9 @@ pub fn evaluate(
 pub struct ModelReport {
     /// Model name.
     pub name: String,
-    /// Precision at k.
-    pub precision: f64,
-    /// Recall at k.
-    pub recall: f64,
-    /// NDCG at k.
-    pub ndcg: f64,
-    /// MAP at k.
-    pub map: f64,
-    /// Hit rate at k.
-    pub hit_rate: f64,
-    /// Catalogue coverage.
-    pub coverage: f64,
+    /// Its ranking quality.
+    #[serde(flatten)]
+    pub metrics: Metrics,
     /// Fit time.
     pub train_seconds: f64,
     /// The settings this model ran with (the chosen ones after tuning).
@@ -261,12 +253,7 @@ pub fn compare(
         let m = evaluate(&model, split, k, &part.part(0.9, 0.1))?;
         models.push(ModelReport {
             name: kind.name().to_string(),
-            precision: m.precision,
-            recall: m.recall,
-            ndcg: m.ndcg,
-            map: m.map,
-            hit_rate: m.hit_rate,
-            coverage: m.coverage,
+            metrics: m,
             train_seconds,
             params: params_of(kind, &p),
         });
