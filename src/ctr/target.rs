@@ -79,8 +79,7 @@ pub fn target(
         placement: placement.clone(),
         ..Context::default()
     };
-    // (learner, activity, p_click, p_convert, revenue) for every eligible learner.
-    let scored: Vec<(u32, usize, f64, f64, f64)> = (0..enc.learner_ids.len() as u32)
+    let mut scored: Vec<Scored> = (0..enc.learner_ids.len() as u32)
         .into_par_iter()
         .filter_map(|l| {
             let u = interactions.user(&enc.learner_ids[l as usize]);
@@ -101,48 +100,68 @@ pub fn target(
                 .spend
                 .as_ref()
                 .map_or(0.0, |s| s.predict(&row).max(0.0));
-            let activity = u.map_or(0, |u| interactions.matrix.row_len(u));
-            Some((l, activity, p_click, p_convert, p_convert * spend))
+            Some(Scored {
+                learner: l,
+                activity: u.map_or(0, |u| interactions.matrix.row_len(u)),
+                p_click,
+                p_convert,
+                revenue: p_convert * spend,
+            })
         })
         .collect();
     let eligible = scored.len();
     let budget_n = budget.min(eligible);
-    let key = |s: &(u32, usize, f64, f64, f64)| match objective {
-        Objective::Conversions => s.3,
-        Objective::Revenue => s.4,
+    let everyone = totals(&scored);
+    let random = |total: f64| total / eligible.max(1) as f64 * budget_n as f64;
+    scored.sort_by(|a, b| b.activity.cmp(&a.activity).then(a.learner.cmp(&b.learner)));
+    let active = totals(&scored[..budget_n]);
+    let key = |s: &Scored| match objective {
+        Objective::Conversions => s.p_convert,
+        Objective::Revenue => s.revenue,
     };
-    let mut ranked = scored.clone();
-    ranked.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.0.cmp(&b.0)));
-    let mut active = scored.clone();
-    active.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let sum = |rows: &[(u32, usize, f64, f64, f64)], f: fn(&(u32, usize, f64, f64, f64)) -> f64| {
-        rows.iter().map(f).sum::<f64>()
-    };
-    let mean =
-        |f: fn(&(u32, usize, f64, f64, f64)) -> f64| sum(&scored, f) / eligible.max(1) as f64;
-    let top = &ranked[..budget_n];
+    scored.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.learner.cmp(&b.learner)));
+    let top = &scored[..budget_n];
+    let chosen = totals(top);
     Ok(TargetReport {
         course: course.to_string(),
         budget,
         eligible,
         objective,
         placement,
-        expected_conversions: sum(top, |s| s.3),
-        random_conversions: mean(|s| s.3) * budget_n as f64,
-        active_conversions: sum(&active[..budget_n], |s| s.3),
-        expected_revenue: sum(top, |s| s.4),
-        random_revenue: mean(|s| s.4) * budget_n as f64,
-        active_revenue: sum(&active[..budget_n], |s| s.4),
+        expected_conversions: chosen.0,
+        random_conversions: random(everyone.0),
+        active_conversions: active.0,
+        expected_revenue: chosen.1,
+        random_revenue: random(everyone.1),
+        active_revenue: active.1,
         rows: top
             .iter()
             .map(|s| TargetRow {
-                user_id: enc.learner_ids[s.0 as usize].clone(),
-                p_click: s.2,
-                p_convert: s.3,
-                expected_revenue: s.4,
+                user_id: enc.learner_ids[s.learner as usize].clone(),
+                p_click: s.p_click,
+                p_convert: s.p_convert,
+                expected_revenue: s.revenue,
             })
             .collect(),
     })
+}
+
+/// One eligible learner's predictions.
+struct Scored {
+    learner: u32,
+    /// Courses the learner interacted with (for the most-active comparison).
+    activity: usize,
+    p_click: f64,
+    p_convert: f64,
+    revenue: f64,
+}
+
+/// Expected conversions and revenue of some learners.
+fn totals(rows: &[Scored]) -> (f64, f64) {
+    (
+        rows.iter().map(|s| s.p_convert).sum(),
+        rows.iter().map(|s| s.revenue).sum(),
+    )
 }
 
 /// Writes the list as CSV (`rank,user_id,p_click,p_convert,expected_revenue`); ids are
