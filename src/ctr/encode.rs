@@ -5,7 +5,7 @@
 use crate::data::cells::MS_PER_DAY;
 use crate::data::columns::{bool_col, f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
-use crate::profile::LearnerTable;
+use crate::profile::{LearnerTable, mean_sd};
 use crate::recommend::sparse::Csr;
 use ahash::AHashMap;
 
@@ -179,9 +179,7 @@ impl Encoder {
         for f in &learners.features {
             let col = e.named(format!("learner:{}", f.name));
             let one_hot = f.name.contains('=');
-            let n = f.values.len().max(1) as f64;
-            let mean = f.values.iter().sum::<f64>() / n;
-            let sd = (f.values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+            let (mean, sd) = mean_sd(&f.values);
             for (part, &v) in e.learners.iter_mut().zip(&f.values) {
                 let x = match (one_hot, sd > 0.0) {
                     (true, _) => v,
@@ -237,11 +235,8 @@ impl Encoder {
                         .ln_1p()
                 })
                 .collect();
-            let n = log_prices.len().max(1) as f64;
-            let mean = log_prices.iter().sum::<f64>() / n;
-            let sd = (log_prices.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
-                .sqrt()
-                .max(1e-9);
+            let (mean, sd) = mean_sd(&log_prices);
+            let sd = sd.max(1e-9);
             let price_col = e.named("course:log1p(price)".into());
             for (r, lp) in log_prices.iter().enumerate() {
                 let Some(id) = ids.and_then(|c| c.get(r)) else {

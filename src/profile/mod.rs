@@ -45,6 +45,14 @@ pub fn block_weight(block: Block) -> f64 {
 /// of their own.
 pub const CLIP: f64 = 3.0;
 
+/// Mean and population standard deviation (0 and 0 for no values).
+pub fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+    (mean, sd)
+}
+
 /// Standardises columns to zero mean and unit variance (constant columns become 0), clips
 /// them to ±[`CLIP`], and weights each block by [`block_weight`] / √(its width), so a block of
 /// many one-hot columns counts no more than one of a few behaviour columns.
@@ -54,9 +62,7 @@ pub fn standardise(features: &[Feature]) -> (Array2<f64>, Vec<(f64, f64)>) {
     let mut scale = Vec::with_capacity(features.len());
     for (j, f) in features.iter().enumerate() {
         let width = features.iter().filter(|g| g.block == f.block).count() as f64;
-        let mean = f.values.iter().sum::<f64>() / n.max(1) as f64;
-        let sd =
-            (f.values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n.max(1) as f64).sqrt();
+        let (mean, sd) = mean_sd(&f.values);
         let w = block_weight(f.block) / width.sqrt();
         for (i, v) in f.values.iter().enumerate() {
             m[[i, j]] = if sd > 0.0 {
