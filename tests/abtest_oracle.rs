@@ -60,6 +60,110 @@ fn scipy_oracle_cases_match_within_1e_6() {
     }
 }
 
+/// The multi-variant cases of `scripts/reference/ab_oracle.py` (statsmodels, scipy and numpy;
+/// its docstring says what each expected number is computed with): `(name, expected, actual)`,
+/// the read-out run with the case's experiment, control and alpha.
+fn multi_variant_cases() -> Vec<(String, Value, Value)> {
+    (0..3)
+        .map(|case| {
+            let name = format!("multi_{case}");
+            let csv = fixture(&format!("ab/{name}.csv"));
+            let expected: Value = serde_json::from_str(
+                &std::fs::read_to_string(fixture(&format!("ab/{name}.expected.json"))).unwrap(),
+            )
+            .unwrap();
+            let alpha = expected["alpha"].as_f64().unwrap().to_string();
+            let out = run(&[
+                "abtest",
+                "--experiments",
+                csv.to_str().unwrap(),
+                "--experiment",
+                expected["experiment"].as_str().unwrap(),
+                "--control",
+                expected["control"].as_str().unwrap(),
+                "--alpha",
+                &alpha,
+                "--json",
+            ]);
+            assert_ok(&out);
+            let actual: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert!(
+                expected["variants"].as_array().unwrap().len() >= 3,
+                "{name}: the multi cases have three or more variants"
+            );
+            assert_eq!(
+                expected["timeline"].as_array().map(Vec::len),
+                actual["timeline"].as_array().map(Vec::len),
+                "{name}: timeline length"
+            );
+            (name, expected, actual)
+        })
+        .collect()
+}
+
+/// Three- and four-variant cases with revenue, `pre_revenue` and `ts`: every variant (rates,
+/// lifts and their CIs, pooled z p-values, Holm, P(B > A), posteriors, revenue Welch
+/// diff/CI/p), SRM, the CUPED block (θ, variance reduction, adjusted means, diffs, CIs,
+/// p-values), each variant's final always-valid p-value and the whole daily timeline (users,
+/// lift, Wald CI, unpooled p, mSPRT always-valid p) — all but the confidence sequence, which
+/// `multi_variant_confidence_sequence_is_the_inverted_always_valid_p` checks.
+#[test]
+fn multi_variant_oracle_cases_match_within_1e_6() {
+    for (name, mut expected, actual) in multi_variant_cases() {
+        for point in expected["timeline"].as_array_mut().unwrap() {
+            point.as_object_mut().unwrap().remove("cs");
+        }
+        assert_close(&expected, &actual, &name);
+    }
+}
+
+/// Johari, Pekelis & Walsh (2017), whom `sequential.rs` follows, define the always-valid CI as
+/// the inversion of the always-valid p-value: CI_n = {θ₀ : p_n(θ₀) > α}. With p_n the running
+/// minimum of 1/Λ (as our `always_valid_p` is), CI_n is the running intersection over days
+/// m ≤ n of J_m = θ̂_m ± r_m. The reference intersects; so must we, and 0 must lie outside
+/// the sequence exactly on the days `always_valid_p < alpha`. (Before the fix, the day's J_n
+/// alone was reported: multi_1, t3, 2024-05-14 had always_valid_p 0.0329 < α = 0.1 beside a
+/// sequence [-0.0012, 0.1039] holding 0; the reference gives [0.0104, 0.1039].)
+#[test]
+fn multi_variant_confidence_sequence_is_the_inverted_always_valid_p() {
+    let mut mismatches = Vec::new();
+    let mut contradictions = Vec::new();
+    for (name, expected, actual) in multi_variant_cases() {
+        let alpha = expected["alpha"].as_f64().unwrap();
+        let points = expected["timeline"].as_array().unwrap();
+        for (i, (e, a)) in points
+            .iter()
+            .zip(actual["timeline"].as_array().unwrap())
+            .enumerate()
+        {
+            let at = format!("{name}.timeline[{i}] ({} {})", e["variant"], e["day"]);
+            let cs = |v: &Value| [v["cs"][0].as_f64().unwrap(), v["cs"][1].as_f64().unwrap()];
+            let (want, got) = (cs(e), cs(a));
+            if (want[0] - got[0]).abs() > 1e-6 || (want[1] - got[1]).abs() > 1e-6 {
+                mismatches.push(format!("{at}: expected {want:?}, got {got:?}"));
+            }
+            let p = a["always_valid_p"].as_f64().unwrap();
+            if (p < alpha) != (got[0] > 0.0 || got[1] < 0.0) {
+                contradictions.push(format!("{at}: always_valid_p {p} vs cs {got:?}"));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty() && contradictions.is_empty(),
+        "the confidence sequence is not the running intersection.\n{} cs points differ from the reference, e.g.:\n  {}\n\
+         {} days where always_valid_p < alpha disagrees with 0 outside cs:\n  {}",
+        mismatches.len(),
+        mismatches
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n  "),
+        contradictions.len(),
+        contradictions.join("\n  ")
+    );
+}
+
 #[test]
 fn power_matches_statsmodels() {
     let reference: Value =
@@ -157,8 +261,20 @@ fn the_planted_lift_is_found_and_the_aa_test_is_quiet() {
 
     let multi = read("pricing_page");
     assert_eq!(multi.variants.len(), 3);
-    for v in &multi.variants[1..] {
-        assert!(v.p_value_holm.unwrap() >= v.p_value.unwrap());
+    // Holm's step-down, written out: the i-th smallest of m p-values times (m − i + 1),
+    // kept non-decreasing and capped at 1.
+    let mut raw: Vec<(f64, usize)> = multi.variants[1..]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.p_value.unwrap(), i))
+        .collect();
+    raw.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let m = raw.len() as f64;
+    let mut running: f64 = 0.0;
+    for (rank, (p, i)) in raw.iter().enumerate() {
+        running = running.max(((m - rank as f64) * p).min(1.0));
+        let ours = multi.variants[1 + i].p_value_holm.unwrap();
+        assert!((ours - running).abs() < 1e-12, "Holm {ours} vs {running}");
     }
     assert!(!multi.timeline.is_empty());
 }

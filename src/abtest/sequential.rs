@@ -21,7 +21,10 @@ pub struct SequentialPoint {
     pub abs_lift: Option<f64>,
     /// Fixed-horizon Wald CI (valid only at a horizon fixed in advance).
     pub ci: Option<[f64; 2]>,
-    /// Always-valid confidence sequence: holds at every day at once.
+    /// Always-valid confidence sequence: holds at every day at once. It is the running
+    /// intersection of the daily mixture intervals, so it is exactly the set of lifts whose
+    /// always-valid p-value is above α (Johari et al. 2017): 0 lies outside it exactly when
+    /// `always_valid_p < α`.
     pub cs: Option<[f64; 2]>,
     /// Fixed-horizon two-sided p-value (unpooled z).
     pub p_value: Option<f64>,
@@ -71,6 +74,7 @@ pub(crate) fn timeline(arms: &[Arm], alpha: f64, tau: f64) -> Vec<SequentialPoin
     for (k, arm) in arms.iter().enumerate().skip(1) {
         let (mut n0, mut x0, mut n1, mut x1) = (0u64, 0u64, 0u64, 0u64);
         let mut min_p: f64 = 1.0;
+        let mut bounds: Option<[f64; 2]> = None;
         for day in &days {
             if let Some((n, x)) = daily[0].get(day) {
                 n0 += n;
@@ -96,7 +100,12 @@ pub(crate) fn timeline(arms: &[Arm], alpha: f64, tau: f64) -> Vec<SequentialPoin
                 ci: valid.then_some([theta - z * se, theta + z * se]),
                 cs: valid.then(|| {
                     let r = cs_radius(v, tau2, alpha);
-                    [theta - r, theta + r]
+                    let b = match bounds {
+                        Some([lo, hi]) => [lo.max(theta - r), hi.min(theta + r)],
+                        None => [theta - r, theta + r],
+                    };
+                    bounds = Some(b);
+                    b
                 }),
                 p_value: valid.then(|| 2.0 * norm_sf((theta / se).abs())),
                 always_valid_p: valid.then_some(min_p),
