@@ -1,7 +1,7 @@
 //! Reading one file (CSV in any supported encoding, or Parquet) into a checked table.
 
 use super::DataError;
-use super::encoding::{self, BOM, Encoding};
+use super::encoding::{self, BOM, Detected, Encoding};
 use super::mapping::Mapping;
 use super::report::FileReport;
 use super::schema::TableKind;
@@ -142,25 +142,97 @@ struct OpenCsv {
     lines: Rc<RefCell<Lines>>,
     header: Vec<String>,
     header_bytes: usize,
-    encoding: Encoding,
+    detected: Detected,
+    /// How the bytes the reader yields become text.
+    text: TextMode,
     size: u64,
+}
+
+/// How raw CSV fields become text.
+#[derive(Clone, Copy)]
+enum TextMode {
+    /// The file is UTF-8: each record is checked in place.
+    Utf8,
+    /// The file was transcoded to UTF-8 whole (UTF-16): a U+FFFD marks a bad byte.
+    Transcoded,
+    /// An ASCII-compatible legacy encoding (GBK, Big5, …): each field is decoded.
+    Legacy(Encoding),
+}
+
+/// Turns a raw record into text in `out`. Returns the first field whose bytes are not valid in
+/// the file's encoding, after filling `out` with a lossy decoding of the row (for the rejects
+/// file). `raw` is left empty when its buffer moved into `out`.
+fn decode_record(
+    mode: TextMode,
+    raw: &mut csv::ByteRecord,
+    out: &mut csv::StringRecord,
+) -> Option<usize> {
+    let lossy = |raw: &csv::ByteRecord, out: &mut csv::StringRecord, enc: Encoding| {
+        out.clear();
+        for field in raw {
+            out.push_field(&enc.decoder().decode_without_bom_handling(field).0);
+        }
+    };
+    match mode {
+        TextMode::Utf8 | TextMode::Transcoded => {
+            match csv::StringRecord::from_byte_record(std::mem::take(raw)) {
+                Ok(text) => {
+                    *out = text;
+                    match mode {
+                        TextMode::Transcoded => out.iter().position(|f| f.contains('\u{FFFD}')),
+                        _ => None,
+                    }
+                }
+                Err(e) => {
+                    let field = e.utf8_error().field();
+                    *raw = e.into_byte_record();
+                    lossy(raw, out, Encoding::Utf8);
+                    Some(field)
+                }
+            }
+        }
+        TextMode::Legacy(enc) => {
+            out.clear();
+            for (i, field) in raw.iter().enumerate() {
+                match enc.decode_field(field) {
+                    Some(text) => out.push_field(&text),
+                    None => {
+                        lossy(raw, out, enc);
+                        return Some(i);
+                    }
+                }
+            }
+            None
+        }
+    }
 }
 
 fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
     let size = std::fs::metadata(path)
         .map_err(|e| unreadable(path, e))?
         .len();
-    let encoding = encoding::detect(path).map_err(|e| unreadable(path, e))?;
+    let detected = encoding::detect(path).map_err(|e| unreadable(path, e))?;
     let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
-    let mut input: Box<dyn BufRead + Send> = match encoding {
-        Encoding::Gb18030 => {
+    let (mut input, text): (Box<dyn BufRead + Send>, TextMode) = match detected.encoding {
+        Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet => (
+            Box::new(BufReader::with_capacity(1 << 16, file)),
+            TextMode::Utf8,
+        ),
+        enc if enc.splits_on_bytes() => (
+            Box::new(BufReader::with_capacity(1 << 16, file)),
+            TextMode::Legacy(enc),
+        ),
+        enc => {
             let mut bytes = Vec::with_capacity(size as usize);
             BufReader::new(file)
                 .read_to_end(&mut bytes)
                 .map_err(|e| unreadable(path, e))?;
-            Box::new(Cursor::new(encoding::decode_gb18030(&bytes).into_bytes()))
+            let text = encoding::decode_all(enc, &bytes);
+            (
+                Box::new(Cursor::new(text.into_bytes())),
+                TextMode::Transcoded,
+            )
         }
-        _ => Box::new(BufReader::with_capacity(1 << 16, file)),
     };
     let peek = input.fill_buf().map_err(|e| unreadable(path, e))?;
     let skip = if peek.starts_with(BOM) { BOM.len() } else { 0 };
@@ -177,10 +249,13 @@ fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
             inner: input,
             lines: Rc::clone(&lines),
         });
-    let mut record = csv::StringRecord::new();
+    let mut raw = csv::ByteRecord::new();
     let header_read = reader
-        .read_record(&mut record)
+        .read_byte_record(&mut raw)
         .map_err(|e| unreadable(path, e))?;
+    let header_bytes = raw.as_slice().len();
+    let mut record = csv::StringRecord::new();
+    decode_record(text, &mut raw, &mut record);
     let header: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
     if !header_read || header.iter().all(String::is_empty) {
         return Err(DataError::Empty {
@@ -191,8 +266,9 @@ fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
         reader,
         lines,
         header,
-        header_bytes: record.as_slice().len(),
-        encoding,
+        header_bytes,
+        detected,
+        text,
         size,
     })
 }
@@ -217,12 +293,14 @@ fn is_parquet(path: &Path) -> bool {
 /// Records per batch handed from the parsing thread to the checking thread.
 const BATCH: usize = 8192;
 
-/// One parsed record: its line, its fields, or why it is not valid text.
+/// One parsed record: its line, its raw bytes and their text, and the first field whose
+/// bytes are not valid in the file's encoding.
 #[derive(Default)]
 struct Slot {
     line: u64,
+    raw: csv::ByteRecord,
     record: csv::StringRecord,
-    unreadable: Option<String>,
+    bad_field: Option<usize>,
 }
 
 /// A batch of parsed records; batches travel back to the parser to be refilled, so records
@@ -253,7 +331,8 @@ fn load_csv(
                 lines,
                 header,
                 header_bytes,
-                encoding,
+                detected,
+                text,
                 size,
             } = match open_csv(path) {
                 Ok(open) => open,
@@ -263,7 +342,7 @@ fn load_csv(
                 }
             };
             if head_tx
-                .send(Ok((header, header_bytes, encoding, size)))
+                .send(Ok((header, header_bytes, detected, size)))
                 .is_err()
             {
                 return;
@@ -277,27 +356,24 @@ fn load_csv(
                         batch.slots.push(Slot::default());
                     }
                     let slot = &mut batch.slots[batch.len];
-                    slot.unreadable = None;
-                    match reader.read_record(&mut slot.record) {
+                    if slot.raw.is_empty() {
+                        // Take back the buffer that moved into the text record last time.
+                        slot.raw = std::mem::take(&mut slot.record).into_byte_record();
+                    }
+                    match reader.read_byte_record(&mut slot.raw) {
                         Ok(false) => {
                             done = true;
                             break;
                         }
                         Ok(true) => {
-                            let offset = slot.record.position().map_or(0, |p| p.byte());
+                            let offset = slot.raw.position().map_or(0, |p| p.byte());
                             slot.line = lines.borrow_mut().line_at(offset);
+                            slot.bad_field = decode_record(text, &mut slot.raw, &mut slot.record);
                         }
-                        Err(e) => match e.kind() {
-                            csv::ErrorKind::Utf8 { pos, err } => {
-                                let offset = pos.as_ref().map_or(0, |p| p.byte());
-                                slot.line = lines.borrow_mut().line_at(offset);
-                                slot.unreadable = Some(format!("not valid text: {err}"));
-                            }
-                            _ => {
-                                let _ = tx.send(Err(unreadable(path, e)));
-                                return;
-                            }
-                        },
+                        Err(e) => {
+                            let _ = tx.send(Err(unreadable(path, e)));
+                            return;
+                        }
                     }
                     batch.len += 1;
                 }
@@ -307,18 +383,18 @@ fn load_csv(
                 }
             }
         });
-        let (header, header_bytes, encoding, size) = head_rx
+        let (header, header_bytes, detected, size) = head_rx
             .recv()
             .map_err(|_| DataError::Internal(format!("reading {} stopped", path.display())))??;
         // A rough row estimate from the size of the header line keeps re-allocation low.
         let capacity = (size / (header_bytes as u64 + 8).max(32)).min(1 << 24) as usize;
-        let mut validator = Validator::new(path, kind, &header, mapping, encoding, capacity)?;
+        let mut validator = Validator::new(path, kind, &header, mapping, detected, capacity)?;
         for received in rx {
             let batch = received?;
             for slot in &batch.slots[..batch.len] {
-                match &slot.unreadable {
+                match slot.bad_field {
                     None => validator.push(slot.line, &slot.record),
-                    Some(message) => validator.push_unreadable(slot.line, message.clone()),
+                    Some(field) => validator.push_bad_encoding(slot.line, field, &slot.record),
                 }
             }
             progress.check().map_err(|_| DataError::Cancelled)?;
@@ -360,7 +436,11 @@ fn load_parquet(
         })
         .collect::<Result<_, _>>()?;
     let height = df.height();
-    let mut validator = Validator::new(path, kind, &header, mapping, Encoding::Parquet, height)?;
+    let parquet = Detected {
+        encoding: Encoding::Parquet,
+        confidence: 1.0,
+    };
+    let mut validator = Validator::new(path, kind, &header, mapping, parquet, height)?;
     let mut row = vec![String::new(); text.len()];
     for i in 0..height {
         for (cell, col) in row.iter_mut().zip(&text) {

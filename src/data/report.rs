@@ -1,6 +1,6 @@
 //! What loading a file produced: counts, rejected rows with their reasons, PII columns.
 
-use super::encoding::Encoding;
+use super::encoding::{Detected, Encoding};
 use super::schema::TableKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,6 +51,8 @@ pub struct FileReport {
     pub orphans_by_column: BTreeMap<String, u64>,
     /// The file's text encoding.
     pub encoding: Encoding,
+    /// How sure the detection is, 0..1 (see [`Detected::confidence`]).
+    pub encoding_confidence: f64,
     /// Columns holding personal data: flagged and left out of the loaded table.
     pub pii_columns: Vec<String>,
     /// Rejected rows counted by `reason:column`.
@@ -67,7 +69,7 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    pub(crate) fn new(file: &Path, table: TableKind, encoding: Encoding) -> FileReport {
+    pub(crate) fn new(file: &Path, table: TableKind, detected: Detected) -> FileReport {
         FileReport {
             file: file.display().to_string(),
             table,
@@ -76,7 +78,8 @@ impl FileReport {
             rejected: 0,
             orphans: 0,
             orphans_by_column: BTreeMap::new(),
-            encoding,
+            encoding: detected.encoding,
+            encoding_confidence: detected.confidence,
             pii_columns: Vec::new(),
             reasons: BTreeMap::new(),
             columns: BTreeMap::new(),
@@ -94,7 +97,7 @@ impl FileReport {
 
     /// Writes the rejected rows as CSV (`line,column,reason,message,raw`).
     pub fn write_rejects(&self, path: &Path) -> std::io::Result<()> {
-        let mut w = csv::Writer::from_path(path)?;
+        let mut w = crate::safe_csv::SafeCsv::create(path)?;
         w.write_record(["line", "column", "reason", "message", "raw"])?;
         for r in &self.rejects {
             w.write_record([

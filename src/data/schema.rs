@@ -404,25 +404,6 @@ pub fn is_pii_header(header: &str) -> bool {
     PII_HEADERS.contains(&h.as_str())
 }
 
-/// Whether a cell value looks like personal data: a mainland mobile number, an e-mail
-/// address or an 18-character resident ID number.
-pub fn looks_like_pii_value(value: &str) -> bool {
-    let v = value.trim();
-    let digits = v.bytes().filter(u8::is_ascii_digit).count();
-    let is_mobile = v.len() == 11 && digits == 11 && v.starts_with('1') && {
-        let second = v.as_bytes()[1];
-        (b'3'..=b'9').contains(&second)
-    };
-    let is_email = match v.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !v.contains(' '),
-        None => false,
-    };
-    let is_id_card = v.len() == 18
-        && v.as_bytes()[..17].iter().all(u8::is_ascii_digit)
-        && matches!(v.as_bytes()[17], b'0'..=b'9' | b'x' | b'X');
-    is_mobile || is_email || is_id_card
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,9 +436,5 @@ mod tests {
         assert!(is_pii_header("手机号"));
         assert!(is_pii_header(" E-Mail "));
         assert!(!is_pii_header("city"));
-        assert!(looks_like_pii_value("13812345678"));
-        assert!(looks_like_pii_value("a.b@example.com"));
-        assert!(looks_like_pii_value("11010519491231002X"));
-        assert!(!looks_like_pii_value("12345"));
     }
 }

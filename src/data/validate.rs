@@ -3,13 +3,14 @@
 
 use super::DataError;
 use super::cells::{TsError, parse_binary, parse_number, parse_timestamp};
-use super::encoding::Encoding;
+use super::encoding::Detected;
 use super::mapping::{Mapping, Source};
 use super::report::{FileReport, RejectedRow};
 use super::schema::{
     ColumnKind, ColumnSpec, EVENT_NAMES, TableKind, canonical_event, header_matches, is_pii_header,
-    looks_like_pii_value, normalise_header,
+    normalise_header,
 };
+use crate::privacy::{MASK, looks_like_pii, mask_pii};
 use ahash::AHashMap;
 use polars::prelude::*;
 use std::path::Path;
@@ -21,15 +22,15 @@ pub trait RowFields {
     /// Field `i` (`i < count()`).
     fn field(&self, i: usize) -> &str;
 
-    /// The row re-joined with commas for the rejects file, with the fields at `masked`
-    /// (personal data) replaced by `***`.
+    /// The row re-joined with commas for the rejects file: the fields at `masked` (personal
+    /// data by header) replaced by `***`, and personal data inside any other field masked.
     fn raw(&self, masked: &[usize]) -> String {
         (0..self.count())
             .map(|i| {
                 if masked.contains(&i) {
-                    "***"
+                    MASK.into()
                 } else {
-                    self.field(i)
+                    mask_pii(self.field(i))
                 }
             })
             .collect::<Vec<_>>()
@@ -130,6 +131,8 @@ pub struct Validator {
     /// Fields holding personal data (by header), masked in rejected rows.
     masked: Vec<usize>,
     width: usize,
+    /// Normalised header names, naming columns that are not in the contract.
+    header: Vec<String>,
     unique: Option<(usize, AHashMap<String, u64>)>,
     day_origin: Option<i64>,
     cells: Vec<Cell>,
@@ -144,13 +147,13 @@ impl Validator {
         kind: TableKind,
         header: &[String],
         mapping: &Mapping,
-        encoding: Encoding,
+        detected: Detected,
         capacity: usize,
     ) -> Result<Validator, DataError> {
         let file = path.display().to_string();
         let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
         let mut used = vec![false; header.len()];
-        let mut report = FileReport::new(path, kind, encoding);
+        let mut report = FileReport::new(path, kind, detected);
         let mut slots = Vec::new();
         for spec in kind.columns() {
             let source = match mapping.source(kind, spec.name) {
@@ -230,6 +233,7 @@ impl Validator {
             .map(|slot| (slot, AHashMap::new()));
         Ok(Validator {
             cells: vec![Cell::Null; slots.len()],
+            header: norm,
             slots,
             extras,
             masked,
@@ -255,7 +259,7 @@ impl Validator {
                 let v = row.field(extra.field).trim();
                 if !v.is_empty() {
                     extra.sampled += 1;
-                    extra.pii_like += u32::from(looks_like_pii_value(v));
+                    extra.pii_like += u32::from(looks_like_pii(v));
                 }
             }
         }
@@ -292,7 +296,9 @@ impl Validator {
         }
         for (slot, cell) in self.slots.iter_mut().zip(&self.cells) {
             match (&mut slot.target, *cell) {
-                (Target::Str(b), Cell::Text) => b.append_value(Self::value(&slot.source, row)),
+                (Target::Str(b), Cell::Text) => {
+                    b.append_value(text_value(slot.spec, Self::value(&slot.source, row)))
+                }
                 (Target::Str(b), Cell::Event(e)) => b.append_value(e),
                 (Target::Str(b), _) => b.append_null(),
                 (Target::F64(b), Cell::Num(v)) => b.append_value(v),
@@ -308,7 +314,7 @@ impl Validator {
             if v.is_empty() {
                 extra.target.append_null();
             } else {
-                extra.target.append_value(v);
+                extra.target.append_value(mask_pii(v));
             }
         }
         self.report.accepted += 1;
@@ -326,22 +332,27 @@ impl Validator {
             line,
             column,
             reason: reason.to_string(),
-            message,
+            message: mask_pii(&message).into_owned(),
             raw: row.raw(&self.masked),
         });
     }
 
-    /// Counts a row that could not be read as text at all (bytes that are not valid in the
-    /// file's encoding) as rejected.
-    pub fn push_unreadable(&mut self, line: u64, message: String) {
+    /// Rejects a row whose field `field` holds bytes that are not valid in the file's
+    /// encoding (`bad_encoding:<column>`); `row` is its lossy decoding, for the rejects file.
+    pub fn push_bad_encoding<R: RowFields>(&mut self, line: u64, field: usize, row: &R) {
         self.report.rows_read += 1;
-        self.report.reject(RejectedRow {
-            line,
-            column: None,
-            reason: "bad_encoding".to_string(),
-            message,
-            raw: String::new(),
-        });
+        let column = self
+            .slots
+            .iter()
+            .find(|s| matches!(s.source, SlotSource::Field(i) if i == field))
+            .map(|s| s.spec.name.to_string())
+            .or_else(|| self.header.get(field).cloned())
+            .unwrap_or_else(|| format!("field {}", field + 1));
+        let message = format!(
+            "{column} holds bytes that are not valid {} text",
+            self.report.encoding
+        );
+        self.reject(line, Some(column), "bad_encoding", message, row);
     }
 
     /// Rows read so far.
@@ -368,6 +379,15 @@ impl Validator {
         }
         let df = DataFrame::new(height, columns).map_err(to_err)?;
         Ok((df, self.report))
+    }
+}
+
+/// An accepted text cell as stored: identifiers as given, free text with personal data
+/// inside it masked.
+fn text_value(spec: ColumnSpec, raw: &str) -> std::borrow::Cow<'_, str> {
+    match spec.kind {
+        ColumnKind::Text => mask_pii(raw),
+        _ => raw.into(),
     }
 }
 
