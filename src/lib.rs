@@ -13,4 +13,5 @@ pub mod jobs;
 pub mod privacy;
 pub mod profile;
 pub mod recommend;
+pub mod safe_csv;
 pub mod segment;

@@ -506,7 +506,7 @@ pub fn posterior_curves(readout: &Readout, points: usize) -> Vec<(String, Vec<[f
 
 /// The read-out as CSV: one row per variant with every statistic.
 pub fn readout_csv(readout: &Readout) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::safe_csv::SafeCsv::from_writer(Vec::new());
     let cell = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     let lo = |v: Option<[f64; 2]>| cell(v.map(|c| c[0]));
     let hi = |v: Option<[f64; 2]>| cell(v.map(|c| c[1]));

@@ -52,7 +52,7 @@ pub fn write_recommendations(
     out.write_all(b"user_id,rank,course_id,title,category,price,score,reason\n")?;
     let c = &it.catalog;
     let format = |block: (&[usize], &[Vec<Recommendation>])| -> std::io::Result<Vec<u8>> {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = crate::safe_csv::SafeCsv::from_writer(Vec::new());
         for (&u, list) in block.0.iter().zip(block.1) {
             let id = &it.users[u];
             let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
@@ -70,7 +70,7 @@ pub fn write_recommendations(
                 ])?;
             }
         }
-        w.into_inner().map_err(|e| e.into_error())
+        w.into_inner()
     };
     const BLOCK: usize = 2048;
     for (wave_users, wave_recs) in users.chunks(BLOCK * 32).zip(recs.chunks(BLOCK * 32)) {
