@@ -111,61 +111,43 @@ impl Neighbours {
     }
 }
 
-/// User-kNN: a learner's `k` most similar learners vote for their items.
+/// User-kNN: a learner's `k` most similar learners vote for their items. Every learner's
+/// neighbours are found once, when fitting (the same sparse cosine search as item-kNN), so
+/// scoring and explaining a list cost one pass over the neighbours.
 #[derive(Debug, Clone)]
 pub struct UserKnn {
     /// Neighbourhood size.
     pub k: usize,
     /// Shrinkage added to the cosine denominator.
     pub shrink: f32,
-    items_users: Csr,
-    norms: Vec<f32>,
+    neighbours: Neighbours,
 }
 
 impl UserKnn {
-    /// Prepares the model on the training matrix (learners × courses).
-    pub fn fit(train: &Csr, k: usize, shrink: f32) -> UserKnn {
-        UserKnn {
+    /// Finds every learner's neighbours on the training matrix (learners × courses).
+    pub fn fit(
+        train: &Csr,
+        k: usize,
+        shrink: f32,
+        progress: &Progress,
+    ) -> Result<UserKnn, Cancelled> {
+        let items_users = train.transpose();
+        Ok(UserKnn {
             k,
             shrink,
-            items_users: train.transpose(),
-            norms: train.row_norms(),
-        }
+            neighbours: cosine_neighbours(train, &items_users, k, shrink, progress)?,
+        })
     }
 
     /// The learner's neighbours `(v, similarity)`, best first.
-    pub fn neighbours(&self, train: &Csr, u: usize) -> Vec<(u32, f32)> {
-        let mut acc: ahash::AHashMap<u32, f32> = ahash::AHashMap::new();
-        let (items, ws) = train.row(u);
-        for (&i, &w) in items.iter().zip(ws) {
-            let (us, uws) = self.items_users.row(i as usize);
-            for (&v, &vw) in us.iter().zip(uws) {
-                if v as usize != u {
-                    *acc.entry(v).or_default() += w * vw;
-                }
-            }
-        }
-        let mut sims: Vec<(u32, f32)> = acc
-            .into_iter()
-            .map(|(v, dot)| {
-                let den = self.norms[u] * self.norms[v as usize] + self.shrink;
-                (v, if den > 0.0 { dot / den } else { 0.0 })
-            })
-            .filter(|(_, s)| *s > 0.0)
-            .collect();
-        let better = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if sims.len() > self.k && self.k > 0 {
-            sims.select_nth_unstable_by(self.k - 1, better);
-            sims.truncate(self.k);
-        }
-        sims.sort_unstable_by(better);
-        sims
+    pub fn neighbours(&self, u: usize) -> &[(u32, f32)] {
+        &self.neighbours.lists[u]
     }
 
     /// Scores of one learner: `Σ_v sim(u, v) · r_vj` over the neighbours `v`.
     pub fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
         out.fill(0.0);
-        for (v, s) in self.neighbours(train, u) {
+        for &(v, s) in self.neighbours(u) {
             let (items, ws) = train.row(v as usize);
             for (&j, &w) in items.iter().zip(ws) {
                 out[j as usize] += s * w;
@@ -173,25 +155,43 @@ impl UserKnn {
         }
     }
 
-    /// How much each of the learner's items adds to item `j`'s score through the neighbours
-    /// who share it and took `j`, largest first.
-    pub fn contributions(&self, train: &Csr, u: usize, j: u32) -> Vec<(u32, f32)> {
+    /// How much each of the learner's items adds to each target's score through the
+    /// neighbours who share it and took the target (the similarity `Σᵢ rᵤᵢ rᵥᵢ / den` split
+    /// over the shared items `i`), largest first. The parts of a target sum to its score.
+    pub fn contributions_many(
+        &self,
+        train: &Csr,
+        u: usize,
+        targets: &[u32],
+    ) -> Vec<Vec<(u32, f32)>> {
         let (mine, my_w) = train.row(u);
-        let mut c: Vec<(u32, f32)> = mine.iter().map(|&i| (i, 0.0)).collect();
-        for (v, _) in self.neighbours(train, u) {
+        let norm = |r: usize| train.row(r).1.iter().map(|w| w * w).sum::<f32>().sqrt();
+        let own_norm = norm(u);
+        let mut parts: Vec<Vec<(u32, f32)>> = targets
+            .iter()
+            .map(|_| mine.iter().map(|&i| (i, 0.0)).collect())
+            .collect();
+        for &(v, _) in self.neighbours(u) {
             let (theirs, their_w) = train.row(v as usize);
-            let Ok(at) = theirs.binary_search(&j) else {
+            let den = own_norm * norm(v as usize) + self.shrink;
+            if den <= 0.0 {
                 continue;
-            };
-            let den = self.norms[u] * self.norms[v as usize] + self.shrink;
-            for (slot, (&i, &w)) in c.iter_mut().zip(mine.iter().zip(my_w)) {
-                if let Ok(p) = theirs.binary_search(&i) {
-                    slot.1 += w * their_w[p] / den * their_w[at];
+            }
+            for (c, &j) in parts.iter_mut().zip(targets) {
+                let Ok(at) = theirs.binary_search(&j) else {
+                    continue;
+                };
+                for (slot, (&i, &w)) in c.iter_mut().zip(mine.iter().zip(my_w)) {
+                    if let Ok(p) = theirs.binary_search(&i) {
+                        slot.1 += w * their_w[p] / den * their_w[at];
+                    }
                 }
             }
         }
-        c.retain(|(_, s)| *s > 0.0);
-        c.sort_by(|a, b| b.1.total_cmp(&a.1));
-        c
+        for c in &mut parts {
+            c.retain(|(_, s)| *s > 0.0);
+            c.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+        parts
     }
 }

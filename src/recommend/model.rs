@@ -112,8 +112,15 @@ impl Default for Params {
 /// Why a course is recommended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Reason {
-    /// The learner's past courses that contributed most.
-    Took(Vec<u32>),
+    /// The learner's past courses that contributed most (never the recommended course
+    /// itself): those they took (enrolled in, bought or completed) and those they only
+    /// viewed, clicked, rated or commented on.
+    History {
+        /// Courses taken.
+        took: Vec<u32>,
+        /// Courses only seen.
+        seen: Vec<u32>,
+    },
     /// Courses like these by content.
     Similar(Vec<u32>),
     /// Popular in the learner's group.
@@ -133,10 +140,13 @@ fn titles(catalog: &Catalog, items: &[u32], open: &str, close: &str, sep: &str) 
 impl Reason {
     /// The reason in Chinese.
     pub fn zh(&self, catalog: &Catalog) -> String {
+        let t = |items: &[u32]| titles(catalog, items, "《", "》", "、");
         match self {
-            Reason::Took(items) => {
-                format!("因为你学习了{}", titles(catalog, items, "《", "》", "、"))
-            }
+            Reason::History { took, seen } => match (took.is_empty(), seen.is_empty()) {
+                (false, true) => format!("因为你学习了{}", t(took)),
+                (true, _) => format!("因为你看过{}", t(seen)),
+                (false, false) => format!("因为你学习了{}，看过{}", t(took), t(seen)),
+            },
             Reason::Similar(items) => format!("与{}相似", titles(catalog, items, "《", "》", "、")),
             Reason::Group(g) => format!("{g}学员都在学"),
             Reason::Popular => "热门课程".to_string(),
@@ -145,10 +155,13 @@ impl Reason {
 
     /// The reason in English.
     pub fn en(&self, catalog: &Catalog) -> String {
+        let t = |items: &[u32]| titles(catalog, items, "", "", ", ");
         match self {
-            Reason::Took(items) => {
-                format!("because you took {}", titles(catalog, items, "", "", ", "))
-            }
+            Reason::History { took, seen } => match (took.is_empty(), seen.is_empty()) {
+                (false, true) => format!("because you took {}", t(took)),
+                (true, _) => format!("because you viewed {}", t(seen)),
+                (false, false) => format!("because you took {} and viewed {}", t(took), t(seen)),
+            },
             Reason::Similar(items) => {
                 format!("similar to {}", titles(catalog, items, "", "", ", "))
             }
@@ -293,9 +306,10 @@ impl Fitted {
                     .map_err(cancelled)?,
                 )
             }
-            ModelKind::Userknn => {
-                Fitted::Userknn(UserKnn::fit(train, params.user_neighbours, params.shrink))
-            }
+            ModelKind::Userknn => Fitted::Userknn(
+                UserKnn::fit(train, params.user_neighbours, params.shrink, progress)
+                    .map_err(cancelled)?,
+            ),
             ModelKind::Als => {
                 Fitted::Als(Als::fit(train, params.als, progress).map_err(cancelled)?)
             }
@@ -333,50 +347,71 @@ impl Fitted {
         }
     }
 
-    /// Why each of `items` is recommended to learner `u` (ALS factorises the learner's
-    /// system once for all of them).
-    pub fn reasons(&self, train: &Csr, u: usize, items: &[u32]) -> Vec<Reason> {
-        match self {
-            Fitted::Als(m) => m
-                .contributions_many(train, u, items)
-                .into_iter()
-                .map(|parts| match parts.is_empty() {
-                    true => Reason::Popular,
-                    false => Reason::Took(parts.iter().take(2).map(|p| p.0).collect()),
-                })
-                .collect(),
-            _ => items.iter().map(|&j| self.reason(train, u, j)).collect(),
-        }
-    }
-
-    /// Why course `j` is recommended to learner `u`.
-    pub fn reason(&self, train: &Csr, u: usize, j: u32) -> Reason {
-        let (items, ws) = train.row(u);
-        let parts = match self {
-            Fitted::Pop(_) => return Reason::Popular,
+    /// Why each of `items` is recommended to learner `u`, whose owned courses are `owned`
+    /// (sorted). ALS factorises the learner's system once and user-kNN walks the neighbours
+    /// once for all of them.
+    pub fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+        let (mine, ws) = train.row(u);
+        let parts: Vec<Vec<(u32, f32)>> = match self {
+            Fitted::Pop(_) => return vec![Reason::Popular; items.len()],
             Fitted::Segpop(g) => {
-                return match g.group_of(u) {
+                let reason = match g.group_of(u) {
                     Some(group) => Reason::Group(g.names()[group as usize].clone()),
                     None => Reason::Popular,
                 };
+                return vec![reason; items.len()];
             }
-            Fitted::Itemknn(n) => n.contributions(items, ws, j),
             Fitted::Content(n) => {
-                let best = n.contributions(items, ws, j);
-                return match best.is_empty() {
-                    true => Reason::Popular,
-                    false => Reason::Similar(best.iter().take(2).map(|p| p.0).collect()),
-                };
+                return items
+                    .iter()
+                    .map(|&j| {
+                        let best = cited(n.contributions(mine, ws, j), j);
+                        match best.is_empty() {
+                            true => Reason::Popular,
+                            false => Reason::Similar(best),
+                        }
+                    })
+                    .collect();
             }
-            Fitted::Userknn(m) => m.contributions(train, u, j),
-            Fitted::Als(m) => m.contributions(train, u, j),
-            Fitted::Ease(m) => m.contributions(items, ws, j),
+            Fitted::Als(m) => m.contributions_many(train, u, items),
+            Fitted::Userknn(m) => m.contributions_many(train, u, items),
+            Fitted::Itemknn(n) => items
+                .iter()
+                .map(|&j| n.contributions(mine, ws, j))
+                .collect(),
+            Fitted::Ease(m) => items
+                .iter()
+                .map(|&j| m.contributions(mine, ws, j))
+                .collect(),
         };
-        match parts.is_empty() {
-            true => Reason::Popular,
-            false => Reason::Took(parts.iter().take(2).map(|p| p.0).collect()),
-        }
+        parts
+            .into_iter()
+            .zip(items)
+            .map(|(p, &j)| {
+                let (took, seen): (Vec<u32>, Vec<u32>) = cited(p, j)
+                    .into_iter()
+                    .partition(|i| owned.binary_search(i).is_ok());
+                match took.is_empty() && seen.is_empty() {
+                    true => Reason::Popular,
+                    false => Reason::History { took, seen },
+                }
+            })
+            .collect()
     }
+}
+
+/// How many past courses a reason names.
+const CITED: usize = 2;
+
+/// The past courses a reason names: the largest contributions (sorted, largest first), never
+/// the recommended course `j` itself.
+fn cited(parts: Vec<(u32, f32)>, j: u32) -> Vec<u32> {
+    parts
+        .into_iter()
+        .filter(|p| p.0 != j)
+        .take(CITED)
+        .map(|p| p.0)
+        .collect()
 }
 
 /// One recommended course.
@@ -414,7 +449,7 @@ pub fn recommend_for(
         let items: Vec<u32> = best.iter().map(|b| b.0).collect();
         recs = best
             .into_iter()
-            .zip(model.reasons(train, u, &items))
+            .zip(model.reasons(train, u, &items, owned))
             .map(|((item, score), reason)| Recommendation {
                 item,
                 score,
