@@ -76,7 +76,9 @@ impl ProfilesTab {
                 SortBy::Id => t.user_ids[a].cmp(&t.user_ids[b]),
                 SortBy::Segment => t.rfm_segment[a].name().cmp(t.rfm_segment[b].name()),
                 SortBy::Monetary => t.rfm_values[a][2].total_cmp(&t.rfm_values[b][2]),
-                SortBy::Inactive => t.days_inactive[a].total_cmp(&t.days_inactive[b]),
+                SortBy::Inactive => t.days_inactive[a]
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&t.days_inactive[b].unwrap_or(f64::INFINITY)),
                 SortBy::Sentiment => t.sentiment[a]
                     .unwrap_or(0.0)
                     .total_cmp(&t.sentiment[b].unwrap_or(0.0)),
@@ -211,7 +213,7 @@ impl ProfilesTab {
                         ui.label(format!("{:.0}", t.rfm_values[i][2]));
                     });
                     row.col(|ui| {
-                        ui.label(format!("{:.0}", t.days_inactive[i]));
+                        ui.label(t.days_inactive[i].map_or("—".into(), |d| format!("{d:.0}")));
                     });
                     row.col(|ui| {
                         ui.label(top_interest(p, i));
@@ -272,17 +274,23 @@ fn card(ui: &mut Ui, lang: Lang, p: &Profiles, i: usize) {
             if c.churn_risk {
                 ui.colored_label(
                     style::WARN,
-                    format!("⚠ {} ({:.0})", tr(lang, T::ChurnRisk), c.days_inactive),
+                    format!(
+                        "⚠ {} ({:.0})",
+                        tr(lang, T::ChurnRisk),
+                        c.days_inactive.unwrap_or_default()
+                    ),
                 );
             } else {
                 ui.colored_label(
                     style::OK,
-                    format!(
-                        "✔ {} ({:.0} {})",
-                        tr(lang, T::Active),
-                        c.days_inactive,
-                        tr(lang, T::Inactive)
-                    ),
+                    match c.days_inactive {
+                        Some(d) => format!(
+                            "✔ {} ({d:.0} {})",
+                            tr(lang, T::Active),
+                            tr(lang, T::Inactive)
+                        ),
+                        None => tr(lang, T::Active).to_string(),
+                    },
                 );
             }
             ui.separator();

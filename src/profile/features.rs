@@ -50,7 +50,8 @@ pub struct LearnerTable {
     pub user_ids: Vec<String>,
     /// Numeric features (readable names) used for clustering and shown on cards.
     pub features: Vec<Feature>,
-    /// Recency, frequency and monetary values.
+    /// Recency, frequency and monetary values; recency of a learner never seen active is the
+    /// largest recency of the others (the least recent), as scored.
     pub rfm_values: Vec<[f64; 3]>,
     /// R, F, M quintile scores 1–5.
     pub rfm_scores: Vec<[u8; 3]>,
@@ -58,14 +59,23 @@ pub struct LearnerTable {
     pub rfm_segment: Vec<RfmSegment>,
     /// Mean comment sentiment in −1..1, if the learner commented.
     pub sentiment: Vec<Option<f64>>,
-    /// Days since the last activity (at the end of the data).
-    pub days_inactive: Vec<f64>,
+    /// Days since the last activity at the end of the data; for a learner without events,
+    /// days since sign-up; `None` when neither is known (never a count from 1970).
+    pub days_inactive: Vec<Option<f64>>,
     /// Categorical attributes as given (name, values).
     pub attributes: Vec<(String, Vec<Option<String>>)>,
     /// Comments of each learner (for keywords).
     pub comments: Vec<Vec<String>>,
     /// Course categories, in `interest:` feature order.
     pub categories: Vec<String>,
+}
+
+impl LearnerTable {
+    /// Whether learner `i` has been inactive (or, without events, signed up) more than
+    /// [`CHURN_DAYS`] ago.
+    pub fn churn_risk(&self, i: usize) -> bool {
+        self.days_inactive[i].is_some_and(|d| d > CHURN_DAYS)
+    }
 }
 
 /// `num / den`, or `empty` when there is nothing to divide by.
@@ -213,10 +223,18 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             a.watch_sec += watch.as_ref().and_then(|c| c.get(i)).unwrap_or(0.0);
         }
     }
+    let signup = users.and_then(|u| ms_col(u, "signup_date"));
+    if let Some(s) = &signup {
+        end_ms = end_ms.max(s.max().unwrap_or(i64::MIN));
+    }
     let end_day = if end_ms == i64::MIN {
         0.0
     } else {
-        (end_ms / MS_PER_DAY + 1) as f64
+        (end_ms.div_euclid(MS_PER_DAY) + 1) as f64
+    };
+    let signup_day = |i: usize| -> Option<f64> {
+        let s = signup.as_ref()?.get(i)?;
+        Some(s.div_euclid(MS_PER_DAY) as f64)
     };
     let n = user_ids.len();
     progress.set(0.85);
@@ -260,12 +278,19 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             .map(|a| ratio(a.cheap, a.purchases, 0.0))
             .collect(),
     );
-    let days_inactive: Vec<f64> = acc
+    let days_inactive: Vec<Option<f64>> = acc
         .iter()
-        .map(|a| {
-            a.last
-                .map_or(end_day.max(365.0), |l| end_day - (l / MS_PER_DAY) as f64)
+        .enumerate()
+        .map(|(i, a)| match a.last {
+            Some(l) => Some(end_day - l.div_euclid(MS_PER_DAY) as f64),
+            None => signup_day(i).map(|s| (end_day - s).max(0.0)),
         })
+        .collect();
+    // For clustering and the R score, a learner never seen active counts as the least recent.
+    let least_recent = days_inactive.iter().flatten().copied().fold(0.0, f64::max);
+    let recency: Vec<f64> = days_inactive
+        .iter()
+        .map(|d| d.unwrap_or(least_recent))
         .collect();
     let active_days: Vec<f64> = acc
         .iter_mut()
@@ -277,11 +302,7 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
         .collect();
     let frequency: Vec<f64> = acc.iter().map(|a| a.purchases + a.enrolls).collect();
     let monetary: Vec<f64> = acc.iter().map(|a| a.monetary.max(0.0)).collect();
-    push(
-        "recency_days".into(),
-        Block::Activity,
-        days_inactive.clone(),
-    );
+    push("recency_days".into(), Block::Activity, recency.clone());
     push(
         "log_frequency".into(),
         Block::Activity,
@@ -328,13 +349,9 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             }
             push("age".into(), Block::Attributes, ages);
         }
-        if let Some(signup) = ms_col(u, "signup_date") {
+        if signup.is_some() {
             let tenure = (0..n)
-                .map(|i| {
-                    signup
-                        .get(i)
-                        .map_or(0.0, |s| (end_day - (s / MS_PER_DAY) as f64).max(0.0))
-                })
+                .map(|i| signup_day(i).map_or(0.0, |s| (end_day - s).max(0.0)))
                 .collect();
             push("days_since_signup".into(), Block::Activity, tenure);
         }
@@ -367,9 +384,9 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
     }
 
     let rfm_values: Vec<[f64; 3]> = (0..n)
-        .map(|i| [days_inactive[i], frequency[i], monetary[i]])
+        .map(|i| [recency[i], frequency[i], monetary[i]])
         .collect();
-    let r = quintile_scores(&days_inactive, false);
+    let r = quintile_scores(&recency, false);
     let f = quintile_scores(&frequency, true);
     let m = quintile_scores(&monetary, true);
     let rfm_scores: Vec<[u8; 3]> = (0..n).map(|i| [r[i], f[i], m[i]]).collect();

@@ -162,8 +162,8 @@ pub struct PersonaCard {
     pub rfm_segment: (String, String),
     /// Value tier (English, Chinese).
     pub value_tier: (String, String),
-    /// Days since the last activity.
-    pub days_inactive: f64,
+    /// Days since the last activity (since sign-up for a learner without events), if known.
+    pub days_inactive: Option<f64>,
     /// Inactive for more than [`features::CHURN_DAYS`].
     pub churn_risk: bool,
     /// Mean comment sentiment.
@@ -228,7 +228,7 @@ impl Profiles {
             rfm_segment: (seg.name().into(), seg.name_zh().into()),
             value_tier: (tier.0.into(), tier.1.into()),
             days_inactive: t.days_inactive[i],
-            churn_risk: t.days_inactive[i] > features::CHURN_DAYS,
+            churn_risk: t.churn_risk(i),
             sentiment: t.sentiment[i],
             keywords: text::keywords(&t.comments[i], 5),
         }
@@ -245,7 +245,7 @@ impl Profiles {
     /// The profile table for export: id, RFM, engagement, interests and attributes.
     pub fn to_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
         let t = &self.table;
-        let mut w = csv::Writer::from_path(path)?;
+        let mut w = crate::safe_csv::SafeCsv::create(path)?;
         let mut header = vec![
             "user_id".to_string(),
             "recency_days".into(),
@@ -265,7 +265,7 @@ impl Profiles {
         for i in 0..self.len() {
             let mut row = vec![
                 t.user_ids[i].clone(),
-                format!("{:.0}", t.rfm_values[i][0]),
+                t.days_inactive[i].map_or(String::new(), |d| format!("{d:.0}")),
                 format!("{}", t.rfm_values[i][1]),
                 format!("{:.2}", t.rfm_values[i][2]),
                 t.rfm_scores[i][0].to_string(),
@@ -273,7 +273,7 @@ impl Profiles {
                 t.rfm_scores[i][2].to_string(),
                 t.rfm_segment[i].name().to_string(),
                 t.rfm_segment[i].name_zh().to_string(),
-                u8::from(t.days_inactive[i] > features::CHURN_DAYS).to_string(),
+                u8::from(t.churn_risk(i)).to_string(),
                 t.sentiment[i].map_or(String::new(), |s| format!("{s:.3}")),
             ];
             row.extend(

@@ -101,16 +101,30 @@ impl RfmSegment {
     }
 }
 
-/// Quintile scores 1–5 of `values` by rank (ties broken by position, as pandas'
-/// `rank(method="first")` before `qcut`); `higher_is_better = false` scores small values 5.
+/// Quintile scores 1–5 of `values` by rank; `higher_is_better = false` scores small values 5.
+/// Equal values get equal scores: a run of ties takes the quintile of its middle rank (as
+/// pandas' `rank(method="average")` before `qcut`), so two identical learners never differ.
 pub fn quintile_scores(values: &[f64], higher_is_better: bool) -> Vec<u8> {
     let n = values.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
     let mut scores = vec![0u8; n];
-    for (rank, &i) in order.iter().enumerate() {
-        let q = (rank * 5 / n.max(1)) as u8 + 1;
-        scores[i] = if higher_is_better { q } else { 6 - q };
+    let mut start = 0;
+    while start < n {
+        let v = values[order[start]];
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&i| values[i] == v)
+                .count()
+                .max(1);
+        // Twice the middle rank of the run, so the division stays in integers.
+        let mid2 = start + end - 1;
+        let q = (mid2 * 5 / (2 * n)) as u8 + 1;
+        for &i in &order[start..end] {
+            scores[i] = if higher_is_better { q } else { 6 - q };
+        }
+        start = end;
     }
     scores
 }
@@ -130,6 +144,20 @@ mod tests {
             quintile_scores(&v, false),
             vec![5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
         );
+    }
+
+    #[test]
+    fn equal_values_get_equal_scores() {
+        // Six of ten learners never bought: rank order alone would score them 1, 1, 2, 2, 3, 3.
+        let v = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10.0, 20.0, 30.0, 40.0];
+        let s = quintile_scores(&v, true);
+        assert!(s[..6].iter().all(|&q| q == s[0]), "{s:?}");
+        assert_eq!(
+            s[0], 2,
+            "the run covers ranks 0..5, middle 2.5 → quintile 2"
+        );
+        assert_eq!(&s[6..], &[4, 4, 5, 5]);
+        assert_eq!(quintile_scores(&[7.0; 5], false), vec![3; 5]);
     }
 
     #[test]
