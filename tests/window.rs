@@ -168,8 +168,10 @@ fn the_segments_tab_segments_the_sample_into_its_personas() {
         a.segments.is_some() && a.job.is_none()
     });
     let result = h.state().segments.clone().unwrap();
-    assert_eq!(result.seg.k, 6);
+    // Six personas and the learners who never came back after signing up.
+    assert_eq!(result.seg.k, 7);
     assert!(h.query_all_by_label_contains("编程学员").count() >= 1);
+    assert!(h.query_all_by_label_contains("未激活学员").count() >= 1);
     // Choose k by hand and re-run as a job.
     h.state_mut().segments_tab.auto_k = false;
     h.state_mut().segments_tab.k = 4;

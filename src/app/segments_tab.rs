@@ -91,14 +91,11 @@ impl SegmentsTab {
         ui.horizontal(|ui| {
             ui.label(tr(lang, T::Method));
             egui::ComboBox::from_id_salt("method")
-                .selected_text(format!("{:?}", self.method))
+                .selected_text(tr(lang, method_label(self.method)))
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.method, Method::Kmeans, "K-Means");
-                    ui.selectable_value(
-                        &mut self.method,
-                        Method::Hierarchical,
-                        "Hierarchical (Ward)",
-                    );
+                    for m in [Method::Kmeans, Method::Hierarchical] {
+                        ui.selectable_value(&mut self.method, m, tr(lang, method_label(m)));
+                    }
                 });
             ui.checkbox(&mut self.auto_k, tr(lang, T::KAuto))
                 .on_hover_text(tr(lang, T::KAutoTip));
@@ -436,4 +433,12 @@ fn dendrogram_plot(ui: &mut Ui, merges: &[Merge]) {
                 );
             }
         });
+}
+
+/// The readable name of a clustering method.
+fn method_label(method: Method) -> T {
+    match method {
+        Method::Kmeans => T::MethodKmeans,
+        Method::Hierarchical => T::MethodWard,
+    }
 }

@@ -34,10 +34,34 @@ pub struct SegmentSummary {
     pub label_zh: String,
     /// The features that most set it apart (largest |z| first).
     pub distinctions: Vec<Distinction>,
-    /// Most frequent words in its learners' comments.
+    /// The words that most set its learners' comments apart from other segments' (log-odds
+    /// with an informative Dirichlet prior; see [`text::distinctive_keywords`]).
     pub keywords: Vec<String>,
     /// Segment means of every raw feature (the centroid in readable units).
     pub centroid: BTreeMap<String, f64>,
+    /// Fewer than [`crate::privacy::MIN_GROUP`] learners: label, revenue, distinctions,
+    /// keywords and centroid are withheld, so no description points at a handful of people.
+    pub suppressed: bool,
+}
+
+impl SegmentSummary {
+    /// The summary as it may be shown: a segment under [`crate::privacy::MIN_GROUP`]
+    /// learners keeps its id, size and share only.
+    fn shown(self) -> SegmentSummary {
+        if !crate::privacy::suppressed(self.size) {
+            return self;
+        }
+        SegmentSummary {
+            revenue_share: 0.0,
+            label: format!("Segment {}: fewer than 10 learners, not described", self.id),
+            label_zh: format!("分群{}：不足10人，不作描述", self.id),
+            distinctions: Vec::new(),
+            keywords: Vec::new(),
+            centroid: BTreeMap::new(),
+            suppressed: true,
+            ..self
+        }
+    }
 }
 
 /// English names of the usual course categories.
@@ -65,6 +89,7 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
     let total_revenue: f64 = monetary.iter().sum();
     // Population mean and standard deviation of each feature, as standardised in the profile.
     let stats = &profiles.scale;
+    let population_means: Vec<f64> = stats.iter().map(|s| s.0).collect();
     let mut sorted_revenue: Vec<f64> = Vec::new();
     let summaries: Vec<(usize, Vec<usize>)> = (0..seg.k)
         .map(|c| {
@@ -82,6 +107,17 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
     }
     let mut ranked = sorted_revenue.clone();
     ranked.sort_by(|a, b| b.total_cmp(a));
+    let word_counts: Vec<_> = summaries
+        .iter()
+        .map(|(_, members)| {
+            text::word_counts(
+                members
+                    .iter()
+                    .flat_map(|&i| profiles.table.comments[i].iter()),
+            )
+        })
+        .collect();
+    let mut keywords = text::distinctive_keywords(&word_counts, 8).into_iter();
     summaries
         .into_iter()
         .map(|(c, members)| {
@@ -123,9 +159,6 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
                 .max_by(|((_, a), (pa, _)), ((_, b), (pb, _))| (*a - pa).total_cmp(&(*b - pb)))
                 .map(|((f, _), _)| f.name.trim_start_matches("interest:").to_string())
                 .unwrap_or_default();
-            let texts = members
-                .iter()
-                .flat_map(|&i| profiles.table.comments[i].iter());
             // A segment set apart first by what it pays is named for that, not for a topic.
             let price_driven = distinctions
                 .first()
@@ -134,7 +167,17 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
                     "paid_vs_list" | "log_mean_list_price" => d.z < 0.0,
                     _ => false,
                 });
-            let (topic, topic_zh) = if price_driven {
+            // A segment whose learners were hardly ever active is named for that.
+            let active_days = |m: &[f64]| {
+                features
+                    .iter()
+                    .position(|f| f.name == "log_active_days")
+                    .map_or(1.0, |j| m[j])
+            };
+            let inactive = active_days(&means) < 0.25 * active_days(&population_means);
+            let (topic, topic_zh) = if inactive {
+                ("inactive".to_string(), "未激活".to_string())
+            } else if price_driven {
                 ("price-sensitive".to_string(), "价格敏感".to_string())
             } else {
                 (category_en(&interest).to_string(), interest.clone())
@@ -151,13 +194,15 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
                 label: format!("{tier} {topic} learners"),
                 label_zh: format!("{tier_zh}·{topic_zh}学员"),
                 distinctions,
-                keywords: text::keywords(texts, 8),
+                keywords: keywords.next().unwrap_or_default(),
                 centroid: features
                     .iter()
                     .zip(&means)
                     .map(|(f, m)| (f.name.clone(), *m))
                     .collect(),
+                suppressed: false,
             }
+            .shown()
         })
         .collect()
 }
@@ -167,20 +212,24 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
 pub fn plain_summaries(seg: &Segmentation, names: &[String]) -> Vec<SegmentSummary> {
     let n = seg.labels.len().max(1);
     (0..seg.k)
-        .map(|c| SegmentSummary {
-            id: c,
-            size: seg.sizes[c],
-            share: seg.sizes[c] as f64 / n as f64,
-            revenue_share: 0.0,
-            label: format!("Segment {c}"),
-            label_zh: format!("分群 {c}"),
-            distinctions: Vec::new(),
-            keywords: Vec::new(),
-            centroid: names
-                .iter()
-                .cloned()
-                .zip(seg.centroids.row(c).iter().copied())
-                .collect(),
+        .map(|c| {
+            SegmentSummary {
+                id: c,
+                size: seg.sizes[c],
+                share: seg.sizes[c] as f64 / n as f64,
+                revenue_share: 0.0,
+                label: format!("Segment {c}"),
+                label_zh: format!("分群 {c}"),
+                distinctions: Vec::new(),
+                keywords: Vec::new(),
+                centroid: names
+                    .iter()
+                    .cloned()
+                    .zip(seg.centroids.row(c).iter().copied())
+                    .collect(),
+                suppressed: false,
+            }
+            .shown()
         })
         .collect()
 }
@@ -192,7 +241,7 @@ pub fn write_members(
     labels: &[usize],
     salt: Option<&str>,
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = crate::safe_csv::SafeCsv::create(path)?;
     w.write_record(["user_id", "segment"])?;
     for (id, l) in ids.iter().zip(labels) {
         let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
@@ -207,7 +256,7 @@ pub fn write_summaries(
     path: &std::path::Path,
     summaries: &[SegmentSummary],
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = crate::safe_csv::SafeCsv::create(path)?;
     w.write_record([
         "segment",
         "size",
@@ -218,7 +267,7 @@ pub fn write_summaries(
         "keywords",
     ])?;
     for s in summaries {
-        if crate::privacy::suppressed(s.size) {
+        if s.suppressed {
             w.write_record([s.id.to_string().as_str(), "suppressed", "", "", "", "", ""])?;
             continue;
         }
