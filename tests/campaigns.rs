@@ -1,5 +1,7 @@
 //! Campaign models: the logistic regression matches scikit-learn, training on the sample
-//! comes within 0.01 AUC of the planted click model, targeting finds the planted affinities,
+//! comes close to the planted click model without reading the future (later events do not
+//! move the test AUC), targeting finds the planted affinities and beats random lists on what
+//! learners actually did afterwards, predicted spend stays within what a course sold for,
 //! and the CLI contract.
 
 mod common;
@@ -12,7 +14,6 @@ use persona_lab::data::cells::parse_timestamp;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
 use persona_lab::recommend::sparse::Csr;
-use persona_lab::recommend::{Strengths, from_dataset};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -79,111 +80,133 @@ fn read_rows(path: &Path) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-/// The planted click model of `truth/ctr_model.json`, applied to the raw files: the logit
-/// and the label of every impression at or after `from`.
-fn planted_logits(dir: &Path, from: &str) -> (Vec<f64>, Vec<f32>) {
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("truth/ctr_model.json")).unwrap())
-            .unwrap();
-    let users: HashMap<String, HashMap<String, String>> = read_rows(&dir.join("users.csv"))
-        .into_iter()
-        .map(|r| (r["user_id"].clone(), r))
-        .collect();
-    let courses: HashMap<String, HashMap<String, String>> = read_rows(&dir.join("courses.csv"))
-        .into_iter()
-        .map(|r| (r["course_id"].clone(), r))
-        .collect();
-    let coefficients = truth["coefficients"].as_object().unwrap();
-    let (mut z, mut y) = (Vec::new(), Vec::new());
-    for imp in read_rows(&dir.join("impressions.csv")) {
+/// The planted click probability (`truth/impressions.csv`, in the order of
+/// `impressions.csv`) and the label of every impression at or after `from`.
+fn planted_probabilities(dir: &Path, from: &str) -> (Vec<f64>, Vec<f32>) {
+    let truth = read_rows(&dir.join("truth/impressions.csv"));
+    let impressions = read_rows(&dir.join("impressions.csv"));
+    assert_eq!(truth.len(), impressions.len());
+    let (mut p, mut y) = (Vec::new(), Vec::new());
+    for (imp, t) in impressions.iter().zip(&truth) {
         if imp["ts"].as_str() < from {
             continue;
         }
-        let u = &users[&imp["user_id"]];
-        let c = &courses[&imp["course_id"]];
-        let hour: u32 = imp["ts"][11..13].parse().unwrap();
-        let price: f64 = c["price"].parse().unwrap();
-        let age: f64 = u["age"].parse().unwrap();
-        let mut logit = truth["intercept"].as_f64().unwrap();
-        for (name, w) in coefficients {
-            let w = w.as_f64().unwrap();
-            let on = match name.as_str() {
-                "log1p(price)" => price.ln_1p(),
-                "evening(19-23h)" => f64::from(u8::from((19..=23).contains(&hour))),
-                n if n.starts_with("placement=") => {
-                    f64::from(u8::from(imp["placement"] == n[10..]))
-                }
-                n if n.starts_with("device=") => f64::from(u8::from(u["device"] == n[7..])),
-                n => {
-                    let (learner, course) = n.split_once('×').unwrap();
-                    let category = course.strip_prefix("category=").unwrap();
-                    let learner_on = match learner.strip_prefix("occupation=") {
-                        Some(occ) => u["occupation"] == occ,
-                        None => {
-                            assert_eq!(learner, "age>=45");
-                            age >= 45.0
-                        }
-                    };
-                    f64::from(u8::from(learner_on && c["category"] == category))
-                }
-            };
-            logit += w * on;
-        }
-        z.push(logit);
+        p.push(t["p_click"].parse::<f64>().unwrap());
         y.push(if imp["clicked"] == "1" { 1.0 } else { 0.0 });
     }
-    (z, y)
+    (p, y)
+}
+
+/// The split date the campaign tests use.
+const TEST_FROM: &str = "2025-09-19";
+
+fn time_split() -> CtrConfig {
+    CtrConfig {
+        split: SplitRule::TimeFrom(Some(parse_timestamp(TEST_FROM, None).unwrap())),
+        ..CtrConfig::default()
+    }
 }
 
 #[test]
-fn training_on_the_sample_comes_within_001_auc_of_the_planted_model() {
+fn training_on_the_sample_comes_close_to_the_planted_model() {
     let dir = sample_dir();
-    let from = "2025-09-19";
-    let (z, y) = planted_logits(&dir, from);
-    let planted = auc(&z, &y).unwrap();
+    let (p, y) = planted_probabilities(&dir, TEST_FROM);
+    let planted = auc(&p, &y).unwrap();
     let ds = load_dataset(&dir, &Mapping::default(), &Progress::default()).unwrap();
-    let config = CtrConfig {
-        split: SplitRule::TimeFrom(Some(parse_timestamp(from, None).unwrap())),
-        ..CtrConfig::default()
-    };
-    let (models, report) = train(&ds, &config, &Progress::default()).unwrap();
+    let (_, report) = train(&ds, &time_split(), &Progress::default()).unwrap();
     assert_eq!(report.rows_test, y.len(), "the same test impressions");
     let ours = report.auc.unwrap();
+    // The planted model reads each learner's history up to the impression; ours reads it up
+    // to the cut (as a model trained at the cut must), so it can come close but not reach it.
     assert!(
-        ours > planted - 0.01,
+        ours > planted - MAX_AUC_GAP && ours < planted + 0.005,
         "test AUC {ours:.4} vs the planted model's {planted:.4}"
     );
     assert_eq!(report.calibration.len(), 10);
     assert_eq!(report.gains.len(), 10);
     assert!(report.gains[0].lift > 1.5);
+}
 
-    // Targeting a programming course picks programmers (the planted +1.6 affinity) and
-    // expects far more conversions than random learners.
-    let interactions = from_dataset(&ds, &Strengths::default());
-    let course = interactions
-        .catalog
-        .ids
-        .iter()
-        .zip(&interactions.catalog.categories)
-        .find(|(_, c)| c.as_str() == "编程")
-        .unwrap()
-        .0
-        .clone();
-    let t = target(
-        &models,
-        &interactions,
-        &course,
-        100,
-        Objective::Conversions,
-        None,
-    )
-    .unwrap();
-    assert_eq!(t.rows.len(), 100);
-    assert!(t.expected_conversions > 2.0 * t.random_conversions, "{t:?}");
+/// How far below the planted model's test AUC ours may stay (see the test above).
+const MAX_AUC_GAP: f64 = 0.03;
+
+/// Appends, after every clicked impression in the test period, a purchase of that course
+/// one hour later: events a leaky feature would read as "this learner bought it".
+fn with_purchases_after_test_clicks(dir: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    for name in ["users.csv", "courses.csv", "impressions.csv"] {
+        std::fs::copy(dir.join(name), out.path().join(name)).unwrap();
+    }
+    let mut events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
+    let prices: HashMap<String, String> = read_rows(&dir.join("courses.csv"))
+        .into_iter()
+        .map(|c| (c["course_id"].clone(), c["price"].clone()))
+        .collect();
+    let mut added = 0;
+    for imp in read_rows(&dir.join("impressions.csv")) {
+        if imp["ts"].as_str() < TEST_FROM || imp["clicked"] != "1" {
+            continue;
+        }
+        let ms = parse_timestamp(&imp["ts"], None).unwrap() + 3_600_000;
+        events.push_str(&format!(
+            "{},{},purchase,{},{},,,\n",
+            imp["user_id"],
+            imp["course_id"],
+            ms / 1000,
+            prices[&imp["course_id"]]
+        ));
+        added += 1;
+    }
+    assert!(added > 100, "{added} purchases added");
+    std::fs::write(out.path().join("events.csv"), events).unwrap();
+    out
+}
+
+#[test]
+fn purchases_after_test_clicks_do_not_move_the_test_auc() {
+    let dir = sample_dir();
+    let leaky = with_purchases_after_test_clicks(&dir);
+    let config = CtrConfig {
+        with_fm: false,
+        c: Some(0.1),
+        ..time_split()
+    };
+    let auc_of = |d: &Path| {
+        let ds = load_dataset(d, &Mapping::default(), &Progress::default()).unwrap();
+        train(&ds, &config, &Progress::default())
+            .unwrap()
+            .1
+            .auc
+            .unwrap()
+    };
+    let (clean, with_future) = (auc_of(&dir), auc_of(leaky.path()));
+    assert!(
+        (clean - with_future).abs() < 1e-9,
+        "test AUC {clean:.6} without and {with_future:.6} with the later purchases"
+    );
+}
+
+#[test]
+fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases() {
+    let dir = sample_dir();
+    let ds = load_dataset(&dir, &Mapping::default(), &Progress::default()).unwrap();
+    let config = time_split();
+    let from = parse_timestamp(TEST_FROM, None).unwrap();
+    let (models, _) = train(&ds, &config, &Progress::default()).unwrap();
+    let courses = read_rows(&dir.join("courses.csv"));
     let users: HashMap<String, HashMap<String, String>> = read_rows(&dir.join("users.csv"))
         .into_iter()
         .map(|r| (r["user_id"].clone(), r))
         .collect();
+    let coding: Vec<&str> = courses
+        .iter()
+        .filter(|c| c["category"] == "编程")
+        .map(|c| c["course_id"].as_str())
+        .collect();
+    // Targeting a programming course picks programmers (the planted occupation × category
+    // affinity and their history of programming).
+    let t = target(&models, coding[0], 100, Objective::Conversions, None, None).unwrap();
+    assert_eq!(t.rows.len(), 100);
     let coders = t
         .rows
         .iter()
@@ -193,6 +216,55 @@ fn training_on_the_sample_comes_within_001_auc_of_the_planted_model() {
         coders >= 70,
         "{coders} of 100 targeted learners are programmers"
     );
+
+    // Backtest on what learners actually did after the date, summed over every course:
+    // the lists bring far more enrolments and purchases than random learners would.
+    let (mut list, mut random, mut active) = (0.0, 0.0, 0.0);
+    for c in &courses {
+        let t = target(
+            &models,
+            &c["course_id"],
+            100,
+            Objective::Conversions,
+            None,
+            Some(from),
+        )
+        .unwrap();
+        let b = t.backtest.unwrap();
+        assert_eq!(b.from, TEST_FROM);
+        list += b.list_conversions;
+        random += b.random_conversions;
+        active += b.active_conversions;
+    }
+    assert!(list > 2.0 * random, "lists {list}, random {random:.1}");
+    assert!(list > active, "lists {list}, most active {active}");
+}
+
+#[test]
+fn predicted_spend_never_exceeds_what_the_course_sold_for() {
+    let dir = sample_dir();
+    let ds = load_dataset(&dir, &Mapping::default(), &Progress::default()).unwrap();
+    let (models, report) = train(&ds, &time_split(), &Progress::default()).unwrap();
+    assert!(report.spend_r2.is_some(), "spend scored on later purchases");
+    let mut highest: HashMap<String, f64> = HashMap::new();
+    for e in read_rows(&dir.join("events.csv")) {
+        if e["event"] == "purchase" && e["ts"].as_str() < TEST_FROM {
+            let paid: f64 = e["amount"].parse().unwrap();
+            let h = highest.entry(e["course_id"].clone()).or_insert(0.0);
+            *h = h.max(paid);
+        }
+    }
+    for (course, cap) in highest.iter().take(40) {
+        let t = target(&models, course, 50, Objective::Revenue, None, None).unwrap();
+        for r in &t.rows {
+            assert!(
+                r.expected_revenue <= r.p_convert * cap + 1e-9,
+                "{course}: ¥{:.2} expected from P(convert) {:.4} with ¥{cap} the highest price paid",
+                r.expected_revenue,
+                r.p_convert
+            );
+        }
+    }
 }
 
 #[test]
@@ -243,9 +315,14 @@ fn cli_ctr_and_target_follow_the_contract() {
     ]);
     assert_ok(&o);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(
-        v["expected_conversions"].as_f64().unwrap() > v["random_conversions"].as_f64().unwrap()
-    );
+    for key in [
+        "expected_conversions",
+        "random_conversions",
+        "active_conversions",
+        "eligible",
+    ] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.lines().count(), 51);
     assert!(text.starts_with("rank,user_id,p_click,p_convert,expected_revenue"));
@@ -264,6 +341,33 @@ fn cli_ctr_and_target_follow_the_contract() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("course `nope`"));
+    let o = run(&[
+        "target",
+        "--data",
+        data,
+        "--course",
+        "c0001",
+        "--budget",
+        "50",
+        "--no-fm",
+        "--evaluate-from",
+        TEST_FROM,
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in [
+        "from",
+        "list_conversions",
+        "random_conversions",
+        "active_conversions",
+        "list_revenue",
+        "eligible_converters",
+    ] {
+        assert!(v["backtest"].get(key).is_some(), "backtest {key} missing");
+    }
     let o = run(&["ctr", "--data", fixture("oulad").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }

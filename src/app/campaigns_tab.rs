@@ -35,6 +35,8 @@ pub struct TargetRequest {
     pub objective: Objective,
     /// Placement the campaign uses.
     pub placement: Option<String>,
+    /// Rank on what was known at this moment and count what learners did after it.
+    pub backtest_from: Option<i64>,
 }
 
 /// The tab's state.
@@ -54,6 +56,8 @@ pub struct CampaignsTab {
     pub placement: Option<String>,
     /// Pseudonymise ids in the export.
     pub pseudonymise: bool,
+    /// Build the list as of the start of the test period and show what it actually brought.
+    pub backtest: bool,
     /// The latest target list.
     pub list: Option<Arc<TargetReport>>,
     requested: bool,
@@ -70,6 +74,7 @@ impl Default for CampaignsTab {
             objective: Objective::Conversions,
             placement: None,
             pseudonymise: true,
+            backtest: false,
             list: None,
             requested: false,
             list_requested: false,
@@ -242,6 +247,11 @@ impl CampaignsTab {
             budget: self.budget,
             objective: self.objective,
             placement: self.placement.clone(),
+            backtest_from: self
+                .backtest
+                .then_some(r.report.test_from.as_deref())
+                .flatten()
+                .and_then(|d| crate::data::cells::parse_timestamp(d, None).ok()),
         }
     }
 
@@ -313,6 +323,15 @@ impl CampaignsTab {
                         }
                     });
                 ui.end_row();
+                if let Some(from) = &r.report.test_from {
+                    ui.label(tr(lang, T::Backtest));
+                    ui.checkbox(
+                        &mut self.backtest,
+                        format!("{} {from}", tr(lang, T::BacktestFrom)),
+                    )
+                    .on_hover_text(tr(lang, T::BacktestTip));
+                    ui.end_row();
+                }
             });
         ui.horizontal(|ui| {
             if ui.button(format!("▶ {}", tr(lang, T::BuildList))).clicked() {
@@ -364,17 +383,40 @@ impl CampaignsTab {
             Objective::Conversions => tr(lang, T::ExpectedPurchases),
             Objective::Revenue => tr(lang, T::ExpectedRevenue),
         };
-        grouped_bars(
-            ui,
-            "target-bars",
-            &[metric.to_string()],
-            &[
-                (tr(lang, T::ThisList).to_string(), vec![ours]),
-                (tr(lang, T::RandomLearners).to_string(), vec![random]),
-                (tr(lang, T::ActiveLearners).to_string(), vec![active]),
-            ],
-            140.0,
-        );
+        let mut metrics = vec![metric.to_string()];
+        let mut bars = vec![
+            (tr(lang, T::ThisList).to_string(), vec![ours]),
+            (tr(lang, T::RandomLearners).to_string(), vec![random]),
+            (tr(lang, T::ActiveLearners).to_string(), vec![active]),
+        ];
+        if let Some(b) = &t.backtest {
+            let (list, random, active) = match t.objective {
+                Objective::Conversions => (
+                    b.list_conversions,
+                    b.random_conversions,
+                    b.active_conversions,
+                ),
+                Objective::Revenue => (b.list_revenue, b.random_revenue, b.active_revenue),
+            };
+            let lift = if random > 0.0 { list / random } else { 0.0 };
+            ui.label(
+                RichText::new(format!(
+                    "{} {}: {}: {list:.1} · {}: {random:.1} · {}: {active:.1} · ×{lift:.1}",
+                    tr(lang, T::RealisedAfter),
+                    b.from,
+                    tr(lang, T::ThisList),
+                    tr(lang, T::RandomLearners),
+                    tr(lang, T::ActiveLearners),
+                ))
+                .strong(),
+            )
+            .on_hover_text(tr(lang, T::BacktestTip));
+            metrics.push(tr(lang, T::RealisedAfter).to_string());
+            for (bar, v) in bars.iter_mut().zip([list, random, active]) {
+                bar.1.push(v);
+            }
+        }
+        grouped_bars(ui, "target-bars", &metrics, &bars, 140.0);
         egui::Grid::new("target-rows")
             .striped(true)
             .spacing([12.0, 2.0])

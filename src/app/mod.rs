@@ -663,11 +663,11 @@ impl PersonaApp {
                 self.spawn_job(title, move |_: &Progress| {
                     crate::ctr::target(
                         &ctr.models,
-                        &ctr.interactions,
                         &request.course,
                         request.budget,
                         request.objective,
                         request.placement,
+                        request.backtest_from,
                     )
                     .map(|t| JobOutput::Targets(Box::new(t)))
                 });

@@ -1,13 +1,17 @@
-//! Impressions as sparse feature rows: the learner's profile (attributes one-hot, behaviour
-//! standardised), the course (category, level, price), the context (placement, channel, hour,
-//! weekday) and learner × course crosses through the hashing trick.
+//! Impressions as sparse feature rows: the learner's attributes (one-hot), the learner's
+//! history *as of the impression* (recency, frequency, money, interests, whether they saw or
+//! own this course: see [`super::history`]), the course (category, level, price), the
+//! context (placement, channel, hour, weekday) and learner × course crosses through the
+//! hashing trick.
 
+use super::history::{CourseFacts, Histories, Past};
 use crate::data::cells::MS_PER_DAY;
 use crate::data::columns::{bool_col, f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
-use crate::profile::{LearnerTable, mean_sd};
+use crate::profile::{Block, LearnerTable, mean_sd};
 use crate::recommend::sparse::Csr;
 use ahash::AHashMap;
+use rayon::prelude::*;
 
 /// Hashed cross features go into this many buckets (2¹⁸): collisions stay rare for the few
 /// thousand crosses a course business has, and the weight vector stays small.
@@ -17,17 +21,10 @@ pub const CROSS_BUCKETS: u32 = 1 << 18;
 const HOUR_BIN: u32 = 4;
 
 /// Attribute pairs crossed with the course category (learner side × course side).
-const CATEGORY_CROSSES: &[&str] = &[
-    "occupation",
-    "age_band",
-    "city",
-    "gender",
-    "education",
-    "rfm",
-];
+const CATEGORY_CROSSES: &[&str] = &["occupation", "age_band", "city", "gender", "education"];
 
 /// FNV-1a, so bucket numbers are the same on every machine and run.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -84,27 +81,64 @@ pub struct Context {
 /// One learner's or one course's part of a row: `(column, value)` pairs.
 type Part = Vec<(u32, f32)>;
 
-/// Turns learners, courses and contexts into feature rows; fitted on a dataset.
+/// Columns of the learner's history, read from a [`Past`] as of the row's moment.
+#[derive(Debug, Clone, Default)]
+struct HistoryColumns {
+    recency: u32,
+    no_history: u32,
+    active_14d: u32,
+    tenure: u32,
+    frequency: u32,
+    monetary: u32,
+    active_days: u32,
+    events_per_day: u32,
+    watch: u32,
+    completion: u32,
+    paid_vs_list: u32,
+    cheap_share: u32,
+    mean_list_price: u32,
+    /// `interest:<category>` per category index.
+    interests: Vec<u32>,
+    category_share: u32,
+    seen_course: u32,
+    owns_course: u32,
+}
+
+/// A learner counts as price-sensitive for the price-band cross when at least this share of
+/// their purchases so far were cheap.
+const PRICE_SENSITIVE_SHARE: f64 = 0.5;
+
+/// Turns learners, courses, contexts and learner histories into feature rows; fitted on a
+/// dataset. Learner attributes (occupation, age, …) are static; everything a learner did is
+/// read from their history as of the row's moment.
 #[derive(Debug, Clone)]
 pub struct Encoder {
     /// Names of the named (non-hashed) columns, in column order.
     pub names: Vec<String>,
     index: AHashMap<String, u32>,
+    /// Multiplier of each named column (1, or 1 / its training standard deviation for a
+    /// history column: see [`Encoder::fit_scale`]).
+    scale: Vec<f32>,
     /// Learner ids, by learner index.
     pub learner_ids: Vec<String>,
-    learner_index: AHashMap<String, u32>,
+    /// Learner index by id.
+    pub learner_index: AHashMap<String, u32>,
+    /// Static attribute columns of each learner (one-hots 0/1, age standardised).
     learners: Vec<Part>,
     /// Cross keys of each learner (e.g. `occupation=学生`).
     learner_keys: Vec<Vec<String>>,
-    /// Price-sensitive learners: cheap-course share over half a standard deviation above the
-    /// mean (for the price band × price sensitivity cross).
-    price_sensitive: Vec<bool>,
+    /// Sign-up time of each learner.
+    signup_ms: Vec<Option<i64>>,
     /// Course ids, by course index.
     pub course_ids: Vec<String>,
-    course_index: AHashMap<String, u32>,
+    /// Course index by id.
+    pub course_index: AHashMap<String, u32>,
     courses: Vec<Part>,
     course_category: Vec<String>,
     course_price: Vec<f64>,
+    /// Categories and list prices, for learner histories.
+    pub facts: CourseFacts,
+    history: HistoryColumns,
     /// Share of training impressions in each hour bin and weekday (for contexts without time).
     time_mix: Part,
     /// Placements seen in the impressions, by name, with how often each was used.
@@ -137,6 +171,7 @@ impl Encoder {
         let next = self.names.len() as u32;
         *self.index.entry(name.clone()).or_insert_with(|| {
             self.names.push(name);
+            self.scale.push(1.0);
             next
         })
     }
@@ -151,12 +186,14 @@ impl Encoder {
         self.course_index.get(id).copied()
     }
 
-    /// Builds the learner and course parts from the learner table and the courses table.
-    /// One-hot attributes keep 0/1; behaviour columns are standardised.
+    /// Builds the static learner parts from the attributes of the learner table, the course
+    /// parts from the courses table, and the history and context columns.
     pub fn fit(ds: &Dataset, learners: &LearnerTable) -> Encoder {
+        let n = learners.user_ids.len();
         let mut e = Encoder {
             names: Vec::new(),
             index: AHashMap::new(),
+            scale: Vec::new(),
             learner_ids: learners.user_ids.clone(),
             learner_index: learners
                 .user_ids
@@ -164,19 +201,25 @@ impl Encoder {
                 .enumerate()
                 .map(|(i, u)| (u.clone(), i as u32))
                 .collect(),
-            learners: vec![Vec::new(); learners.user_ids.len()],
-            learner_keys: vec![Vec::new(); learners.user_ids.len()],
-            price_sensitive: Vec::new(),
+            learners: vec![Vec::new(); n],
+            learner_keys: vec![Vec::new(); n],
+            signup_ms: vec![None; n],
             course_ids: Vec::new(),
             course_index: AHashMap::new(),
             courses: Vec::new(),
             course_category: Vec::new(),
             course_price: Vec::new(),
+            facts: CourseFacts::default(),
+            history: HistoryColumns::default(),
             time_mix: Vec::new(),
             placements: Vec::new(),
             cross_names: AHashMap::new(),
         };
-        for f in &learners.features {
+        for f in learners
+            .features
+            .iter()
+            .filter(|f| f.block == Block::Attributes)
+        {
             let col = e.named(format!("learner:{}", f.name));
             let one_hot = f.name.contains('=');
             let (mean, sd) = mean_sd(&f.values);
@@ -191,16 +234,6 @@ impl Encoder {
                 }
             }
         }
-        let cheap = e.index.get("learner:cheap_share").copied();
-        e.price_sensitive = e
-            .learners
-            .iter()
-            .map(|part| {
-                cheap
-                    .and_then(|c| part.iter().find(|p| p.0 == c))
-                    .is_some_and(|p| p.1 > 0.5)
-            })
-            .collect();
         for (name, values) in &learners.attributes {
             if !["occupation", "city", "gender", "education", "device"].contains(&name.as_str()) {
                 continue;
@@ -218,49 +251,18 @@ impl Encoder {
                 }
             }
         }
-        for (keys, seg) in e.learner_keys.iter_mut().zip(&learners.rfm_segment) {
-            keys.push(format!("rfm={}", seg.name()));
-        }
-        if let Some(courses) = ds.frame(TableKind::Courses) {
-            let ids = str_col(courses, "course_id");
-            let cats = str_col(courses, "category");
-            let levels = str_col(courses, "level");
-            let prices = f64_col(courses, "price");
-            let log_prices: Vec<f64> = (0..courses.height())
-                .map(|r| {
-                    prices
-                        .as_ref()
-                        .and_then(|p| p.get(r))
-                        .unwrap_or(0.0)
-                        .ln_1p()
-                })
-                .collect();
-            let (mean, sd) = mean_sd(&log_prices);
-            let sd = sd.max(1e-9);
-            let price_col = e.named("course:log1p(price)".into());
-            for (r, lp) in log_prices.iter().enumerate() {
-                let Some(id) = ids.and_then(|c| c.get(r)) else {
-                    continue;
-                };
-                let mut part = vec![(price_col, ((lp - mean) / sd) as f32)];
-                let cat = cats.and_then(|c| c.get(r)).unwrap_or("").to_string();
-                if !cat.is_empty() {
-                    part.push((e.named(format!("course:category={cat}")), 1.0));
+        if let Some(users) = ds.frame(TableKind::Users)
+            && let (Some(ids), Some(signup)) =
+                (str_col(users, "user_id"), ms_col(users, "signup_date"))
+        {
+            for (id, s) in ids.iter().zip(signup.iter()) {
+                if let (Some(l), Some(s)) = (id.and_then(|id| e.learner(id)), s) {
+                    e.signup_ms[l as usize] = Some(s);
                 }
-                if let Some(level) = levels.and_then(|c| c.get(r)) {
-                    part.push((e.named(format!("course:level={level}")), 1.0));
-                }
-                let price = prices.as_ref().and_then(|p| p.get(r)).unwrap_or(0.0);
-                part.push((e.named(format!("course:price={}", price_band(price))), 1.0));
-                part.sort_unstable_by_key(|p| p.0);
-                e.course_index
-                    .insert(id.to_string(), e.course_ids.len() as u32);
-                e.course_ids.push(id.to_string());
-                e.courses.push(part);
-                e.course_category.push(cat);
-                e.course_price.push(price);
             }
         }
+        e.fit_courses(ds);
+        e.fit_history_columns();
         if let Some(imp) = ds.frame(TableKind::Impressions) {
             for kind in ["placement", "channel"] {
                 if let Some(col) = str_col(imp, kind) {
@@ -294,6 +296,145 @@ impl Encoder {
         e
     }
 
+    fn fit_courses(&mut self, ds: &Dataset) {
+        let Some(courses) = ds.frame(TableKind::Courses) else {
+            return;
+        };
+        let ids = str_col(courses, "course_id");
+        let cats = str_col(courses, "category");
+        let levels = str_col(courses, "level");
+        let prices = f64_col(courses, "price");
+        let log_prices: Vec<f64> = (0..courses.height())
+            .map(|r| {
+                prices
+                    .as_ref()
+                    .and_then(|p| p.get(r))
+                    .unwrap_or(0.0)
+                    .ln_1p()
+            })
+            .collect();
+        let (mean, sd) = mean_sd(&log_prices);
+        let sd = sd.max(1e-9);
+        let price_col = self.named("course:log1p(price)".into());
+        let mut categories: Vec<String> = Vec::new();
+        for (r, lp) in log_prices.iter().enumerate() {
+            let Some(id) = ids.and_then(|c| c.get(r)) else {
+                continue;
+            };
+            let mut part = vec![(price_col, ((lp - mean) / sd) as f32)];
+            let cat = cats.and_then(|c| c.get(r)).unwrap_or("").to_string();
+            let cat_index = (!cat.is_empty()).then(|| {
+                categories
+                    .iter()
+                    .position(|c| *c == cat)
+                    .unwrap_or_else(|| {
+                        categories.push(cat.clone());
+                        categories.len() - 1
+                    }) as u32
+            });
+            if !cat.is_empty() {
+                part.push((self.named(format!("course:category={cat}")), 1.0));
+            }
+            if let Some(level) = levels.and_then(|c| c.get(r)) {
+                part.push((self.named(format!("course:level={level}")), 1.0));
+            }
+            let list = prices.as_ref().and_then(|p| p.get(r));
+            let price = list.unwrap_or(0.0);
+            part.push((
+                self.named(format!("course:price={}", price_band(price))),
+                1.0,
+            ));
+            part.sort_unstable_by_key(|p| p.0);
+            self.course_index
+                .insert(id.to_string(), self.course_ids.len() as u32);
+            self.course_ids.push(id.to_string());
+            self.courses.push(part);
+            self.course_category.push(cat);
+            self.course_price.push(price);
+            self.facts.category.push(cat_index);
+            self.facts.price.push(list);
+        }
+        self.facts.n_categories = categories.len();
+        self.history.interests = categories
+            .iter()
+            .map(|c| self.named(format!("learner:interest:{c}")))
+            .collect();
+    }
+
+    fn fit_history_columns(&mut self) {
+        let interests = std::mem::take(&mut self.history.interests);
+        let mut col = |name: &str| self.named(name.to_string());
+        let h = HistoryColumns {
+            recency: col("learner:log1p(days_since_last_event)"),
+            no_history: col("learner:no_history"),
+            active_14d: col("learner:active_last_14_days"),
+            tenure: col("learner:log1p(days_since_signup)"),
+            frequency: col("learner:log1p(enrolments_and_purchases)"),
+            monetary: col("learner:log1p(money_paid)"),
+            active_days: col("learner:log1p(active_days)"),
+            events_per_day: col("learner:events_per_active_day"),
+            watch: col("learner:log1p(watch_hours)"),
+            completion: col("learner:completion_rate"),
+            paid_vs_list: col("learner:paid_vs_list"),
+            cheap_share: col("learner:cheap_share"),
+            mean_list_price: col("learner:log1p(mean_list_price)"),
+            interests,
+            category_share: col("pair:share_of_past_activity_in_category"),
+            seen_course: col("pair:viewed_or_clicked_before"),
+            owns_course: col("pair:owns_course"),
+        };
+        self.history = h;
+    }
+
+    /// The history columns whose values are continuous (scaled by [`Encoder::fit_scale`]).
+    fn continuous_history_columns(&self) -> Vec<u32> {
+        let h = &self.history;
+        let mut cols = vec![
+            h.recency,
+            h.tenure,
+            h.frequency,
+            h.monetary,
+            h.active_days,
+            h.events_per_day,
+            h.watch,
+            h.completion,
+            h.paid_vs_list,
+            h.cheap_share,
+            h.mean_list_price,
+            h.category_share,
+        ];
+        cols.extend(&h.interests);
+        cols
+    }
+
+    /// Scales each continuous history column by 1 / its standard deviation over the training
+    /// rows (zeros included; no centring, so rows stay sparse), in `x` and for every later
+    /// row.
+    pub fn fit_scale(&mut self, x: &mut Csr, train_rows: &[usize]) {
+        let cols = self.continuous_history_columns();
+        let n = train_rows.len().max(1) as f64;
+        let mut sums: AHashMap<u32, (f64, f64)> = cols.iter().map(|&c| (c, (0.0, 0.0))).collect();
+        for &r in train_rows {
+            let (idx, vals) = x.row(r);
+            for (j, v) in idx.iter().zip(vals) {
+                if let Some(s) = sums.get_mut(j) {
+                    s.0 += f64::from(*v);
+                    s.1 += f64::from(*v) * f64::from(*v);
+                }
+            }
+        }
+        for (&c, &(sum, sq)) in &sums {
+            let mean = sum / n;
+            let sd = (sq / n - mean * mean).max(0.0).sqrt();
+            self.scale[c as usize] = if sd > 1e-9 { (1.0 / sd) as f32 } else { 1.0 };
+        }
+        for (j, v) in x.indices.iter().zip(x.data.iter_mut()) {
+            if let Some(s) = self.scale.get(*j as usize) {
+                *v *= s;
+            }
+        }
+    }
+
     /// The most used placement: the default context for targeting.
     pub fn default_placement(&self) -> Option<&str> {
         self.placements
@@ -319,7 +460,7 @@ impl Encoder {
     }
 
     /// The cross keys of a learner–course pair in a context (before hashing).
-    fn cross_keys(&self, learner: u32, course: u32, ctx: &Context) -> Vec<String> {
+    fn cross_keys(&self, learner: u32, course: u32, ctx: &Context, past: &Past) -> Vec<String> {
         let cat = &self.course_category[course as usize];
         let mut keys = Vec::new();
         for k in &self.learner_keys[learner as usize] {
@@ -333,7 +474,7 @@ impl Encoder {
                 keys.push(format!("{k}×placement={p}"));
             }
         }
-        let sensitivity = if self.price_sensitive[learner as usize] {
+        let sensitivity = if past.cheap_share() >= PRICE_SENSITIVE_SHARE {
             "high"
         } else {
             "low"
@@ -345,9 +486,67 @@ impl Encoder {
         keys
     }
 
-    /// The feature row of one impression: `(column, value)` sorted by column.
-    pub fn row(&self, learner: u32, course: u32, ctx: &Context) -> Vec<(u32, f32)> {
-        self.row_with_names(learner, course, ctx, &mut None)
+    /// The history part of a row: what `past` (the learner's events before `at_ms`) says,
+    /// scaled.
+    fn history_part(&self, learner: u32, course: u32, past: &Past, at_ms: i64) -> Part {
+        let h = &self.history;
+        let mut part: Part = Vec::with_capacity(20);
+        let mut put = |col: u32, v: f64| {
+            if v != 0.0 && v.is_finite() {
+                part.push((col, v as f32 * self.scale[col as usize]));
+            }
+        };
+        match past.days_since_last(at_ms) {
+            Some(d) => {
+                put(h.recency, d.ln_1p());
+                put(h.active_14d, f64::from(u8::from(d <= 14.0)));
+            }
+            None => put(h.no_history, 1.0),
+        }
+        if let Some(s) = self.signup_ms[learner as usize] {
+            put(
+                h.tenure,
+                ((at_ms - s) as f64 / MS_PER_DAY as f64).max(0.0).ln_1p(),
+            );
+        }
+        put(h.frequency, past.frequency.ln_1p());
+        put(h.monetary, past.monetary.max(0.0).ln_1p());
+        put(h.active_days, past.active_days.ln_1p());
+        put(
+            h.events_per_day,
+            if past.active_days > 0.0 {
+                past.events / past.active_days
+            } else {
+                0.0
+            },
+        );
+        put(h.watch, past.watch_hours().ln_1p());
+        put(h.completion, past.completion_rate());
+        put(h.paid_vs_list, past.paid_vs_list());
+        put(h.cheap_share, past.cheap_share());
+        put(h.mean_list_price, past.mean_list_price().ln_1p());
+        for (c, &col) in h.interests.iter().enumerate() {
+            put(col, past.category_share(c as u32));
+        }
+        if let Some(c) = self.facts.category.get(course as usize).copied().flatten() {
+            put(h.category_share, past.category_share(c));
+        }
+        put(h.seen_course, f64::from(u8::from(past.seen(course))));
+        put(h.owns_course, f64::from(u8::from(past.owns(course))));
+        part
+    }
+
+    /// The feature row of one learner–course pair in a context, given the learner's history
+    /// as of `at_ms` (`past` must hold only events before it): `(column, value)` sorted.
+    pub fn row(
+        &self,
+        learner: u32,
+        course: u32,
+        ctx: &Context,
+        past: &Past,
+        at_ms: i64,
+    ) -> Vec<(u32, f32)> {
+        self.row_with_names(learner, course, ctx, past, at_ms, &mut None)
     }
 
     /// [`Encoder::row`], also recording in `names_out` a readable name for each hashed bucket.
@@ -356,11 +555,14 @@ impl Encoder {
         learner: u32,
         course: u32,
         ctx: &Context,
+        past: &Past,
+        at_ms: i64,
         names_out: &mut Option<&mut AHashMap<u32, String>>,
     ) -> Vec<(u32, f32)> {
-        let mut row: Vec<(u32, f32)> = Vec::with_capacity(48);
+        let mut row: Vec<(u32, f32)> = Vec::with_capacity(64);
         row.extend_from_slice(&self.learners[learner as usize]);
         row.extend_from_slice(&self.courses[course as usize]);
+        row.extend(self.history_part(learner, course, past, at_ms));
         for (kind, v) in [("placement", &ctx.placement), ("channel", &ctx.channel)] {
             if let Some(v) = v
                 && let Some(&c) = self.index.get(&format!("context:{kind}={v}"))
@@ -373,7 +575,7 @@ impl Encoder {
             None => row.extend_from_slice(&self.time_mix),
         }
         let base = self.names.len() as u32;
-        for key in self.cross_keys(learner, course, ctx) {
+        for key in self.cross_keys(learner, course, ctx, past) {
             let bucket = (fnv1a(&key) % u64::from(CROSS_BUCKETS)) as u32;
             if let Some(names) = names_out.as_mut() {
                 names.entry(bucket).or_insert(key);
@@ -391,6 +593,24 @@ impl Encoder {
             }
         });
         row
+    }
+
+    /// Every learner's history summed up to `at_ms` (events strictly before it; `None` = all
+    /// events), in learner order.
+    pub fn pasts_at(&self, histories: &Histories, at_ms: Option<i64>) -> Vec<Past> {
+        (0..self.learner_ids.len() as u32)
+            .into_par_iter()
+            .map(|l| {
+                let mut past = Past::default();
+                for e in histories.of(l) {
+                    if at_ms.is_some_and(|t| e.ms >= t) {
+                        break;
+                    }
+                    past.add(e, &self.facts);
+                }
+                past
+            })
+            .collect()
     }
 }
 
@@ -411,7 +631,8 @@ pub struct Design {
     pub clicked: Vec<bool>,
     /// Converted, 1 or 0.
     pub converted: Vec<f32>,
-    /// Rows of the impressions table that could not be encoded (unknown learner or course).
+    /// Rows of the impressions table that could not be encoded (unknown learner or course,
+    /// or no time).
     pub skipped: usize,
 }
 
@@ -427,8 +648,26 @@ pub enum Target {
     Converted,
 }
 
-/// Encodes every impression of the dataset (also fixing readable names of the crosses used).
-pub fn encode_impressions(ds: &Dataset, enc: &mut Encoder, target: Target) -> Design {
+/// One impression to encode.
+struct Shown {
+    learner: u32,
+    course: u32,
+    ms: i64,
+    row: usize,
+}
+
+/// Encodes every impression of the dataset with its learner's history *as of* the
+/// impression: events strictly before it, and for an impression at or after `cut` (the test
+/// period of a time split) only events before the cut, as when a model trained at the cut
+/// scores the weeks after it. Rows come grouped by learner, in time order; readable names of
+/// the crosses used are recorded.
+pub fn encode_impressions(
+    ds: &Dataset,
+    enc: &mut Encoder,
+    histories: &Histories,
+    target: Target,
+    cut: Option<i64>,
+) -> Design {
     let mut d = Design {
         x: Csr {
             n_cols: enc.n_features(),
@@ -454,36 +693,90 @@ pub fn encode_impressions(ds: &Dataset, enc: &mut Encoder, target: Target) -> De
     let ts = ms_col(imp, "ts");
     let clicked = bool_col(imp, "clicked");
     let converted = bool_col(imp, "converted");
-    let mut names = std::mem::take(&mut enc.cross_names);
+    let mut shown: Vec<Shown> = Vec::with_capacity(imp.height());
     for r in 0..imp.height() {
-        let (Some(l), Some(c)) = (
+        match (
             uid.and_then(|x| x.get(r)).and_then(|u| enc.learner(u)),
             cid.and_then(|x| x.get(r)).and_then(|c| enc.course(c)),
-        ) else {
-            d.skipped += 1;
-            continue;
-        };
-        let ctx = Context {
-            placement: placement.and_then(|x| x.get(r)).map(str::to_string),
-            channel: channel.and_then(|x| x.get(r)).map(str::to_string),
-            ms: ts.as_ref().and_then(|x| x.get(r)),
-        };
-        let row = enc.row_with_names(l, c, &ctx, &mut Some(&mut names));
-        d.x.indices.extend(row.iter().map(|p| p.0));
-        d.x.data.extend(row.iter().map(|p| p.1));
-        d.x.indptr.push(d.x.indices.len());
-        let click = clicked.and_then(|x| x.get(r)).unwrap_or(false);
-        let conv = converted.and_then(|x| x.get(r)).unwrap_or(false);
+            ts.as_ref().and_then(|x| x.get(r)),
+        ) {
+            (Some(learner), Some(course), Some(ms)) => shown.push(Shown {
+                learner,
+                course,
+                ms,
+                row: r,
+            }),
+            _ => d.skipped += 1,
+        }
+    }
+    shown.sort_by_key(|s| (s.learner, s.ms, s.row));
+    let groups: Vec<&[Shown]> = shown.chunk_by(|a, b| a.learner == b.learner).collect();
+    let enc_ref: &Encoder = enc;
+    // Learners are encoded in parallel, in blocks whose rows are appended in order.
+    let blocks: Vec<(Csr, AHashMap<u32, String>)> = groups
+        .par_chunks(256)
+        .map(|block| {
+            let mut x = Csr {
+                n_cols: enc_ref.n_features(),
+                indptr: vec![0],
+                indices: Vec::new(),
+                data: Vec::new(),
+            };
+            let mut names = AHashMap::new();
+            for group in block {
+                let events = histories.of(group[0].learner);
+                let mut past = Past::default();
+                let mut next = 0;
+                for s in group.iter() {
+                    let as_of = cut.map_or(s.ms, |c| s.ms.min(c));
+                    while next < events.len() && events[next].ms < as_of {
+                        past.add(&events[next], &enc_ref.facts);
+                        next += 1;
+                    }
+                    let ctx = Context {
+                        placement: placement.and_then(|p| p.get(s.row)).map(str::to_string),
+                        channel: channel.and_then(|c| c.get(s.row)).map(str::to_string),
+                        ms: Some(s.ms),
+                    };
+                    let row = enc_ref.row_with_names(
+                        s.learner,
+                        s.course,
+                        &ctx,
+                        &past,
+                        as_of,
+                        &mut Some(&mut names),
+                    );
+                    x.indices.extend(row.iter().map(|p| p.0));
+                    x.data.extend(row.iter().map(|p| p.1));
+                    x.indptr.push(x.indices.len());
+                }
+            }
+            (x, names)
+        })
+        .collect();
+    let mut names = std::mem::take(&mut enc.cross_names);
+    for (x, block_names) in blocks {
+        let offset = d.x.indices.len();
+        d.x.indices.extend(x.indices);
+        d.x.data.extend(x.data);
+        d.x.indptr.extend(x.indptr[1..].iter().map(|p| p + offset));
+        for (bucket, key) in block_names {
+            names.entry(bucket).or_insert(key);
+        }
+    }
+    enc.cross_names = names;
+    for s in &shown {
+        let click = clicked.and_then(|x| x.get(s.row)).unwrap_or(false);
+        let conv = converted.and_then(|x| x.get(s.row)).unwrap_or(false);
         d.y.push(f32::from(u8::from(match target {
             Target::Clicked => click,
             Target::Converted => conv,
         })));
         d.clicked.push(click);
         d.converted.push(f32::from(u8::from(conv)));
-        d.ms.push(ctx.ms.unwrap_or(0));
-        d.learner.push(l);
-        d.course.push(c);
+        d.ms.push(s.ms);
+        d.learner.push(s.learner);
+        d.course.push(s.course);
     }
-    enc.cross_names = names;
     d
 }

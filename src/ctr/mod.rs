@@ -4,6 +4,7 @@
 
 pub mod encode;
 pub mod fm;
+pub mod history;
 pub mod linear;
 pub mod logistic;
 pub mod metrics;

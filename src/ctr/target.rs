@@ -1,10 +1,11 @@
 //! Budgeted targeting: for one course and N contacts, the learners who do not own it ranked
 //! by predicted conversion (or expected revenue), with what the list should bring against N
-//! random learners and against the N most active ones.
+//! random learners and against the N most active ones; with a backtest date, ranked on what
+//! was known then and scored on what they actually did afterwards.
 
 use super::encode::Context;
+use super::history::{Histories, Kind};
 use super::train::CtrModels;
-use crate::recommend::Interactions;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -31,6 +32,30 @@ pub struct TargetRow {
     pub expected_revenue: f64,
 }
 
+/// What a list of the past actually brought: realised enrolments and purchases of the course
+/// from the backtest date on, beside random and most-active lists of the same size.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backtest {
+    /// The date the learners were ranked at (ISO date); outcomes are counted from it on.
+    pub from: String,
+    /// Eligible learners who went on to enrol in or buy the course.
+    pub eligible_converters: usize,
+    /// Learners of the list who enrolled in or bought the course.
+    pub list_conversions: f64,
+    /// Money the list paid for the course (refunds deducted).
+    pub list_revenue: f64,
+    /// Expected conversions of `budget` random eligible learners (budget × the eligible
+    /// learners' realised rate).
+    pub random_conversions: f64,
+    /// Expected revenue of random eligible learners.
+    pub random_revenue: f64,
+    /// Realised conversions of the `budget` most active eligible learners (most events
+    /// before the date).
+    pub active_conversions: f64,
+    /// Realised revenue of the most active learners.
+    pub active_revenue: f64,
+}
+
 /// A target list and what it is expected to bring.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
@@ -44,51 +69,53 @@ pub struct TargetReport {
     pub objective: Objective,
     /// Placement the predictions assume.
     pub placement: Option<String>,
-    /// Expected conversions of the list.
+    /// Expected conversions of the list (the model's predictions).
     pub expected_conversions: f64,
-    /// Expected conversions of `budget` random eligible learners.
+    /// Predicted conversions of `budget` random eligible learners.
     pub random_conversions: f64,
-    /// Expected conversions of the `budget` most active eligible learners.
+    /// Predicted conversions of the `budget` most active eligible learners.
     pub active_conversions: f64,
-    /// Expected revenue of the list.
+    /// Expected revenue of the list (predicted spend, capped at the course's highest price).
     pub expected_revenue: f64,
-    /// Expected revenue of random learners.
+    /// Predicted revenue of random learners.
     pub random_revenue: f64,
-    /// Expected revenue of the most active learners.
+    /// Predicted revenue of the most active learners.
     pub active_revenue: f64,
+    /// With a backtest date: what the lists actually brought after it.
+    pub backtest: Option<Backtest>,
     /// The list, best first.
     pub rows: Vec<TargetRow>,
 }
 
-/// Ranks the learners who do not own `course` and keeps the best `budget`.
+/// Ranks the learners who do not own `course` and keeps the best `budget`. Learners are
+/// described by their history up to the end of the data, or with `backtest_from` up to that
+/// moment; then the report also counts what each list actually brought from it on.
 pub fn target(
     models: &CtrModels,
-    interactions: &Interactions,
     course: &str,
     budget: usize,
     objective: Objective,
     placement: Option<String>,
+    backtest_from: Option<i64>,
 ) -> Result<TargetReport, String> {
     let enc = &models.encoder;
     let c = enc
         .course(course)
         .ok_or_else(|| format!("course `{course}` is not in courses.csv"))?;
-    let item = interactions.catalog.ids.iter().position(|id| id == course);
     let placement = placement.or_else(|| enc.default_placement().map(str::to_string));
     let ctx = Context {
         placement: placement.clone(),
         ..Context::default()
     };
+    let pasts = enc.pasts_at(&models.histories, backtest_from);
+    let at_ms = backtest_from.unwrap_or_else(|| models.histories.end_ms());
+    let cap = models.spend_cap.get(c as usize).copied().flatten();
     let mut scored: Vec<Scored> = (0..enc.learner_ids.len() as u32)
         .into_par_iter()
-        .filter_map(|l| {
-            let u = interactions.user(&enc.learner_ids[l as usize]);
-            if let (Some(u), Some(item)) = (u, item)
-                && interactions.owned[u].binary_search(&(item as u32)).is_ok()
-            {
-                return None;
-            }
-            let row = enc.row(l, c, &ctx);
+        .filter(|&l| !pasts[l as usize].owns(c))
+        .map(|l| {
+            let past = &pasts[l as usize];
+            let row = enc.row(l, c, &ctx, past, at_ms);
             let (cols, vals): (Vec<u32>, Vec<f32>) = row.iter().copied().unzip();
             let p_click = models.click.predict_row(&cols, &vals);
             let p_conv_given = models
@@ -96,24 +123,30 @@ pub fn target(
                 .as_ref()
                 .map_or(1.0, |m| m.predict_row(&cols, &vals));
             let p_convert = p_click * p_conv_given;
-            let spend = models
-                .spend
-                .as_ref()
-                .map_or(0.0, |s| s.predict(&row).max(0.0));
-            Some(Scored {
+            let spend = models.spend.as_ref().map_or(0.0, |s| {
+                let predicted = s.predict(&row).max(0.0);
+                cap.map_or(predicted, |cap| predicted.min(cap))
+            });
+            let realised = backtest_from.map(|from| realised(&models.histories, l, c, from));
+            Scored {
                 learner: l,
-                activity: u.map_or(0, |u| interactions.matrix.row_len(u)),
+                activity: past.events,
                 p_click,
                 p_convert,
                 revenue: p_convert * spend,
-            })
+                realised: realised.unwrap_or((0.0, 0.0)),
+            }
         })
         .collect();
     let eligible = scored.len();
     let budget_n = budget.min(eligible);
     let everyone = totals(&scored);
     let random = |total: f64| total / eligible.max(1) as f64 * budget_n as f64;
-    scored.sort_by(|a, b| b.activity.cmp(&a.activity).then(a.learner.cmp(&b.learner)));
+    scored.sort_by(|a, b| {
+        b.activity
+            .total_cmp(&a.activity)
+            .then(a.learner.cmp(&b.learner))
+    });
     let active = totals(&scored[..budget_n]);
     let key = |s: &Scored| match objective {
         Objective::Conversions => s.p_convert,
@@ -122,6 +155,16 @@ pub fn target(
     scored.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.learner.cmp(&b.learner)));
     let top = &scored[..budget_n];
     let chosen = totals(top);
+    let backtest = backtest_from.map(|from| Backtest {
+        from: super::train::date_of(from),
+        eligible_converters: scored.iter().filter(|s| s.realised.0 > 0.0).count(),
+        list_conversions: chosen.2,
+        list_revenue: chosen.3,
+        random_conversions: random(everyone.2),
+        random_revenue: random(everyone.3),
+        active_conversions: active.2,
+        active_revenue: active.3,
+    });
     Ok(TargetReport {
         course: course.to_string(),
         budget,
@@ -134,6 +177,7 @@ pub fn target(
         expected_revenue: chosen.1,
         random_revenue: random(everyone.1),
         active_revenue: active.1,
+        backtest,
         rows: top
             .iter()
             .map(|s| TargetRow {
@@ -146,22 +190,50 @@ pub fn target(
     })
 }
 
+/// What learner `l` did about course `c` from `from` on: 1 if they enrolled in or bought it,
+/// and the money paid for it (refunds deducted).
+fn realised(histories: &Histories, l: u32, c: u32, from: i64) -> (f64, f64) {
+    let (mut converted, mut paid) = (false, 0.0);
+    for e in histories
+        .of(l)
+        .iter()
+        .filter(|e| e.ms >= from && e.course == c)
+    {
+        match e.kind {
+            Kind::Enroll => converted = true,
+            Kind::Purchase => {
+                converted = true;
+                paid += f64::from(e.amount);
+            }
+            Kind::Refund => paid -= f64::from(e.amount),
+            _ => {}
+        }
+    }
+    (f64::from(u8::from(converted)), paid)
+}
+
 /// One eligible learner's predictions.
 struct Scored {
     learner: u32,
-    /// Courses the learner interacted with (for the most-active comparison).
-    activity: usize,
+    /// Events before the moment of ranking (for the most-active comparison).
+    activity: f64,
     p_click: f64,
     p_convert: f64,
     revenue: f64,
+    /// Realised (conversion, revenue) after the backtest date.
+    realised: (f64, f64),
 }
 
-/// Expected conversions and revenue of some learners.
-fn totals(rows: &[Scored]) -> (f64, f64) {
-    (
-        rows.iter().map(|s| s.p_convert).sum(),
-        rows.iter().map(|s| s.revenue).sum(),
-    )
+/// Expected conversions and revenue, and realised conversions and revenue, of some learners.
+fn totals(rows: &[Scored]) -> (f64, f64, f64, f64) {
+    rows.iter().fold((0.0, 0.0, 0.0, 0.0), |t, s| {
+        (
+            t.0 + s.p_convert,
+            t.1 + s.revenue,
+            t.2 + s.realised.0,
+            t.3 + s.realised.1,
+        )
+    })
 }
 
 /// Writes the list as CSV (`rank,user_id,p_click,p_convert,expected_revenue`); ids are
@@ -171,7 +243,7 @@ pub fn write_targets(
     report: &TargetReport,
     salt: Option<&str>,
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = crate::safe_csv::SafeCsv::create(path)?;
     w.write_record([
         "rank",
         "user_id",

@@ -2,12 +2,13 @@
 //! fit logistic regression and a factorization machine, keep the better one, and fit the
 //! conversion-given-click and spend models used for targeting.
 
-use super::encode::{Design, Encoder, Target, encode_impressions};
+use super::encode::{Context, Design, Encoder, Target, encode_impressions};
 use super::fm::{self, Fm, FmParams};
+use super::history::{Histories, Kind, Past};
 use super::linear::{Linear, r_squared};
 use super::logistic::{self, Lbfgs, Logistic};
 use super::metrics::{CalibrationBin, Curve, Decile, auc, calibration, gains, log_loss, roc_pr};
-use crate::data::columns::{f64_col, str_col};
+use crate::data::columns::ms_col;
 use crate::data::{Dataset, TableKind};
 use crate::jobs::Progress;
 use crate::profile::learner_table;
@@ -119,7 +120,8 @@ pub struct CtrReport {
     pub coefficients: Vec<Coefficient>,
     /// Hashed cross buckets (documented count).
     pub cross_buckets: u32,
-    /// R² of the spend model on held-out purchases.
+    /// R² of the spend model on held-out purchases (after the cut of a time split; of
+    /// held-out learners otherwise).
     pub spend_r2: Option<f64>,
     /// Impressions whose learner or course is unknown (not used).
     pub skipped: usize,
@@ -149,19 +151,33 @@ impl ClickModel {
 pub struct CtrModels {
     /// The encoder.
     pub encoder: Encoder,
+    /// Every learner's events, for features as of any moment.
+    pub histories: Histories,
     /// The default click model.
     pub click: ClickModel,
     /// P(converted | clicked), when any click converted.
     pub conversion: Option<Logistic>,
     /// Amount paid per purchase, when purchases have amounts.
     pub spend: Option<Linear>,
+    /// The most a predicted amount may be for each course: the highest amount it ever sold
+    /// for (before the cut of a time split), else its list price.
+    pub spend_cap: Vec<Option<f64>>,
 }
 
-/// Training rows, test rows and the time cut (for a split by time).
-pub fn split_rows(d: &Design, rule: SplitRule) -> (Vec<usize>, Vec<usize>, Option<i64>) {
+/// Where a split by time falls: the given time, or 80% into the impressions' time range.
+fn time_cut(ds: &Dataset, from: Option<i64>) -> Option<i64> {
+    from.or_else(|| {
+        let ts = ms_col(ds.frame(TableKind::Impressions)?, "ts")?;
+        let (lo, hi) = (ts.iter().flatten().min()?, ts.iter().flatten().max()?);
+        Some(lo + ((hi - lo) as f64 * 0.8) as i64)
+    })
+}
+
+/// Training and test rows of a design.
+fn split_rows(d: &Design, rule: SplitRule, cut: Option<i64>) -> (Vec<usize>, Vec<usize>) {
     let n = d.y.len();
-    match rule {
-        SplitRule::Holdout { fraction, seed } => {
+    match (rule, cut) {
+        (SplitRule::Holdout { fraction, seed }, _) => {
             let mut order: Vec<usize> = (0..n).collect();
             order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
             let n_test = (n as f64 * fraction).round() as usize;
@@ -169,67 +185,132 @@ pub fn split_rows(d: &Design, rule: SplitRule) -> (Vec<usize>, Vec<usize>, Optio
             let mut train = order[n_test..].to_vec();
             test.sort_unstable();
             train.sort_unstable();
-            (train, test, None)
+            (train, test)
         }
-        SplitRule::TimeFrom(from) => {
-            let cut = from.unwrap_or_else(|| {
-                let lo = d.ms.iter().copied().min().unwrap_or(0);
-                let hi = d.ms.iter().copied().max().unwrap_or(0);
-                lo + ((hi - lo) as f64 * 0.8) as i64
-            });
+        (SplitRule::TimeFrom(_), cut) => {
+            let cut = cut.unwrap_or(i64::MAX);
             let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&r| d.ms[r] >= cut);
-            (train, test, Some(cut))
+            (train, test)
         }
     }
 }
 
-/// Fits the spend model on purchase events with an amount (80% fitted, 20% for R²).
-fn fit_spend(ds: &Dataset, enc: &Encoder) -> Option<Linear> {
-    let ev = ds.frame(TableKind::Events)?;
-    let (uid, cid, kind) = (
-        str_col(ev, "user_id")?,
-        str_col(ev, "course_id")?,
-        str_col(ev, "event")?,
-    );
-    let amount = f64_col(ev, "amount")?;
-    let mut rows = Vec::new();
-    let mut y = Vec::new();
-    for r in 0..ev.height() {
-        if kind.get(r) != Some("purchase") {
-            continue;
-        }
-        let (Some(a), Some(l), Some(c)) = (
-            amount.get(r).filter(|a| *a > 0.0),
-            uid.get(r).and_then(|u| enc.learner(u)),
-            cid.get(r).and_then(|c| enc.course(c)),
-        ) else {
-            continue;
-        };
-        rows.push(enc.row(l, c, &super::encode::Context::default()));
-        y.push(a);
+/// Impressions encoded point-in-time and split, ready to fit.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The encoder (history columns scaled on the training rows).
+    pub encoder: Encoder,
+    /// Every learner's events.
+    pub histories: Histories,
+    /// All encoded impressions.
+    pub design: Design,
+    /// Training rows of `design`.
+    pub train_rows: Vec<usize>,
+    /// Test rows of `design`.
+    pub test_rows: Vec<usize>,
+    /// Where a split by time falls.
+    pub cut: Option<i64>,
+}
+
+/// Encodes and splits the impressions of a dataset. Every row's learner history is taken as
+/// of the impression, and for test rows of a time split as of the cut: no feature ever reads
+/// an event at or after the moment it stands for.
+pub fn prepare(ds: &Dataset, config: &CtrConfig, progress: &Progress) -> Result<Prepared, String> {
+    let cancelled = |_| "cancelled".to_string();
+    if ds.frame(TableKind::Impressions).is_none() {
+        return Err("no impressions table (impressions.csv) to learn clicks from".into());
     }
-    if rows.len() < 20 {
+    progress.set_stage("learner profiles");
+    let learners = learner_table(ds, &progress.part(0.0, 0.1)).map_err(cancelled)?;
+    progress.set_stage("encoding impressions");
+    let mut encoder = Encoder::fit(ds, &learners);
+    let histories = Histories::from_dataset(ds, &encoder.learner_index, &encoder.course_index);
+    let cut = match config.split {
+        SplitRule::TimeFrom(from) => time_cut(ds, from),
+        SplitRule::Holdout { .. } => None,
+    };
+    let mut design = encode_impressions(ds, &mut encoder, &histories, config.target, cut);
+    if design.y.is_empty() {
+        return Err("no impression matches a known learner and course".into());
+    }
+    let (train_rows, test_rows) = split_rows(&design, config.split, cut);
+    if train_rows.is_empty() || test_rows.is_empty() {
+        return Err(format!(
+            "the split leaves {} training and {} test impressions; choose another --test-from or --holdout",
+            train_rows.len(),
+            test_rows.len()
+        ));
+    }
+    encoder.fit_scale(&mut design.x, &train_rows);
+    progress.set(0.2);
+    Ok(Prepared {
+        encoder,
+        histories,
+        design,
+        train_rows,
+        test_rows,
+        cut,
+    })
+}
+
+/// Fits the spend model: what a learner pays for a course, from their history *before* the
+/// purchase (so the amount predicted is never among its own features) and the course. With
+/// a cut, fitted on purchases before it and scored (R²) on those after; without, scored on
+/// the learners whose id hashes into a held-out fifth.
+fn fit_spend(enc: &Encoder, histories: &Histories, cut: Option<i64>) -> Option<Linear> {
+    let mut train = (Vec::new(), Vec::new());
+    let mut test = (Vec::new(), Vec::new());
+    for l in 0..enc.learner_ids.len() as u32 {
+        let held_out =
+            cut.is_none() && super::encode::fnv1a(&enc.learner_ids[l as usize]).is_multiple_of(5);
+        let mut past = Past::default();
+        for e in histories.of(l) {
+            if e.kind == Kind::Purchase && e.amount > 0.0 && e.course != u32::MAX {
+                let row = enc.row(l, e.course, &Context::default(), &past, e.ms);
+                let later = cut.is_some_and(|c| e.ms >= c);
+                let side = if held_out || later {
+                    &mut test
+                } else {
+                    &mut train
+                };
+                side.0.push(row);
+                side.1.push(f64::from(e.amount));
+            }
+            past.add(e, &enc.facts);
+        }
+    }
+    if train.0.len() < 20 {
         return None;
     }
-    let d = enc.names.len();
-    let test: Vec<bool> = (0..rows.len()).map(|i| i % 5 == 4).collect();
-    let pick = |want: bool| -> (Vec<Vec<(u32, f32)>>, Vec<f64>) {
-        rows.iter()
-            .zip(&y)
-            .zip(&test)
-            .filter(|(_, t)| **t == want)
-            .map(|((r, v), _)| (r.clone(), *v))
-            .unzip()
-    };
-    let (train_rows, train_y) = pick(false);
-    let (test_rows, test_y) = pick(true);
-    let mut m = Linear::fit(&train_rows, &train_y, d);
-    let pred: Vec<f64> = test_rows.iter().map(|r| m.predict(r)).collect();
-    m.r2_test = r_squared(&pred, &test_y);
+    let mut m = Linear::fit(&train.0, &train.1, enc.names.len());
+    if test.0.len() >= 5 {
+        let pred: Vec<f64> = test.0.iter().map(|r| m.predict(r)).collect();
+        m.r2_test = r_squared(&pred, &test.1);
+    }
     Some(m)
 }
 
-fn date_of(ms: i64) -> String {
+/// The most each course may be predicted to sell for: its highest amount paid before `cut`
+/// (all purchases without one), else its list price.
+fn spend_caps(enc: &Encoder, histories: &Histories, cut: Option<i64>) -> Vec<Option<f64>> {
+    let mut caps: Vec<Option<f64>> = vec![None; enc.course_ids.len()];
+    for l in 0..enc.learner_ids.len() as u32 {
+        for e in histories.of(l) {
+            if e.kind == Kind::Purchase
+                && cut.is_none_or(|c| e.ms < c)
+                && let Some(cap) = caps.get_mut(e.course as usize)
+            {
+                *cap = Some(cap.unwrap_or(0.0).max(f64::from(e.amount)));
+            }
+        }
+    }
+    caps.iter()
+        .zip(&enc.facts.price)
+        .map(|(paid, list)| paid.or(*list))
+        .collect()
+}
+
+pub(crate) fn date_of(ms: i64) -> String {
     let (y, m, d) =
         crate::data::cells::civil_from_days(ms.div_euclid(crate::data::cells::MS_PER_DAY));
     format!("{y:04}-{m:02}-{d:02}")
@@ -241,27 +322,25 @@ pub fn train(
     config: &CtrConfig,
     progress: &Progress,
 ) -> Result<(CtrModels, CtrReport), String> {
+    let prepared = prepare(ds, config, progress)?;
+    train_prepared(prepared, config, progress)
+}
+
+/// Fits and evaluates the models on impressions already [prepared](prepare).
+pub fn train_prepared(
+    prepared: Prepared,
+    config: &CtrConfig,
+    progress: &Progress,
+) -> Result<(CtrModels, CtrReport), String> {
     let cancelled = |_| "cancelled".to_string();
-    if ds.frame(TableKind::Impressions).is_none() {
-        return Err("no impressions table (impressions.csv) to learn clicks from".into());
-    }
-    progress.set_stage("learner profiles");
-    let learners = learner_table(ds, &progress.part(0.0, 0.15)).map_err(cancelled)?;
-    progress.set_stage("encoding impressions");
-    let mut encoder = Encoder::fit(ds, &learners);
-    let mut design = encode_impressions(ds, &mut encoder, config.target);
-    if design.y.is_empty() {
-        return Err("no impression matches a known learner and course".into());
-    }
-    progress.set(0.2);
-    let (train_rows, test_rows, cut) = split_rows(&design, config.split);
-    if train_rows.is_empty() || test_rows.is_empty() {
-        return Err(format!(
-            "the split leaves {} training and {} test impressions; choose another --test-from or --holdout",
-            train_rows.len(),
-            test_rows.len()
-        ));
-    }
+    let Prepared {
+        encoder,
+        histories,
+        mut design,
+        train_rows,
+        test_rows,
+        cut,
+    } = prepared;
     // The full matrix is dropped once split, so the rows are held once.
     let x_all = std::mem::take(&mut design.x);
     let x_train = x_all.select_rows(&train_rows);
@@ -335,7 +414,8 @@ pub fn train(
     } else {
         None
     };
-    let spend = fit_spend(ds, &encoder);
+    let spend = fit_spend(&encoder, &histories, cut);
+    let spend_cap = spend_caps(&encoder, &histories, cut);
     let (click, p_best) = best;
     let name = match click {
         ClickModel::Logistic(_) => "logistic",
@@ -383,9 +463,11 @@ pub fn train(
     Ok((
         CtrModels {
             encoder,
+            histories,
             click,
             conversion,
             spend,
+            spend_cap,
         },
         report,
     ))

@@ -1,0 +1,345 @@
+//! Learner histories as of any moment: every learner's events in time order, and the running
+//! summary ([`Past`]) that campaign features are read from. A feature of an impression may
+//! only use events before the moment it is computed for, so a model never sees the clicks,
+//! views and purchases that the impression itself caused.
+
+use crate::data::cells::MS_PER_DAY;
+use crate::data::columns::{f64_col, ms_col, str_col};
+use crate::data::{Dataset, TableKind};
+use crate::profile::features::CHEAP_PRICE;
+use ahash::AHashMap;
+
+/// What kind of event, compactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Viewed a course page or a lesson.
+    View,
+    /// Clicked a course.
+    Click,
+    /// Enrolled.
+    Enroll,
+    /// Bought.
+    Purchase,
+    /// Completed.
+    Complete,
+    /// Refunded a purchase.
+    Refund,
+    /// Rated, commented or shared.
+    Other,
+}
+
+impl Kind {
+    fn of(event: &str) -> Kind {
+        match event {
+            "view" => Kind::View,
+            "click" => Kind::Click,
+            "enroll" => Kind::Enroll,
+            "purchase" => Kind::Purchase,
+            "complete" => Kind::Complete,
+            "refund" => Kind::Refund,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// One event of a learner.
+#[derive(Debug, Clone, Copy)]
+pub struct Event {
+    /// Time, ms since the epoch.
+    pub ms: i64,
+    /// Course index in the catalogue, `u32::MAX` when unknown.
+    pub course: u32,
+    /// What happened.
+    pub kind: Kind,
+    /// Amount paid (purchases, refunds).
+    pub amount: f32,
+    /// Seconds watched.
+    pub watch: f32,
+}
+
+/// What is known of each course for learner summaries.
+#[derive(Debug, Clone, Default)]
+pub struct CourseFacts {
+    /// Category index of each course.
+    pub category: Vec<Option<u32>>,
+    /// List price of each course.
+    pub price: Vec<Option<f64>>,
+    /// Number of categories.
+    pub n_categories: usize,
+}
+
+/// Every learner's events, in time order.
+#[derive(Debug, Clone, Default)]
+pub struct Histories {
+    /// `events[start[l]..start[l + 1]]` are learner `l`'s.
+    start: Vec<usize>,
+    events: Vec<Event>,
+}
+
+impl Histories {
+    /// Reads the events of the learners and courses the indexes know; rows without a time
+    /// or of an unknown learner are left out.
+    pub fn from_dataset(
+        ds: &Dataset,
+        learners: &AHashMap<String, u32>,
+        courses: &AHashMap<String, u32>,
+    ) -> Histories {
+        let n = learners.len();
+        let mut tagged: Vec<(u32, Event)> = Vec::new();
+        if let Some(ev) = ds.frame(TableKind::Events) {
+            let (uid, cid, kind) = (
+                str_col(ev, "user_id"),
+                str_col(ev, "course_id"),
+                str_col(ev, "event"),
+            );
+            let ts = ms_col(ev, "ts");
+            let amount = f64_col(ev, "amount");
+            let watch = f64_col(ev, "watch_sec");
+            tagged.reserve(ev.height());
+            for r in 0..ev.height() {
+                let (Some(l), Some(ms)) = (
+                    uid.and_then(|c| c.get(r)).and_then(|u| learners.get(u)),
+                    ts.as_ref().and_then(|c| c.get(r)),
+                ) else {
+                    continue;
+                };
+                tagged.push((
+                    *l,
+                    Event {
+                        ms,
+                        course: cid
+                            .and_then(|c| c.get(r))
+                            .and_then(|c| courses.get(c))
+                            .copied()
+                            .unwrap_or(u32::MAX),
+                        kind: Kind::of(kind.and_then(|c| c.get(r)).unwrap_or("")),
+                        amount: amount.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
+                        watch: watch.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
+                    },
+                ));
+            }
+        }
+        tagged.sort_by_key(|(l, e)| (*l, e.ms));
+        let mut start = vec![0usize; n + 1];
+        for (l, _) in &tagged {
+            start[*l as usize + 1] += 1;
+        }
+        for l in 0..n {
+            start[l + 1] += start[l];
+        }
+        Histories {
+            start,
+            events: tagged.into_iter().map(|(_, e)| e).collect(),
+        }
+    }
+
+    /// Just after the latest event (the moment "now" is for learners described by all
+    /// their events).
+    pub fn end_ms(&self) -> i64 {
+        self.events.iter().map(|e| e.ms).max().map_or(0, |m| m + 1)
+    }
+
+    /// Learner `l`'s events, in time order.
+    pub fn of(&self, l: u32) -> &[Event] {
+        let l = l as usize;
+        match (self.start.get(l), self.start.get(l + 1)) {
+            (Some(&a), Some(&b)) => &self.events[a..b],
+            _ => &[],
+        }
+    }
+}
+
+/// A learner's history summed up to some moment. Fed events in time order with
+/// [`Past::add`]; read with the accessors.
+#[derive(Debug, Clone, Default)]
+pub struct Past {
+    /// Events so far.
+    pub events: f64,
+    /// Purchases plus enrolments.
+    pub frequency: f64,
+    /// Money paid minus refunds.
+    pub monetary: f64,
+    enrolls: f64,
+    completes: f64,
+    watch_sec: f64,
+    paid_ratio_sum: f64,
+    paid_ratio_n: f64,
+    purchases: f64,
+    cheap: f64,
+    list_price_sum: f64,
+    list_price_n: f64,
+    /// Distinct days with an event.
+    pub active_days: f64,
+    last_day: Option<i64>,
+    /// Time of the latest event.
+    pub last_ms: Option<i64>,
+    by_category: Vec<f64>,
+    /// Courses viewed or clicked (sorted).
+    seen: Vec<u32>,
+    /// Courses enrolled in, bought or completed and not refunded (sorted).
+    owned: Vec<u32>,
+}
+
+fn insert_sorted(v: &mut Vec<u32>, x: u32) {
+    if let Err(at) = v.binary_search(&x) {
+        v.insert(at, x);
+    }
+}
+
+impl Past {
+    /// Adds one event (events must come in time order).
+    pub fn add(&mut self, e: &Event, facts: &CourseFacts) {
+        if self.by_category.len() < facts.n_categories {
+            self.by_category.resize(facts.n_categories, 0.0);
+        }
+        self.events += 1.0;
+        let day = e.ms.div_euclid(MS_PER_DAY);
+        if self.last_day != Some(day) {
+            self.active_days += 1.0;
+            self.last_day = Some(day);
+        }
+        self.last_ms = Some(e.ms);
+        self.watch_sec += f64::from(e.watch);
+        let known = (e.course as usize) < facts.category.len();
+        let (cat, price) = if known {
+            (
+                facts.category[e.course as usize],
+                facts.price[e.course as usize],
+            )
+        } else {
+            (None, None)
+        };
+        if let Some(c) = cat {
+            self.by_category[c as usize] += 1.0;
+        }
+        if let Some(p) = price {
+            self.list_price_sum += p;
+            self.list_price_n += 1.0;
+        }
+        let paid = f64::from(e.amount);
+        match e.kind {
+            Kind::View | Kind::Click if known => insert_sorted(&mut self.seen, e.course),
+            Kind::Purchase => {
+                self.frequency += 1.0;
+                self.purchases += 1.0;
+                self.monetary += paid;
+                if let Some(list) = price.filter(|p| *p > 0.0)
+                    && paid > 0.0
+                {
+                    self.paid_ratio_sum += paid / list;
+                    self.paid_ratio_n += 1.0;
+                }
+                if price.is_some_and(|p| p <= CHEAP_PRICE) {
+                    self.cheap += 1.0;
+                }
+                if known {
+                    insert_sorted(&mut self.owned, e.course);
+                }
+            }
+            Kind::Enroll | Kind::Complete => {
+                if e.kind == Kind::Enroll {
+                    self.frequency += 1.0;
+                    self.enrolls += 1.0;
+                } else {
+                    self.completes += 1.0;
+                }
+                if known {
+                    insert_sorted(&mut self.owned, e.course);
+                }
+            }
+            Kind::Refund => {
+                self.monetary -= paid;
+                if let Ok(at) = self.owned.binary_search(&e.course) {
+                    self.owned.remove(at);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Days from the latest event to `ms` (`None` without history).
+    pub fn days_since_last(&self, ms: i64) -> Option<f64> {
+        self.last_ms
+            .map(|l| ((ms - l) as f64 / MS_PER_DAY as f64).max(0.0))
+    }
+
+    /// Share of the events so far in category `c`.
+    pub fn category_share(&self, c: u32) -> f64 {
+        match self.by_category.get(c as usize) {
+            Some(n) if self.events > 0.0 => n / self.events,
+            _ => 0.0,
+        }
+    }
+
+    /// Whether the learner viewed or clicked course `course` so far.
+    pub fn seen(&self, course: u32) -> bool {
+        self.seen.binary_search(&course).is_ok()
+    }
+
+    /// Whether the learner owns course `course` so far.
+    pub fn owns(&self, course: u32) -> bool {
+        self.owned.binary_search(&course).is_ok()
+    }
+
+    /// Mean paid / list price over purchases (1 without purchases).
+    pub fn paid_vs_list(&self) -> f64 {
+        ratio(self.paid_ratio_sum, self.paid_ratio_n, 1.0)
+    }
+
+    /// Share of purchases at or under [`CHEAP_PRICE`].
+    pub fn cheap_share(&self) -> f64 {
+        ratio(self.cheap, self.purchases, 0.0)
+    }
+
+    /// Mean list price of the courses touched.
+    pub fn mean_list_price(&self) -> f64 {
+        ratio(self.list_price_sum, self.list_price_n, 0.0)
+    }
+
+    /// Completions per enrolment (at most 1).
+    pub fn completion_rate(&self) -> f64 {
+        ratio(self.completes, self.enrolls, 0.0).min(1.0)
+    }
+
+    /// Watch time in hours.
+    pub fn watch_hours(&self) -> f64 {
+        self.watch_sec / 3600.0
+    }
+}
+
+fn ratio(num: f64, den: f64, empty: f64) -> f64 {
+    if den > 0.0 { num / den } else { empty }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_counts_only_what_it_was_fed_and_refunds_undo_ownership() {
+        let facts = CourseFacts {
+            category: vec![Some(0), Some(1)],
+            price: vec![Some(99.0), Some(20.0)],
+            n_categories: 2,
+        };
+        let ev = |ms: i64, course: u32, kind: Kind, amount: f32| Event {
+            ms,
+            course,
+            kind,
+            amount,
+            watch: 0.0,
+        };
+        let mut p = Past::default();
+        p.add(&ev(0, 0, Kind::View, 0.0), &facts);
+        p.add(&ev(1000, 1, Kind::Purchase, 20.0), &facts);
+        assert!(p.seen(0) && !p.seen(1));
+        assert!(p.owns(1));
+        assert_eq!(p.category_share(1), 0.5);
+        assert_eq!(p.cheap_share(), 1.0);
+        p.add(&ev(MS_PER_DAY, 1, Kind::Refund, 20.0), &facts);
+        assert!(!p.owns(1));
+        assert_eq!(p.monetary, 0.0);
+        assert_eq!(p.active_days, 2.0);
+        assert_eq!(p.days_since_last(3 * MS_PER_DAY), Some(2.0));
+    }
+}
