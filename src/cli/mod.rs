@@ -257,8 +257,28 @@ fn print_json(value: &impl Serialize) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs a subcommand and turns its outcome into an exit code, printing errors to stderr.
+impl Command {
+    /// Whether the command was asked for one JSON object (errors then come as JSON too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Sample { json, .. }
+            | Command::Validate { json, .. }
+            | Command::Profile { json, .. }
+            | Command::Power { json, .. } => *json,
+            Command::Segment(a) => a.json,
+            Command::Abtest(a) => a.json,
+            Command::Recommend(a) => a.json,
+            Command::EvaluateRecs(a) => a.json,
+            Command::Ctr(a) => a.json,
+            Command::Target(a) => a.json,
+        }
+    }
+}
+
+/// Runs a subcommand and turns its outcome into an exit code. Errors go to stderr; with
+/// `--json` they are also printed on stdout as `{"error": {"exit_code", "kind", "message"}}`.
 pub fn run(command: Command) -> ExitCode {
+    let json = command.json();
     let outcome = match command {
         Command::Sample {
             out,
@@ -287,17 +307,23 @@ pub fn run(command: Command) -> ExitCode {
             json,
         } => power_cmd(baseline, mde, users, alpha, power, json),
     };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(CliError::Input(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(2)
-        }
-        Err(CliError::Internal(m)) => {
-            eprintln!("internal error: {m}");
-            ExitCode::from(1)
-        }
+    let (code, kind, message) = match outcome {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(CliError::Input(m)) => (2u8, "input", m),
+        Err(CliError::Internal(m)) => (1u8, "internal", m),
+    };
+    if kind == "input" {
+        eprintln!("error: {message}");
+    } else {
+        eprintln!("internal error: {message}");
     }
+    if json {
+        let error = serde_json::json!({
+            "error": { "exit_code": code, "kind": kind, "message": message }
+        });
+        println!("{error:#}");
+    }
+    ExitCode::from(code)
 }
 
 fn sample(out: &Path, config: SampleConfig, json: bool) -> Result<(), CliError> {
@@ -410,6 +436,9 @@ fn abtest(args: &AbArgs) -> Result<(), CliError> {
     };
     let readout = abtest::readout(&table.df, &opts)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.experiments.display())))?;
+    if let Some(out) = &args.out {
+        std::fs::write(out, abtest::readout_csv(&readout)).map_err(|e| io_error(out, e))?;
+    }
     if args.json {
         let mut value =
             serde_json::to_value(&readout).map_err(|e| CliError::Internal(e.to_string()))?;
@@ -512,9 +541,12 @@ fn power_cmd(
         (None, None) => return Err(CliError::Input("give --mde or --users".into())),
     };
     if result.users_per_variant.is_none() {
+        let mde = result
+            .mde
+            .map_or("(none reachable)".to_string(), |m| m.to_string());
         return Err(CliError::Input(format!(
-            "no sample size for baseline {baseline}, mde {:?}, alpha {alpha}, power {power}: rates must stay inside (0, 1) and power above alpha",
-            result.mde
+            "no sample size for baseline {baseline}, relative MDE {mde}, alpha {alpha}, power {power}: \
+             the rates must stay inside (0, 1) and power must be above alpha"
         )));
     }
     if json {
@@ -566,77 +598,97 @@ fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError>
     Ok(())
 }
 
-/// A features CSV as read: ids, column names and the numbers.
+/// A features CSV as read: ids, the numeric column names and their numbers, and the text
+/// columns left out.
 struct FeatureFile {
     ids: Vec<String>,
     names: Vec<String>,
     x: ndarray::Array2<f64>,
+    skipped: Vec<String>,
 }
 
-/// Reads a features CSV: first column id, the rest numbers. A non-number names its line and
-/// column.
+/// Reads a features CSV: first column id, then any columns. A column whose first non-empty
+/// value is a number is numeric (a later non-number names its line and column; empty cells
+/// take the column mean); a column whose first value is text (a label, an attribute, as in
+/// `profile`'s output) is left out and listed.
 fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
+    let bad = |e: &dyn std::fmt::Display| CliError::Input(format!("{}: {e}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
         .map_err(|e| CliError::Input(format!("{}: cannot be read: {e}", path.display())))?;
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
+        .map_err(|e| bad(&e))?
         .iter()
-        .skip(1)
         .map(str::to_string)
         .collect();
-    if header.is_empty() {
-        return Err(CliError::Input(format!(
-            "{}: line 1: no feature columns after the id",
-            path.display()
-        )));
-    }
-    let mut ids = Vec::new();
-    let mut values = Vec::new();
+    let width = header.len();
+    let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        let record = record.map_err(|e| bad(&e))?;
         let line = record.position().map_or(i as u64 + 2, |p| p.line());
-        if record.len() != header.len() + 1 {
+        if record.len() != width {
             return Err(CliError::Input(format!(
-                "{}: line {line}: expected {} fields, found {}",
+                "{}: line {line}: expected {width} fields, found {}",
                 path.display(),
-                header.len() + 1,
                 record.len()
             )));
         }
-        ids.push(record[0].to_string());
-        for (j, cell) in record.iter().skip(1).enumerate() {
-            let v = crate::data::cells::parse_number(cell).ok_or_else(|| {
+        rows.push((line, record));
+    }
+    let parse = crate::data::cells::parse_number;
+    let (numeric, skipped): (Vec<usize>, Vec<usize>) = (1..width).partition(|&j| {
+        rows.iter()
+            .map(|(_, r)| r[j].trim())
+            .find(|c| !c.is_empty())
+            .is_none_or(|c| parse(c).is_some())
+    });
+    if numeric.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: line 1: no numeric feature columns after the id",
+            path.display()
+        )));
+    }
+    if rows.len() < 2 {
+        return Err(CliError::Input(format!(
+            "{}: needs at least two rows",
+            path.display()
+        )));
+    }
+    let mut x = ndarray::Array2::from_elem((rows.len(), numeric.len()), f64::NAN);
+    for (i, (line, record)) in rows.iter().enumerate() {
+        for (k, &j) in numeric.iter().enumerate() {
+            let cell = record[j].trim();
+            if cell.is_empty() {
+                continue;
+            }
+            x[[i, k]] = parse(cell).ok_or_else(|| {
                 CliError::Input(format!(
                     "{}: line {line}, column {}: `{cell}` is not a number",
                     path.display(),
                     header[j]
                 ))
             })?;
-            values.push(v);
         }
     }
-    if ids.len() < 2 {
-        return Err(CliError::Input(format!(
-            "{}: needs at least two rows",
-            path.display()
-        )));
-    }
-    let mut x = ndarray::Array2::from_shape_vec((ids.len(), header.len()), values)
-        .map_err(|e| CliError::Internal(e.to_string()))?;
-    if scale {
-        for mut col in x.columns_mut() {
-            let mean = col.mean().unwrap_or(0.0);
-            let sd = col.std(0.0);
-            col.mapv_inplace(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 });
-        }
+    for mut col in x.columns_mut() {
+        let known: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
+        let (mean, sd) = crate::profile::mean_sd(&known);
+        col.mapv_inplace(|v| {
+            let v = if v.is_nan() { mean } else { v };
+            match (scale, sd > 0.0) {
+                (false, _) => v,
+                (true, true) => (v - mean) / sd,
+                (true, false) => 0.0,
+            }
+        });
     }
     Ok(FeatureFile {
-        ids,
-        names: header,
+        ids: rows.iter().map(|(_, r)| r[0].to_string()).collect(),
+        names: numeric.iter().map(|&j| header[j].clone()).collect(),
         x,
+        skipped: skipped.iter().map(|&j| header[j].clone()).collect(),
     })
 }
 
@@ -655,6 +707,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     };
     let internal = |e: crate::jobs::Cancelled| CliError::Internal(e.to_string());
     let fit_seconds: f64;
+    let mut skipped: Vec<String> = Vec::new();
     let (ids, seg, segments): (Vec<String>, Segmentation, Vec<SegmentSummary>) =
         match (&args.data, &args.features) {
             (Some(dir), _) => {
@@ -676,7 +729,9 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 (profiles.table.user_ids.clone(), seg, summaries)
             }
             (None, Some(path)) => {
-                let FeatureFile { ids, names, x } = read_features(path, args.scale)?;
+                let file = read_features(path, args.scale)?;
+                let FeatureFile { ids, names, x, .. } = file;
+                skipped = file.skipped;
                 let started = std::time::Instant::now();
                 let seg = segment(x.view(), &cfg, &Progress::default()).map_err(internal)?;
                 fit_seconds = started.elapsed().as_secs_f64();
@@ -698,20 +753,27 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         "sizes": seg.sizes,
         "segments": segments,
         "k_scores": seg.k_scores,
+        "skipped_columns": skipped,
         "seconds": fit_seconds,
     });
     if args.json {
         return print_json(&result);
     }
     println!(
-        "{} segments ({:?}), inertia {:.1}, silhouette {}",
+        "{} segments ({}), inertia {:.1}, silhouette {}",
         seg.k,
-        seg.method,
+        match seg.method {
+            Method::Kmeans => "k-means",
+            Method::Hierarchical => "hierarchical, Ward",
+        },
         seg.inertia,
         seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
     );
     for s in &segments {
         println!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label);
+    }
+    if !skipped.is_empty() {
+        println!("text columns left out: {}", skipped.join(", "));
     }
     Ok(())
 }

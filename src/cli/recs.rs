@@ -132,7 +132,7 @@ pub struct RecommendArgs {
     model_args: ModelArgs,
     /// Print one JSON object.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError> {
@@ -260,7 +260,7 @@ pub struct EvaluateArgs {
     model_args: ModelArgs,
     /// Print one JSON object.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// `evaluate-recs`.
