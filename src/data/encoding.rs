@@ -141,10 +141,20 @@ pub fn detect_bytes(sample: &[u8]) -> Detected {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(sample, sample.len() < SAMPLE);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
-    if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 {
+    let share = gb2312_share(sample);
+    // A short file gives the detector little to go on; text that is nearly all common
+    // GB2312 characters is GBK unless the detector names another CJK encoding.
+    let cjk = [
+        encoding_rs::BIG5,
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::EUC_KR,
+    ];
+    let gbk_anyway = share >= 0.9 && !cjk.contains(&guess);
+    if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 || gbk_anyway {
         return Detected {
             encoding: Encoding::Gb18030,
-            confidence: gb2312_share(sample),
+            confidence: share,
         };
     }
     Detected {
@@ -181,7 +191,8 @@ fn utf8_sequences(mut bytes: &[u8]) -> (usize, usize) {
 }
 
 /// The share of GBK double-byte characters in `bytes` that lie in the GB2312 area (lead and
-/// trail bytes 0xA1..=0xFE), where nearly all characters of real Chinese text are.
+/// trail bytes 0xA1..=0xFE), where nearly all characters of real Chinese text are; 0 with
+/// fewer than ten.
 fn gb2312_share(bytes: &[u8]) -> f64 {
     let (mut pairs, mut common) = (0usize, 0usize);
     let mut i = 0;
@@ -204,8 +215,9 @@ fn gb2312_share(bytes: &[u8]) -> f64 {
         }
         i += 2;
     }
-    if pairs == 0 {
-        1.0
+    if pairs < 10 {
+        // Too little to tell.
+        0.0
     } else {
         common as f64 / pairs as f64
     }
@@ -241,6 +253,9 @@ mod tests {
         let gbk = detect_bytes(&encode_gb18030(&chinese));
         assert_eq!(gbk.encoding, Encoding::Gb18030);
         assert!(gbk.confidence > 0.95, "{gbk:?}");
+        // A short, repetitive GBK file (the detector alone guesses windows-1252).
+        let short = detect_bytes(&encode_gb18030(&"u1,广州\n".repeat(30)));
+        assert_eq!(short.encoding, Encoding::Gb18030);
         let text = "台北,課程,學習\n".repeat(40);
         let (big5, _, _) = encoding_rs::BIG5.encode(&text);
         assert_eq!(
