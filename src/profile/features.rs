@@ -2,7 +2,7 @@
 //! interests, price sensitivity, attributes and comment sentiment.
 
 use super::rfm::{RfmSegment, quintile_scores};
-use super::text::sentiment;
+use super::sentiment::sentiment;
 use crate::data::cells::MS_PER_DAY;
 use crate::data::columns::{f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};

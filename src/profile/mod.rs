@@ -4,6 +4,7 @@
 
 pub mod features;
 pub mod rfm;
+pub mod sentiment;
 pub mod text;
 
 use crate::data::Dataset;
