@@ -411,7 +411,16 @@ impl CampaignsTab {
                 .strong(),
             )
             .on_hover_text(tr(lang, T::BacktestTip));
-            metrics.push(tr(lang, T::RealisedAfter).to_string());
+            metrics.push(
+                tr(
+                    lang,
+                    match t.objective {
+                        Objective::Conversions => T::RealisedPurchases,
+                        Objective::Revenue => T::RealisedRevenue,
+                    },
+                )
+                .to_string(),
+            );
             for (bar, v) in bars.iter_mut().zip([list, random, active]) {
                 bar.1.push(v);
             }

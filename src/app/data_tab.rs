@@ -108,7 +108,20 @@ impl DataTab {
                                 ui.label(kind.stem());
                             });
                             row.col(|ui| {
-                                ui.label(r.encoding.to_string());
+                                let sure = r.encoding_confidence;
+                                let text = if sure < 1.0 {
+                                    // Floored, so 99.97% never reads as 100%.
+                                    let percent = (sure * 1000.0).floor() / 10.0;
+                                    format!("{} ({percent:.1}%)", r.encoding)
+                                } else {
+                                    r.encoding.to_string()
+                                };
+                                let label = if sure < 0.9 {
+                                    ui.colored_label(style::WARN, text)
+                                } else {
+                                    ui.label(text)
+                                };
+                                label.on_hover_text(tr(lang, T::EncodingTip));
                             });
                             row.col(|ui| {
                                 ui.label(r.rows_read.to_string());

@@ -80,6 +80,7 @@ strings! {
     Rejected => "Rejected", "拒绝";
     Orphans => "Orphans", "孤立记录";
     Encoding => "Encoding", "编码";
+    EncodingTip => "Detected from a byte-order mark or the file's first 4 MB; the percentage says how sure (share of valid UTF-8 sequences, or of common GB2312 characters for GBK). A row whose bytes are invalid in this encoding is rejected on its own as bad_encoding.", "由字节序标记或文件前 4 MB 判断；百分比表示把握程度（UTF-8 有效序列的比例，GBK 则为常用 GB2312 字符的比例）。字节在该编码下无效的行单独拒收，原因为 bad_encoding。";
     PiiColumns => "Personal data (left out)", "个人敏感信息（已排除）";
     RowsReadTip => "Data rows in the file (the header is not counted).",
                    "文件中的数据行数（不含表头）。";
@@ -182,12 +183,14 @@ strings! {
     Interests => "Interests", "兴趣";
     Method => "Method", "方法";
     KAuto => "auto k", "自动选择 k";
-    KAutoTip => "Choose k by the best silhouette over k = 2…10 (k-means, silhouette on a sample of up to 4000 learners).", "在 k = 2…10 中按轮廓系数最优选择 k（轮廓系数最多基于 4000 名学员抽样）。";
+    KAutoTip => "Choose k from 2…10 on five random subsamples of 1,500 learners: among the k whose silhouette is within 5% of the best, the smallest that is stable (the subsamples agree, mean ARI ≥ 0.9).", "在 k = 2…10 中、基于 5 个各 1500 名学员的随机子样本选择：轮廓系数与最优相差 5% 以内的 k 中，取最小且稳定的（各子样本分群一致，平均 ARI ≥ 0.9）。";
+    Stability => "Stability (subsamples agree)", "稳定性（子样本一致度）";
+    ChosenK => "Chosen k", "选定的 k";
     Run => "Run", "运行";
     SegmentMap => "Learners on the first two principal components, coloured by segment", "学员在前两个主成分上的分布（按分群着色）";
     SegmentSizes => "Segment sizes", "分群规模";
     Distinctive => "What sets the selected segment apart (z-score vs. all learners)", "所选分群的显著特征（相对全体学员的 z 分数）";
-    ChooseK => "Choosing k: silhouette (higher is better) and inertia (elbow)", "选择 k：轮廓系数（越高越好）与簇内平方和（肘部法）";
+    ChooseK => "Choosing k: silhouette (higher is better, scaled to its best), stability and inertia (elbow)", "选择 k：轮廓系数（越高越好，按最优值归一）、稳定性与簇内平方和（肘部法）";
     Dendrogram => "Dendrogram (Ward, top merges)", "层次聚类树（Ward，顶部合并）";
     ExportMembers => "Export members…", "导出成员…";
     ExportSummaries => "Export summaries…", "导出分群概要…";
@@ -297,6 +300,8 @@ strings! {
     BacktestFrom => "rank as of", "按此日之前的数据排名：";
     BacktestTip => "Ranks learners on what was known at the start of the test period (the models were trained on earlier impressions) and counts who actually enrolled in or bought the course afterwards, for this list, random learners and the most active learners.", "用测试期开始前已知的数据为学员排名（模型只用更早的曝光训练），再统计之后真正报名或购买该课程的人数：本名单、随机学员与最活跃学员各多少。";
     RealisedAfter => "Realised from", "实际结果，自";
+    RealisedPurchases => "Realised purchases (backtest)", "实际购买数（回测）";
+    RealisedRevenue => "Realised revenue (backtest)", "实际收入（回测）";
     RandomLearners => "Random learners", "随机学员";
     ActiveLearners => "Most active learners", "最活跃学员";
     TargetingTip => "Learners who have not bought the course, ranked by predicted click × purchase probability (or × predicted spend). Compared with the same number of random learners and of the most active learners.", "未购买该课程的学员，按预测点击率 × 购买概率（或 × 预测消费）排序；与同等人数的随机学员和最活跃学员对比。";

@@ -349,6 +349,10 @@ fn k_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
         .iter()
         .map(|s| [s.k as f64, s.inertia / max_inertia])
         .collect();
+    let stability: Vec<[f64; 2]> = scores
+        .iter()
+        .filter_map(|s| Some([s.k as f64, s.stability?]))
+        .collect();
     Plot::new("choose-k")
         .height(220.0)
         .allow_scroll(false)
@@ -369,7 +373,15 @@ fn k_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
                     .color(series_color(1))
                     .width(2.0),
             );
-            plot.vline(egui_plot::VLine::new("k", r.seg.k as f64).color(egui::Color32::GRAY));
+            plot.line(
+                Line::new(tr(lang, T::Stability), PlotPoints::from(stability))
+                    .color(series_color(2))
+                    .width(2.0),
+            );
+            plot.vline(
+                egui_plot::VLine::new(tr(lang, T::ChosenK), r.seg.k as f64)
+                    .color(egui::Color32::GRAY),
+            );
         });
 }
 
