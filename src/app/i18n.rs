@@ -132,6 +132,7 @@ strings! {
     SrmBad => "Sample-ratio mismatch: the split differs from the plan. Do not trust this read-out until the assignment is fixed.", "样本比例不匹配：实际分流与计划不符。修复分流前请勿采信本结果。";
     SrmTip => "Chi-square test of assignment counts against the planned split; p < 0.001 is flagged.", "按计划分流比例对各组人数做卡方检验；p < 0.001 时报警。";
     Variant => "Variant", "分组";
+    SegmentCol => "Segment", "分群";
     Users => "Users", "用户数";
     Conversions => "Conversions", "转化数";
     Rate => "Rate", "转化率";

@@ -245,7 +245,13 @@ fn summaries_table(ui: &mut Ui, lang: Lang, r: &SegmentResult, selected: &mut Op
         .striped(true)
         .spacing([14.0, 3.0])
         .show(ui, |ui| {
-            for key in [T::Variant, T::Users, T::Share, T::RevenueShare, T::Keywords] {
+            for key in [
+                T::SegmentCol,
+                T::Users,
+                T::Share,
+                T::RevenueShare,
+                T::Keywords,
+            ] {
                 ui.strong(tr(lang, key));
             }
             ui.end_row();
