@@ -364,8 +364,16 @@ fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), 
         return print_json(&serde_json::json!({ "files": files }));
     }
     for r in dataset.reports() {
+        let sure = if r.encoding_confidence < 1.0 {
+            format!(
+                ", {:.1}% sure",
+                (r.encoding_confidence * 1000.0).floor() / 10.0
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "{} ({}, {}): {} rows read, {} accepted, {} rejected",
+            "{} ({}, {}{sure}): {} rows read, {} accepted, {} rejected",
             r.file, r.table, r.encoding, r.rows_read, r.accepted, r.rejected
         );
         if r.orphans > 0 {

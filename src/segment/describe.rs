@@ -118,7 +118,7 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
         })
         .collect();
     let mut keywords = text::distinctive_keywords(&word_counts, 8).into_iter();
-    summaries
+    let mut summaries: Vec<SegmentSummary> = summaries
         .into_iter()
         .map(|(c, members)| {
             let size = members.len();
@@ -204,7 +204,38 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
             }
             .shown()
         })
-        .collect()
+        .collect();
+    distinct_labels(&mut summaries);
+    summaries
+}
+
+/// Segments that would share a label are told apart by what sets each apart most (its
+/// strongest distinguishing feature), so no two segments ever merge in a legend.
+fn distinct_labels(summaries: &mut [SegmentSummary]) {
+    for i in 0..summaries.len() {
+        let twins: Vec<usize> = (0..summaries.len())
+            .filter(|&j| summaries[j].label == summaries[i].label)
+            .collect();
+        if twins.len() < 2 {
+            continue;
+        }
+        for (n, &j) in twins.iter().enumerate() {
+            let s = &mut summaries[j];
+            let mark = s
+                .distinctions
+                .iter()
+                .find(|d| !d.feature.starts_with("interest:"))
+                .map_or_else(
+                    || format!("#{}", n + 1),
+                    |d| {
+                        let sign = if d.z > 0.0 { "+" } else { "−" };
+                        format!("{sign}{}", d.feature)
+                    },
+                );
+            s.label = format!("{} ({mark})", s.label);
+            s.label_zh = format!("{}（{mark}）", s.label_zh);
+        }
+    }
 }
 
 /// A plain summary for segments of a matrix without profiles (e.g. a features file): size,
@@ -282,4 +313,52 @@ pub fn write_summaries(
         ])?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: usize, label: &str, feature: &str, z: f64) -> SegmentSummary {
+        SegmentSummary {
+            id,
+            size: 100,
+            share: 0.1,
+            revenue_share: 0.1,
+            label: label.to_string(),
+            label_zh: format!("{label}·zh"),
+            distinctions: vec![
+                Distinction {
+                    feature: "interest:职场".into(),
+                    mean: 0.5,
+                    z: 2.0,
+                },
+                Distinction {
+                    feature: feature.into(),
+                    mean: 1.0,
+                    z,
+                },
+            ],
+            keywords: Vec::new(),
+            centroid: BTreeMap::new(),
+            suppressed: false,
+        }
+    }
+
+    #[test]
+    fn segments_never_share_a_label() {
+        let mut s = vec![
+            summary(0, "High-value Career learners", "occupation=管理者", 1.5),
+            summary(1, "High-value Career learners", "log_frequency", -0.8),
+            summary(2, "Mid-value Exam learners", "age", -1.0),
+        ];
+        distinct_labels(&mut s);
+        assert_eq!(
+            s[0].label,
+            "High-value Career learners (+occupation=管理者)"
+        );
+        assert_eq!(s[1].label, "High-value Career learners (−log_frequency)");
+        assert_eq!(s[2].label, "Mid-value Exam learners");
+        assert_ne!(s[0].label_zh, s[1].label_zh);
+    }
 }
