@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assert_ok, fixture, run, sample_dir};
+use common::{assert_ok, csv_rows, fixture, run, sample_dir};
 use persona_lab::ctr::logistic::{self, Lbfgs};
 use persona_lab::ctr::metrics::auc;
 use persona_lab::ctr::{CtrConfig, Objective, SplitRule, target, train};
@@ -64,27 +64,11 @@ fn logistic_regression_matches_scikit_learn() {
     );
 }
 
-/// Rows of a CSV as maps from header to value.
-fn read_rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let header = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// The planted click probability (`truth/impressions.csv`, in the order of
 /// `impressions.csv`) and the label of every impression at or after `from`.
 fn planted_probabilities(dir: &Path, from: &str) -> (Vec<f64>, Vec<f32>) {
-    let truth = read_rows(&dir.join("truth/impressions.csv"));
-    let impressions = read_rows(&dir.join("impressions.csv"));
+    let truth = csv_rows(&dir.join("truth/impressions.csv"));
+    let impressions = csv_rows(&dir.join("impressions.csv"));
     assert_eq!(truth.len(), impressions.len());
     let (mut p, mut y) = (Vec::new(), Vec::new());
     for (imp, t) in impressions.iter().zip(&truth) {
@@ -138,12 +122,12 @@ fn with_purchases_after_test_clicks(dir: &Path) -> tempfile::TempDir {
         std::fs::copy(dir.join(name), out.path().join(name)).unwrap();
     }
     let mut events = std::fs::read_to_string(dir.join("events.csv")).unwrap();
-    let prices: HashMap<String, String> = read_rows(&dir.join("courses.csv"))
+    let prices: HashMap<String, String> = csv_rows(&dir.join("courses.csv"))
         .into_iter()
         .map(|c| (c["course_id"].clone(), c["price"].clone()))
         .collect();
     let mut added = 0;
-    for imp in read_rows(&dir.join("impressions.csv")) {
+    for imp in csv_rows(&dir.join("impressions.csv")) {
         if imp["ts"].as_str() < TEST_FROM || imp["clicked"] != "1" {
             continue;
         }
@@ -193,8 +177,8 @@ fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases()
     let config = time_split();
     let from = parse_timestamp(TEST_FROM, None).unwrap();
     let (models, _) = train(&ds, &config, &Progress::default()).unwrap();
-    let courses = read_rows(&dir.join("courses.csv"));
-    let users: HashMap<String, HashMap<String, String>> = read_rows(&dir.join("users.csv"))
+    let courses = csv_rows(&dir.join("courses.csv"));
+    let users: HashMap<String, HashMap<String, String>> = csv_rows(&dir.join("users.csv"))
         .into_iter()
         .map(|r| (r["user_id"].clone(), r))
         .collect();
@@ -247,7 +231,7 @@ fn predicted_spend_never_exceeds_what_the_course_sold_for() {
     let (models, report) = train(&ds, &time_split(), &Progress::default()).unwrap();
     assert!(report.spend_r2.is_some(), "spend scored on later purchases");
     let mut highest: HashMap<String, f64> = HashMap::new();
-    for e in read_rows(&dir.join("events.csv")) {
+    for e in csv_rows(&dir.join("events.csv")) {
         if e["event"] == "purchase" && e["ts"].as_str() < TEST_FROM {
             let paid: f64 = e["amount"].parse().unwrap();
             let h = highest.entry(e["course_id"].clone()).or_insert(0.0);

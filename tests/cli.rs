@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{assert_ok, fixture, json, run, sample_dir};
+use common::{assert_ok, file_report, fixture, json, run, sample_dir};
 
 #[test]
 fn validate_json_reports_every_file_and_exits_0_with_rejects() {
@@ -160,12 +160,7 @@ fn sample_is_deterministic_and_validates_clean() {
         assert_eq!(f["rejected"], 0, "{}", f["file"]);
         assert_eq!(f["orphans"], 0, "{}", f["file"]);
     }
-    let users = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["table"] == "users")
-        .unwrap();
+    let users = file_report(&v, "users");
     assert_eq!(users["accepted"], 300);
     assert_eq!(users["pii_columns"], serde_json::json!(["phone"]));
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_ok, json, run, sample_dir};
+use common::{assert_ok, csv_rows, file_report, json, run, sample_dir};
 use persona_lab::data::encoding::encode_gb18030;
 use persona_lab::data::{Encoding, Mapping, TableKind, load_table};
 use persona_lab::jobs::Progress;
@@ -130,12 +130,7 @@ fn personal_data_under_innocent_headers_reaches_no_output() {
     ]);
     assert_ok(&o);
     let v = json(&o);
-    let users = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["table"] == "users")
-        .unwrap();
+    let users = file_report(&v, "users");
     assert!(
         users["pii_columns"]
             .as_array()
@@ -244,22 +239,6 @@ fn formulas_in_titles_and_ids_are_neutralised_in_every_export() {
     }
 }
 
-/// Rows of a CSV as maps from header to value.
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            header
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn learners_without_events_and_identical_learners_are_scored_truly() {
     let out = tempfile::tempdir().unwrap();
@@ -271,11 +250,11 @@ fn learners_without_events_and_identical_learners_are_scored_truly() {
         "--out",
         path.to_str().unwrap(),
     ]));
-    let profiles: HashMap<String, HashMap<String, String>> = rows(&path)
+    let profiles: HashMap<String, HashMap<String, String>> = csv_rows(&path)
         .into_iter()
         .map(|r| (r["user_id"].clone(), r))
         .collect();
-    let never_active: Vec<String> = rows(&sample_dir().join("truth/personas.csv"))
+    let never_active: Vec<String> = csv_rows(&sample_dir().join("truth/personas.csv"))
         .into_iter()
         .filter(|r| r["never_active"] == "1")
         .map(|r| r["user_id"].clone())
@@ -311,7 +290,7 @@ fn learners_without_events_and_identical_learners_are_scored_truly() {
     assert!(unpaid.len() > 300 && unpaid.iter().all(|m| *m == unpaid[0]));
     // Learners whose histories are identical (shared accounts) get identical RFM scores.
     let mut histories: HashMap<String, Vec<String>> = HashMap::new();
-    for e in rows(&sample_dir().join("events.csv")) {
+    for e in csv_rows(&sample_dir().join("events.csv")) {
         let line = [&e["course_id"], &e["event"], &e["ts"], &e["amount"]]
             .map(|s| s.as_str())
             .join(",");

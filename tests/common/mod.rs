@@ -3,6 +3,7 @@
 // Each test crate uses its own subset of these.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -42,4 +43,30 @@ pub fn assert_ok(out: &Output) {
 /// The one JSON object on stdout.
 pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+/// Rows of a CSV as maps from header to value.
+pub fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).expect("CSV opens");
+    let header = rdr.headers().expect("header").clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("record");
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The report of one table in `validate --json` output.
+pub fn file_report<'a>(v: &'a serde_json::Value, table: &str) -> &'a serde_json::Value {
+    v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["table"] == table)
+        .expect("table reported")
 }
