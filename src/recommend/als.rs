@@ -272,12 +272,13 @@ fn learner_system(
     row: (&[u32], &[f32]),
 ) -> Vec<f64> {
     let mut w = yty.to_vec();
+    // Only the lower triangle: the factorisation reads nothing else.
     for (&i, &r) in row.0.iter().zip(row.1) {
         let c = f64::from(alpha * r);
         let yi = &items[i as usize * f..(i as usize + 1) * f];
         for (a, wrow) in w.chunks_mut(f).enumerate() {
             let ca = c * f64::from(yi[a]);
-            for (cell, &yb) in wrow.iter_mut().zip(yi) {
+            for (cell, &yb) in wrow[..=a].iter_mut().zip(yi) {
                 *cell += ca * f64::from(yb);
             }
         }
@@ -287,7 +288,7 @@ fn learner_system(
 }
 
 /// Overwrites the lower triangle of a symmetric positive definite `a` (n × n, row-major) with
-/// its Cholesky factor.
+/// its Cholesky factor, reading only the lower triangle.
 fn cholesky_in_place(a: &mut [f64], n: usize) {
     for j in 0..n {
         let mut d = a[j * n + j];

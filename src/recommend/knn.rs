@@ -30,6 +30,8 @@ fn keep_best(acc: &mut [f32], touched: &mut Vec<u32>, k: usize, own: u32) -> Vec
         best.truncate(k);
     }
     best.sort_unstable_by(better);
+    // The list was gathered from every candidate: keep only the room its k entries need.
+    best.shrink_to_fit();
     best
 }
 
