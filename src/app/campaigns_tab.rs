@@ -368,16 +368,10 @@ impl CampaignsTab {
             ),
             Objective::Revenue => (t.expected_revenue, t.random_revenue, t.active_revenue),
         };
-        let lift = if random > 0.0 { ours / random } else { 0.0 };
         ui.label(
-            RichText::new(format!(
-                "{}: {ours:.1} · {}: {random:.1} · {}: {active:.1} · ×{lift:.1}",
-                tr(lang, T::ThisList),
-                tr(lang, T::RandomLearners),
-                tr(lang, T::ActiveLearners),
-            ))
-            .strong()
-            .color(style::OK),
+            RichText::new(comparison(lang, [ours, random, active]))
+                .strong()
+                .color(style::OK),
         );
         let metric = match t.objective {
             Objective::Conversions => tr(lang, T::ExpectedPurchases),
@@ -398,15 +392,12 @@ impl CampaignsTab {
                 ),
                 Objective::Revenue => (b.list_revenue, b.random_revenue, b.active_revenue),
             };
-            let lift = if random > 0.0 { list / random } else { 0.0 };
             ui.label(
                 RichText::new(format!(
-                    "{} {}: {}: {list:.1} · {}: {random:.1} · {}: {active:.1} · ×{lift:.1}",
+                    "{} {}: {}",
                     tr(lang, T::RealisedAfter),
                     b.from,
-                    tr(lang, T::ThisList),
-                    tr(lang, T::RandomLearners),
-                    tr(lang, T::ActiveLearners),
+                    comparison(lang, [list, random, active])
                 ))
                 .strong(),
             )
@@ -443,6 +434,18 @@ impl CampaignsTab {
                 }
             });
     }
+}
+
+/// "This list: x · Random learners: y · Most active learners: z · ×lift" for a list, random
+/// learners and the most active ones.
+fn comparison(lang: Lang, [list, random, active]: [f64; 3]) -> String {
+    let lift = if random > 0.0 { list / random } else { 0.0 };
+    format!(
+        "{}: {list:.1} · {}: {random:.1} · {}: {active:.1} · ×{lift:.1}",
+        tr(lang, T::ThisList),
+        tr(lang, T::RandomLearners),
+        tr(lang, T::ActiveLearners),
+    )
 }
 
 /// A model's name (`logistic` or `fm`) in the interface language.
