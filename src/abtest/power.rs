@@ -74,6 +74,10 @@ pub fn users_per_variant(baseline: f64, mde: f64, alpha: f64, power: f64) -> Pow
     while power_at(h, hi, alpha) < power && hi < 1e15 {
         hi *= 2.0;
     }
+    if power_at(h, hi, alpha) < power {
+        // Even 10^15 users per variant would not do: no answer rather than the search's cap.
+        return result;
+    }
     let n = bisect(1.0, hi, |n| power_at(h, n, alpha) - power);
     result.effect_size = Some(h);
     result.users_per_variant_exact = finite(n);

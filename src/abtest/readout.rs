@@ -65,6 +65,34 @@ pub enum AbError {
     /// A column the read-out needs is missing or of the wrong type.
     #[error("experiments table: {0}")]
     Column(String),
+    /// A setting out of its range.
+    #[error("{0}")]
+    Setting(String),
+}
+
+impl AbOptions {
+    /// Checks the settings: α strictly between 0 and 1, planned shares finite and positive.
+    pub fn check(&self) -> Result<(), AbError> {
+        if !(self.alpha.is_finite() && self.alpha > 0.0 && self.alpha < 1.0) {
+            return Err(AbError::Setting(format!(
+                "alpha {}: the significance level must be strictly between 0 and 1",
+                self.alpha
+            )));
+        }
+        for (name, share) in self.split.iter().flatten() {
+            if !(share.is_finite() && *share > 0.0) {
+                return Err(AbError::Setting(format!(
+                    "split {name}={share}: a planned share must be a positive number"
+                )));
+            }
+        }
+        if let Some(tau) = self.tau.filter(|t| !(t.is_finite() && *t > 0.0)) {
+            return Err(AbError::Setting(format!(
+                "tau {tau}: the mixture scale must be a positive number"
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// One variant's result. Fields that cannot be computed are `null` in JSON, never NaN.
@@ -225,6 +253,7 @@ fn arms(df: &DataFrame, experiment: &str) -> Result<Vec<Arm>, AbError> {
 
 /// Reads out one experiment from a loaded experiments table.
 pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
+    opts.check()?;
     let experiments = experiment_names(df);
     let experiment = match &opts.experiment {
         Some(name) if experiments.contains(name) => name.clone(),
@@ -332,14 +361,24 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
         }
     }
 
-    let observed: Vec<f64> = counts.iter().map(|c| c.0).collect();
-    let shares: Vec<f64> = match &opts.split {
+    let mut observed: Vec<f64> = counts.iter().map(|c| c.0).collect();
+    let mut shares: Vec<f64> = match &opts.split {
         Some(split) => arms
             .iter()
             .map(|a| split.get(&a.name).copied().unwrap_or(0.0))
             .collect(),
         None => vec![1.0; arms.len()],
     };
+    // A planned variant with no users at all is the plainest sample-ratio mismatch.
+    if let Some(split) = &opts.split {
+        for (name, share) in split {
+            if !arms.iter().any(|a| &a.name == name) {
+                warnings.push(format!("the planned variant `{name}` has no users"));
+                observed.push(0.0);
+                shares.push(*share);
+            }
+        }
+    }
     let srm_p = if shares.iter().all(|s| *s > 0.0) {
         chi_square_gof(&observed, &shares)
     } else {

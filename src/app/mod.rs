@@ -597,9 +597,14 @@ impl PersonaApp {
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::TabProfiles)
                 );
-                self.spawn_job(title, move |p: &Progress| {
-                    crate::profile::build_profiles(&loaded.dataset, p)
-                        .map(|p| JobOutput::Profiles(Box::new(p)))
+                self.spawn_job(title, move |p: &Progress| -> Result<JobOutput, DataError> {
+                    loaded.dataset.check_usable(&[
+                        TableKind::Users,
+                        TableKind::Courses,
+                        TableKind::Events,
+                    ])?;
+                    let profiles = crate::profile::build_profiles(&loaded.dataset, p)?;
+                    Ok(JobOutput::Profiles(Box::new(profiles)))
                 });
             }
             Command::RunSegments(cfg) => {
@@ -618,10 +623,9 @@ impl PersonaApp {
                 self.spawn_job(title, move |p: &Progress| {
                     let seg = crate::segment::segment(profiles.matrix.view(), &cfg, p)?;
                     let summaries = crate::segment::describe(&profiles, &seg);
-                    Ok::<_, crate::jobs::Cancelled>(JobOutput::Segments(Box::new(SegmentResult {
-                        seg,
-                        summaries,
-                    })))
+                    Ok::<_, crate::segment::SegmentError>(JobOutput::Segments(Box::new(
+                        SegmentResult { seg, summaries },
+                    )))
                 });
             }
             Command::TrainRecs(request) => self.train_recs(request),

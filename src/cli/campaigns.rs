@@ -1,6 +1,6 @@
 //! `ctr` and `target`.
 
-use super::{CliError, DataArgs, io_error, print_json};
+use super::{CliError, DataArgs, checks, print_json};
 use crate::ctr::fm::FmParams;
 use crate::ctr::train::{prepare, train_prepared, write_svmlight};
 use crate::ctr::{
@@ -56,17 +56,17 @@ impl TrainArgs {
             (Some(d), _) => SplitRule::TimeFrom(Some(parse_timestamp(d, None).map_err(|_| {
                 CliError::Input(format!("--test-from: `{d}` is not a date (YYYY-MM-DD)"))
             })?)),
-            (None, Some(f)) if (0.0..1.0).contains(&f) && f > 0.0 => SplitRule::Holdout {
-                fraction: f,
+            (None, Some(f)) => SplitRule::Holdout {
+                fraction: checks::open_unit("holdout", f)?,
                 seed: self.seed,
             },
-            (None, Some(f)) => {
-                return Err(CliError::Input(format!(
-                    "--holdout {f}: must be between 0 and 1"
-                )));
-            }
             (None, None) => SplitRule::TimeFrom(None),
         };
+        if let Some(c) = self.c {
+            checks::number("c", c, 1e-6, 1e6)?;
+        }
+        checks::count("fm-factors", self.fm_factors, 1, 256)?;
+        checks::count("fm-epochs", self.fm_epochs, 1, 1000)?;
         Ok(CtrConfig {
             target: self.target,
             split,
@@ -98,7 +98,7 @@ pub struct CtrArgs {
 }
 
 fn print_report(r: &CtrReport) {
-    println!(
+    say!(
         "{} training and {} test impressions{}; {} base rate {:.4}",
         r.rows_train,
         r.rows_test,
@@ -111,12 +111,15 @@ fn print_report(r: &CtrReport) {
         },
         r.base_rate
     );
-    println!(
+    say!(
         "{:<10} {:>8} {:>9} {:>9}",
-        "model", "auc", "logloss", "train_s"
+        "model",
+        "auc",
+        "logloss",
+        "train_s"
     );
     for m in &r.models {
-        println!(
+        say!(
             "{:<10} {:>8} {:>9.4} {:>9.2}{}",
             m.name,
             m.auc.map_or("—".into(), |a| format!("{a:.4}")),
@@ -125,35 +128,42 @@ fn print_report(r: &CtrReport) {
             if m.name == r.model { "  (default)" } else { "" }
         );
     }
-    println!("calibration (predicted → observed, n):");
+    say!("calibration (predicted → observed, n):");
     for b in &r.calibration {
-        println!(
+        say!(
             "  {:>2}: {:.4} → {:.4}  {}",
-            b.bin, b.predicted, b.observed, b.n
+            b.bin,
+            b.predicted,
+            b.observed,
+            b.n
         );
     }
-    println!("logistic regression C = {}", r.c);
-    println!("largest weights:");
+    say!("logistic regression C = {}", r.c);
+    say!("largest weights:");
     for c in r.coefficients.iter().take(12) {
-        println!("  {:+.3}  {}", c.weight, c.feature);
+        say!("  {:+.3}  {}", c.weight, c.feature);
     }
     if let Some(r2) = r.spend_r2 {
-        println!("spend model R² on held-out purchases: {r2:.3}");
+        say!("spend model R² on held-out purchases: {r2:.3}");
     }
 }
 
 /// `ctr`.
 pub fn ctr_cmd(args: &CtrArgs) -> Result<(), CliError> {
-    let ds = args.input.load_only(&CTR_TABLES)?;
     let config = args.training.config()?;
+    if let Some(path) = &args.design {
+        checks::output(path, &args.input.files())?;
+    }
+    let ds = args.input.load_only(&CTR_TABLES)?;
     let place = |e: String| CliError::Input(format!("{}: {e}", args.input.data.display()));
     let progress = Progress::default();
     let prepared = prepare(&ds, &config, &progress).map_err(place)?;
     if let Some(path) = &args.design {
         let d = &prepared.design;
         let y: Vec<f32> = prepared.train_rows.iter().map(|&r| d.y[r]).collect();
-        write_svmlight(path, &d.x.select_rows(&prepared.train_rows), &y)
-            .map_err(|e| io_error(path, e))?;
+        checks::write_atomically(path, |p| {
+            write_svmlight(p, &d.x.select_rows(&prepared.train_rows), &y)
+        })?;
     }
     let (_, report) = train_prepared(prepared, &config, &progress).map_err(place)?;
     if args.json {
@@ -200,8 +210,11 @@ pub struct TargetArgs {
 
 /// `target`.
 pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
-    let ds = args.input.load_only(&CTR_TABLES)?;
     let mut config = args.training.config()?;
+    checks::count("budget", args.budget, 1, 100_000_000)?;
+    let salt = checks::salt(args.pseudonymise.as_deref())?;
+    checks::output(&args.out, &args.input.files())?;
+    let ds = args.input.load_only(&CTR_TABLES)?;
     let backtest_from = match &args.evaluate_from {
         Some(d) => Some(parse_timestamp(d, None).map_err(|_| {
             CliError::Input(format!("--evaluate-from: `{d}` is not a date (YYYY-MM-DD)"))
@@ -222,8 +235,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         backtest_from,
     )
     .map_err(place)?;
-    write_targets(&args.out, &t, args.pseudonymise.as_deref())
-        .map_err(|e| io_error(&args.out, e))?;
+    checks::write_atomically(&args.out, |p| write_targets(p, &t, salt))?;
     if args.json {
         let mut v = serde_json::to_value(&t).map_err(|e| CliError::Internal(e.to_string()))?;
         if let Some(o) = v.as_object_mut() {
@@ -234,7 +246,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         }
         return print_json(&v);
     }
-    println!(
+    say!(
         "{}: {} of {} eligible learners written to {} (model {}, test AUC {})",
         t.course,
         t.rows.len(),
@@ -243,7 +255,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         report.model,
         report.auc.map_or("—".into(), |a| format!("{a:.3}"))
     );
-    println!(
+    say!(
         "expected conversions: {:.1} (random learners {:.1}, most active learners {:.1}); expected revenue ¥{:.0} (random ¥{:.0}, most active ¥{:.0})",
         t.expected_conversions,
         t.random_conversions,
@@ -253,7 +265,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         t.active_revenue
     );
     if let Some(b) = &t.backtest {
-        println!(
+        say!(
             "backtest from {}: the list brought {:.0} enrolments/purchases and ¥{:.0}; random learners {:.1} and ¥{:.0}; most active learners {:.0} and ¥{:.0} ({} eligible learners converted)",
             b.from,
             b.list_conversions,

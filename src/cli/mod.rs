@@ -15,7 +15,16 @@ use crate::segment::{
 };
 use clap::{Args, Parser, Subcommand};
 
+/// Prints a line on stdout. When stdout was closed early (`persona-lab … | head -1`), the
+/// program ends quietly with exit 0, as command-line users expect.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::say_line(format_args!($($arg)*))
+    };
+}
+
 mod campaigns;
+mod checks;
 mod recs;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -217,14 +226,33 @@ impl DataArgs {
         Ok(m)
     }
 
+    /// The files this dataset would be read from (outputs may not overwrite them).
+    pub fn files(&self) -> Vec<PathBuf> {
+        checks::dataset_files(&self.data, &self.mapping().unwrap_or_default())
+    }
+
     /// Loads the dataset.
     pub fn load(&self) -> Result<Dataset, DataError> {
         load_dataset(&self.data, &self.mapping()?, &Progress::default())
     }
 
-    /// Loads only some of the dataset's tables.
+    /// Loads only the tables an analysis reads, and checks they can describe learners (no
+    /// file had every row rejected; there is at least one learner).
     pub fn load_only(&self, kinds: &[TableKind]) -> Result<Dataset, DataError> {
-        crate::data::load_tables(&self.data, &self.mapping()?, kinds, &Progress::default())
+        let ds =
+            crate::data::load_tables(&self.data, &self.mapping()?, kinds, &Progress::default())?;
+        ds.check_usable(kinds)?;
+        Ok(ds)
+    }
+}
+
+/// Writes one line to stdout for [`say!`]: a closed pipe ends the program with exit 0.
+pub(crate) fn say_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{args}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 
@@ -246,14 +274,16 @@ impl From<DataError> for CliError {
     }
 }
 
+/// A file the user named could not be written (missing folder, full disk, no permission):
+/// bad input, with the reason.
 fn io_error(path: &Path, e: std::io::Error) -> CliError {
-    CliError::Internal(format!("{}: {e}", path.display()))
+    CliError::Input(format!("{}: cannot write: {e}", path.display()))
 }
 
 fn print_json(value: &impl Serialize) -> Result<(), CliError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| CliError::Internal(e.to_string()))?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -321,18 +351,31 @@ pub fn run(command: Command) -> ExitCode {
         let error = serde_json::json!({
             "error": { "exit_code": code, "kind": kind, "message": message }
         });
-        println!("{error:#}");
+        say!("{error:#}");
     }
     ExitCode::from(code)
 }
 
 fn sample(out: &Path, config: SampleConfig, json: bool) -> Result<(), CliError> {
+    checks::count("users", config.users, 1, 10_000_000)?;
+    if out.is_file() {
+        return Err(CliError::Input(format!(
+            "{}: is a file; --out names a folder to create",
+            out.display()
+        )));
+    }
+    if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(CliError::Input(format!(
+            "{}: the folder is not empty; sample writes only into a new or empty folder",
+            out.display()
+        )));
+    }
     let started = std::time::Instant::now();
     let summary = generate(out, config).map_err(|e| io_error(out, e))?;
     if json {
         return print_json(&summary);
     }
-    println!(
+    say!(
         "wrote {} learners, {} courses, {} events, {} impressions, {} experiment rows to {} in {:.1} s",
         summary.users,
         summary.courses,
@@ -349,14 +392,23 @@ fn sample(out: &Path, config: SampleConfig, json: bool) -> Result<(), CliError> 
 const SHOWN_REJECTS: usize = 10;
 
 fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), CliError> {
+    if let Some(dir) = rejects {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::Input(format!(
+                "{}: --rejects names a folder, and this is a file",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        for kind in TableKind::ALL {
+            checks::output(&dir.join(format!("{kind}.rejects.csv")), &input.files())?;
+        }
+    }
     let dataset = input.load()?;
     if let Some(dir) = rejects {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         for report in dataset.reports() {
             let path = dir.join(format!("{}.rejects.csv", report.table));
-            report
-                .write_rejects(&path)
-                .map_err(|e| io_error(&path, e))?;
+            checks::write_atomically(&path, |p| report.write_rejects(p))?;
         }
     }
     if json {
@@ -372,9 +424,14 @@ fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), 
         } else {
             String::new()
         };
-        println!(
+        say!(
             "{} ({}, {}{sure}): {} rows read, {} accepted, {} rejected",
-            r.file, r.table, r.encoding, r.rows_read, r.accepted, r.rejected
+            r.file,
+            r.table,
+            r.encoding,
+            r.rows_read,
+            r.accepted,
+            r.rejected
         );
         if r.orphans > 0 {
             let by: Vec<String> = r
@@ -382,20 +439,20 @@ fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), 
                 .iter()
                 .map(|(c, n)| format!("{n} by {c}"))
                 .collect();
-            println!(
+            say!(
                 "  {} rows refer to unknown learners or courses ({}); kept",
                 r.orphans,
                 by.join(", ")
             );
         }
         if !r.pii_columns.is_empty() {
-            println!(
+            say!(
                 "  personal data, left out of all analyses: {}",
                 r.pii_columns.join(", ")
             );
         }
         for (reason, n) in &r.reasons {
-            println!("  {n:>8} × {reason}");
+            say!("  {n:>8} × {reason}");
         }
         for row in r.rejects.iter().take(SHOWN_REJECTS) {
             let column = row
@@ -403,10 +460,10 @@ fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), 
                 .as_deref()
                 .map(|c| format!(", column {c}"))
                 .unwrap_or_default();
-            println!("  {}: line {}{column}: {}", r.file, row.line, row.message);
+            say!("  {}: line {}{column}: {}", r.file, row.line, row.message);
         }
         if r.rejects.len() > SHOWN_REJECTS {
-            println!(
+            say!(
                 "  … and {} more (use --rejects DIR to export them all)",
                 r.rejects.len() - SHOWN_REJECTS
             );
@@ -416,6 +473,9 @@ fn validate(input: &DataArgs, json: bool, rejects: Option<&Path>) -> Result<(), 
 }
 
 fn abtest(args: &AbArgs) -> Result<(), CliError> {
+    if let Some(out) = &args.out {
+        checks::output(out, std::slice::from_ref(&args.experiments))?;
+    }
     let mut mapping = Mapping::default();
     for e in &args.map {
         mapping.add_entry(e)?;
@@ -445,7 +505,7 @@ fn abtest(args: &AbArgs) -> Result<(), CliError> {
     let readout = abtest::readout(&table.df, &opts)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.experiments.display())))?;
     if let Some(out) = &args.out {
-        std::fs::write(out, abtest::readout_csv(&readout)).map_err(|e| io_error(out, e))?;
+        checks::write_atomically(out, |p| std::fs::write(p, abtest::readout_csv(&readout)))?;
     }
     if args.json {
         let mut value =
@@ -474,14 +534,14 @@ fn fmt_ci(ci: Option<[f64; 2]>, scale: f64) -> String {
 }
 
 fn print_readout(r: &Readout) {
-    println!(
+    say!(
         "experiment {} (control {}), α = {}: SRM p = {}",
         r.experiment,
         r.control,
         r.alpha,
         r.srm_p.map_or("—".to_string(), |p| format!("{p:.4}"))
     );
-    println!(
+    say!(
         "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>10}",
         "variant",
         "users",
@@ -495,7 +555,7 @@ fn print_readout(r: &Readout) {
         "rev/user"
     );
     for v in &r.variants {
-        println!(
+        say!(
             "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>10}",
             v.name,
             v.users,
@@ -510,13 +570,13 @@ fn print_readout(r: &Readout) {
         );
     }
     if let Some(c) = &r.cuped {
-        println!(
+        say!(
             "CUPED: θ = {:.4}, variance reduced by {:.1}%",
             c.theta,
             c.variance_reduction * 100.0
         );
         for v in c.variants.iter().skip(1) {
-            println!(
+            say!(
                 "  {}: revenue diff {} CI {} p = {}",
                 v.name,
                 fmt_opt(v.diff, 1.0, 3),
@@ -526,7 +586,7 @@ fn print_readout(r: &Readout) {
         }
     }
     for w in &r.warnings {
-        println!("warning: {w}");
+        say!("warning: {w}");
     }
 }
 
@@ -538,6 +598,20 @@ fn power_cmd(
     power: f64,
     json: bool,
 ) -> Result<(), CliError> {
+    checks::open_unit("baseline", baseline)?;
+    checks::open_unit("alpha", alpha)?;
+    checks::open_unit("power", power)?;
+    if power <= alpha {
+        return Err(CliError::Input(format!(
+            "--power {power}: must be above --alpha {alpha}"
+        )));
+    }
+    if let Some(m) = mde {
+        checks::number("mde", m, -1.0, 1e6)?;
+    }
+    if let Some(n) = users {
+        checks::number("users", n, 2.0, 1e15)?;
+    }
     let result = match (users, mde) {
         (Some(n), _) => {
             let mde = abtest::mde_for_users(baseline, n, alpha, power);
@@ -554,13 +628,14 @@ fn power_cmd(
             .map_or("(none reachable)".to_string(), |m| m.to_string());
         return Err(CliError::Input(format!(
             "no sample size for baseline {baseline}, relative MDE {mde}, alpha {alpha}, power {power}: \
-             the rates must stay inside (0, 1) and power must be above alpha"
+             the rates must stay inside (0, 1), the MDE must not be 0, and an effect this small \
+             would need more than 10^15 users per variant"
         )));
     }
     if json {
         return print_json(&result);
     }
-    println!(
+    say!(
         "{} users per variant to detect a relative lift of {} on a {:.2}% baseline (α = {alpha}, power = {power})",
         result.users_per_variant.unwrap_or(0),
         fmt_opt(result.mde, 100.0, 2) + "%",
@@ -574,10 +649,11 @@ const PROFILE_TABLES: [TableKind; 3] = [TableKind::Users, TableKind::Courses, Ta
 
 fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError> {
     let started = std::time::Instant::now();
+    checks::output(out, &input.files())?;
     let dataset = input.load_only(&PROFILE_TABLES)?;
     let profiles = build_profiles(&dataset, &Progress::default())
         .map_err(|e| CliError::Internal(e.to_string()))?;
-    profiles.to_csv(out).map_err(|e| io_error(out, e))?;
+    checks::write_atomically(out, |p| profiles.to_csv(p))?;
     let mut segments: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for s in &profiles.table.rfm_segment {
         *segments.entry(s.name()).or_default() += 1;
@@ -593,7 +669,7 @@ fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError>
     if json {
         return print_json(&summary);
     }
-    println!(
+    say!(
         "wrote {} learner profiles ({} features) to {} in {:.1} s",
         profiles.len(),
         profiles.feature_names.len(),
@@ -601,7 +677,7 @@ fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError>
         started.elapsed().as_secs_f64()
     );
     for (name, n) in segments {
-        println!("  {n:>8}  {name}");
+        say!("  {n:>8}  {name}");
     }
     Ok(())
 }
@@ -700,6 +776,14 @@ fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
     })
 }
 
+/// A segmentation error as a CLI error: cancelling is ours, the rest is the input's.
+fn segment_error(e: crate::segment::SegmentError) -> CliError {
+    match e {
+        crate::segment::SegmentError::Cancelled => CliError::Internal(e.to_string()),
+        e => CliError::Input(e.to_string()),
+    }
+}
+
 fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     let k = match args.k.as_str() {
         "auto" => None,
@@ -714,6 +798,16 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         ..SegmentConfig::default()
     };
     let internal = |e: crate::jobs::Cancelled| CliError::Internal(e.to_string());
+    let salt = checks::salt(args.pseudonymise.as_deref())?;
+    let inputs = match (&args.data, &args.features) {
+        (Some(dir), _) => checks::dataset_files(dir, &Mapping::default()),
+        (None, Some(file)) => vec![file.clone()],
+        (None, None) => Vec::new(),
+    };
+    checks::output(&args.out, &inputs)?;
+    if let Some(path) = &args.summaries {
+        checks::output(path, &inputs)?;
+    }
     let fit_seconds: f64;
     let mut skipped: Vec<String> = Vec::new();
     let (ids, seg, segments): (Vec<String>, Segmentation, Vec<SegmentSummary>) =
@@ -731,7 +825,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                     build_profiles(&dataset, &Progress::default()).map_err(internal)?;
                 let started = std::time::Instant::now();
                 let seg = segment(profiles.matrix.view(), &cfg, &Progress::default())
-                    .map_err(internal)?;
+                    .map_err(segment_error)?;
                 fit_seconds = started.elapsed().as_secs_f64();
                 let summaries = describe(&profiles, &seg);
                 (profiles.table.user_ids.clone(), seg, summaries)
@@ -741,17 +835,17 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 let FeatureFile { ids, names, x, .. } = file;
                 skipped = file.skipped;
                 let started = std::time::Instant::now();
-                let seg = segment(x.view(), &cfg, &Progress::default()).map_err(internal)?;
+                let seg = segment(x.view(), &cfg, &Progress::default())
+                    .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
                 fit_seconds = started.elapsed().as_secs_f64();
                 let summaries = plain_summaries(&seg, &names);
                 (ids, seg, summaries)
             }
             (None, None) => return Err(CliError::Input("give --data or --features".into())),
         };
-    write_members(&args.out, &ids, &seg.labels, args.pseudonymise.as_deref())
-        .map_err(|e| io_error(&args.out, e))?;
+    checks::write_atomically(&args.out, |p| write_members(p, &ids, &seg.labels, salt))?;
     if let Some(path) = &args.summaries {
-        write_summaries(path, &segments).map_err(|e| io_error(path, e))?;
+        checks::write_atomically(path, |p| write_summaries(p, &segments))?;
     }
     let result = serde_json::json!({
         "k": seg.k,
@@ -767,7 +861,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     if args.json {
         return print_json(&result);
     }
-    println!(
+    say!(
         "{} segments ({}), inertia {:.1}, silhouette {}",
         seg.k,
         match seg.method {
@@ -778,10 +872,10 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
     );
     for s in &segments {
-        println!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label);
+        say!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label);
     }
     if !skipped.is_empty() {
-        println!("text columns left out: {}", skipped.join(", "));
+        say!("text columns left out: {}", skipped.join(", "));
     }
     Ok(())
 }

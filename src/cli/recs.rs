@@ -1,6 +1,6 @@
 //! `recommend` and `evaluate-recs`.
 
-use super::{CliError, DataArgs, io_error, print_json};
+use super::{CliError, DataArgs, checks, print_json};
 use crate::data::TableKind;
 use crate::jobs::Progress;
 use crate::recommend::als::AlsParams;
@@ -13,6 +13,10 @@ use crate::recommend::{
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// The longest list (and the deepest cutoff) asked for; lists are also never longer than the
+/// catalogue.
+const MAX_TOP: usize = 1000;
 
 /// The tables recommendations read.
 const RECS_TABLES: [TableKind; 3] = [TableKind::Users, TableKind::Courses, TableKind::Events];
@@ -66,7 +70,7 @@ impl ModelArgs {
             }
             None => Strengths::default(),
         };
-        Ok(Params {
+        let params = Params {
             strengths,
             item_neighbours: self.neighbours,
             user_neighbours: self.user_neighbours,
@@ -81,7 +85,9 @@ impl ModelArgs {
             lambda: self.lambda,
             content_neighbours: self.neighbours,
             ..Params::default()
-        })
+        };
+        params.check().map_err(CliError::Input)?;
+        Ok(params)
     }
 
     fn group_source(&self) -> Result<GroupSource, CliError> {
@@ -166,6 +172,11 @@ fn read_user_list(path: &Path, it: &Interactions) -> Result<Vec<usize>, CliError
 /// `recommend`.
 pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     let started = Instant::now();
+    checks::count("top", args.top, 1, MAX_TOP)?;
+    let salt = checks::salt(args.pseudonymise.as_deref())?;
+    let mut inputs = args.input.files();
+    inputs.extend(args.users.iter().chain(&args.model_args.segments).cloned());
+    checks::output(&args.out, &inputs)?;
     let ds = args.input.load_only(&RECS_TABLES)?;
     let progress = Progress::default();
     let params = args.model_args.params(args.seed)?;
@@ -195,8 +206,9 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     .map_err(|_| CliError::Internal("cancelled".into()))?;
     let recommend_seconds = rec_started.elapsed().as_secs_f64();
     let train_seconds = trained.train_seconds;
-    write_recommendations(&args.out, it, &users, &recs, args.pseudonymise.as_deref())
-        .map_err(|e| io_error(&args.out, e))?;
+    checks::write_atomically(&args.out, |p| {
+        write_recommendations(p, it, &users, &recs, salt)
+    })?;
     let cold = users.iter().filter(|&&u| it.matrix.row_len(u) == 0).count();
     let rows: usize = recs.iter().map(Vec::len).sum();
     if args.json {
@@ -211,7 +223,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
             "out": args.out.display().to_string(),
         }));
     }
-    println!(
+    say!(
         "{}: {rows} recommendations for {} learners ({cold} without history served by popularity in their group) written to {} in {:.1} s (fit {:.2} s, lists {:.2} s)",
         args.model.name(),
         users.len(),
@@ -277,10 +289,10 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if !(0.0..1.0).contains(&args.holdout) || args.k == 0 {
-        return Err(CliError::Input(
-            "--holdout must be in [0, 1) and --k at least 1".into(),
-        ));
+    checks::open_unit("holdout", args.holdout)?;
+    checks::count("k", args.k, 1, MAX_TOP)?;
+    if let Some(n) = args.leave_last {
+        checks::count("leave-last", n, 1, 1000)?;
     }
     let params = args.model_args.params(args.seed)?;
     let (it, split) = match (&args.data, &args.train, &args.test) {
@@ -326,19 +338,26 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
     if args.json {
         return print_json(&eval);
     }
-    println!(
+    say!(
         "{} test learners, {} training pairs, {} test pairs, cutoff {}",
         eval.users_evaluated,
         split.train.nnz(),
         split.test.nnz(),
         eval.k
     );
-    println!(
+    say!(
         "{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  settings",
-        "model", "precision", "recall", "ndcg", "map", "hit_rate", "coverage", "train_s"
+        "model",
+        "precision",
+        "recall",
+        "ndcg",
+        "map",
+        "hit_rate",
+        "coverage",
+        "train_s"
     );
     for m in &eval.models {
-        println!(
+        say!(
             "{:<9} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.3}  {}",
             m.name,
             m.metrics.precision,

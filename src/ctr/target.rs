@@ -3,7 +3,7 @@
 //! random learners and against the N most active ones; with a backtest date, ranked on what
 //! was known then and scored on what they actually did afterwards.
 
-use super::encode::Context;
+use super::encode::{Context, Target};
 use super::history::{Histories, Kind};
 use super::train::CtrModels;
 use rayon::prelude::*;
@@ -102,6 +102,23 @@ pub fn target(
     let c = enc
         .course(course)
         .ok_or_else(|| format!("course `{course}` is not in courses.csv"))?;
+    if let Some(p) = &placement
+        && !enc.placements.iter().any(|(known, _)| known == p)
+    {
+        let known: Vec<&str> = enc.placements.iter().map(|(k, _)| k.as_str()).collect();
+        return Err(format!(
+            "placement `{p}` is not in the impressions; placements are: {}",
+            known.join(", ")
+        ));
+    }
+    if models.target == Target::Clicked && models.conversion.is_none() {
+        return Err(
+            "the impressions record no conversion (`converted` is missing or always 0), \
+                    so purchases cannot be predicted from clicks; add `converted` to \
+                    impressions.csv"
+                .into(),
+        );
+    }
     let placement = placement.or_else(|| enc.default_placement().map(str::to_string));
     let ctx = Context {
         placement: placement.clone(),

@@ -149,6 +149,8 @@ impl ClickModel {
 /// Everything targeting needs.
 #[derive(Debug, Clone)]
 pub struct CtrModels {
+    /// What the click model predicts.
+    pub target: Target,
     /// The encoder.
     pub encoder: Encoder,
     /// Every learner's events, for features as of any moment.
@@ -462,6 +464,7 @@ pub fn train_prepared(
     progress.set(1.0);
     Ok((
         CtrModels {
+            target: config.target,
             encoder,
             histories,
             click,

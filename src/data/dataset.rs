@@ -34,18 +34,78 @@ impl Dataset {
     pub fn reports(&self) -> impl Iterator<Item = &FileReport> {
         self.tables.values().map(|t| &t.report)
     }
+
+    /// Checks that the dataset can describe learners: none of `kinds` that is present had
+    /// every row rejected, and users or events hold at least one learner. Analyses call it
+    /// before they start; `validate` does not, as it only reports.
+    pub fn check_usable(&self, kinds: &[TableKind]) -> Result<(), DataError> {
+        for kind in kinds {
+            let Some(r) = self.table(*kind).map(|t| &t.report) else {
+                continue;
+            };
+            if r.rows_read > 0 && r.accepted == 0 {
+                let reason = r
+                    .reasons
+                    .iter()
+                    .max_by_key(|(_, n)| **n)
+                    .map_or(String::new(), |(k, n)| format!(", {n} × {k}"));
+                let first = r.rejects.first().map_or(String::new(), |x| {
+                    format!("; line {}: {}", x.line, x.message)
+                });
+                return Err(DataError::NothingAccepted {
+                    file: r.file.clone(),
+                    detail: format!("all {} rows were rejected{reason}{first}", r.rows_read),
+                });
+            }
+        }
+        let rows = |kind| self.frame(kind).map_or(0, |df| df.height());
+        if rows(TableKind::Users) == 0 && rows(TableKind::Events) == 0 {
+            return Err(DataError::NothingAccepted {
+                file: self.dir.display().to_string(),
+                detail: "no learners: users.csv and events.csv hold no rows".into(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The file that holds `kind` in `dir`: the one the mapping names, else `stem.csv`, else
-/// `stem.parquet`.
-pub fn find_table_file(dir: &Path, kind: TableKind, mapping: &Mapping) -> Option<PathBuf> {
+/// `stem.parquet`. A name the mapping gives must stay inside the folder (relative, no `..`,
+/// and not a link leading out of it), so a dataset someone sends cannot read other files
+/// on this machine. An entry that exists but is no readable file (a folder, a broken or
+/// looping link) is still returned, so reading it reports why.
+pub fn find_table_file(
+    dir: &Path,
+    kind: TableKind,
+    mapping: &Mapping,
+) -> Result<Option<PathBuf>, DataError> {
     if let Some(name) = mapping.files.get(&kind) {
-        return Some(dir.join(name));
+        let outside = || {
+            DataError::BadMapping(format!(
+                "the {kind} file `{name}` is not inside the dataset folder {}; name a file in it",
+                dir.display()
+            ))
+        };
+        let relative = Path::new(name);
+        if relative.is_absolute()
+            || relative
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(outside());
+        }
+        let path = dir.join(relative);
+        if let (Ok(real), Ok(root)) = (path.canonicalize(), dir.canonicalize())
+            && !real.starts_with(&root)
+        {
+            return Err(outside());
+        }
+        return Ok(Some(path));
     }
-    ["csv", "parquet", "CSV"]
+    Ok(["csv", "parquet", "CSV"]
         .iter()
         .map(|ext| dir.join(format!("{}.{ext}", kind.stem())))
-        .find(|p| p.is_file())
+        .find(|p| p.symlink_metadata().is_ok()))
 }
 
 /// Loads every table present in `dir`. `mapping` adds to (and wins over) a `mapping.json`
@@ -78,11 +138,12 @@ pub fn load_tables(
         _ => Mapping::default(),
     };
     merged.merge(mapping.clone());
-    let files: Vec<(TableKind, PathBuf)> = kinds
-        .iter()
-        .copied()
-        .filter_map(|k| find_table_file(dir, k, &merged).map(|p| (k, p)))
-        .collect();
+    let mut files: Vec<(TableKind, PathBuf)> = Vec::new();
+    for &k in kinds {
+        if let Some(p) = find_table_file(dir, k, &merged)? {
+            files.push((k, p));
+        }
+    }
     if files.is_empty() {
         return Err(DataError::NoFiles(dir.display().to_string()));
     }

@@ -53,6 +53,27 @@ pub enum DataError {
     /// A column mapping entry or file is malformed.
     #[error("column mapping: {0}")]
     BadMapping(String),
+    /// A table an analysis needs has no usable rows.
+    #[error("{file}: {detail}")]
+    NothingAccepted {
+        /// The file (or the folder).
+        file: String,
+        /// What was found, with the most common reason rows were rejected.
+        detail: String,
+    },
+    /// Two header cells name the same column (also when they differ only by case, spaces
+    /// or punctuation).
+    #[error("{file}: line 1: columns {first} and {second} are both `{name}`; rename or drop one")]
+    DuplicateHeader {
+        /// The file.
+        file: String,
+        /// The normalised name.
+        name: String,
+        /// 1-based positions of the two cells.
+        first: usize,
+        /// The second position.
+        second: usize,
+    },
     /// A folder holds none of the tables.
     #[error(
         "{0}: no input files found (expected users, courses, events, impressions or experiments as .csv or .parquet)"

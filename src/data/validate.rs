@@ -13,6 +13,7 @@ use super::schema::{
 use crate::privacy::{MASK, looks_like_pii, mask_pii};
 use ahash::AHashMap;
 use polars::prelude::*;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The fields of one input row, however they were read.
@@ -28,12 +29,12 @@ pub trait RowFields {
         (0..self.count())
             .map(|i| {
                 if masked.contains(&i) {
-                    MASK.into()
+                    Cow::Borrowed(MASK)
                 } else {
-                    mask_pii(self.field(i))
+                    free_text(self.field(i))
                 }
             })
-            .collect::<Vec<_>>()
+            .collect::<Vec<Cow<str>>>()
             .join(",")
     }
 }
@@ -124,6 +125,17 @@ struct Extra {
 /// How many non-empty values of an extra column are looked at for personal data.
 const PII_SAMPLE: u32 = 200;
 
+/// Extra attribute columns kept at most; further ones are reported as ignored, so a file with
+/// thousands of columns cannot make profiling crawl.
+pub const MAX_EXTRA_COLUMNS: usize = 100;
+
+/// The longest field accepted, in bytes; a longer one rejects its row as `too_long`.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// The largest magnitude a number may have (money, seconds, minutes): beyond it a value is
+/// a typo or an overflow, never a price, and it would turn sums into infinities.
+pub const MAX_MAGNITUDE: f64 = 1e9;
+
 /// Checks the rows of one file against its table's contract and collects the accepted ones.
 pub struct Validator {
     slots: Vec<Slot>,
@@ -135,6 +147,8 @@ pub struct Validator {
     header: Vec<String>,
     unique: Option<(usize, AHashMap<String, u64>)>,
     day_origin: Option<i64>,
+    /// Times after this are rejected (a year from now).
+    latest_ms: i64,
     cells: Vec<Cell>,
     report: FileReport,
 }
@@ -152,6 +166,18 @@ impl Validator {
     ) -> Result<Validator, DataError> {
         let file = path.display().to_string();
         let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+        let mut seen: AHashMap<&str, usize> = AHashMap::new();
+        for (i, n) in norm.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+            if let Some(&first) = seen.get(n.as_str()) {
+                return Err(DataError::DuplicateHeader {
+                    file,
+                    name: n.clone(),
+                    first: first + 1,
+                    second: i + 1,
+                });
+            }
+            seen.insert(n, i);
+        }
         let mut used = vec![false; header.len()];
         let mut report = FileReport::new(path, kind, detected);
         let mut slots = Vec::new();
@@ -215,7 +241,7 @@ impl Validator {
             if is_pii_header(h) {
                 report.pii_columns.push(h.clone());
                 masked.push(i);
-            } else if kind.keeps_extra_columns() {
+            } else if kind.keeps_extra_columns() && extras.len() < MAX_EXTRA_COLUMNS {
                 extras.push(Extra {
                     field: i,
                     name: norm[i].clone(),
@@ -240,6 +266,7 @@ impl Validator {
             width: header.len(),
             unique,
             day_origin: mapping.day_origin_ms()?,
+            latest_ms: latest_plausible_ms(),
             report,
         })
     }
@@ -272,10 +299,20 @@ impl Validator {
             self.reject(line, None, "field_count", message, row);
             return;
         }
+        if let Some(i) = (0..row.count()).find(|&i| row.field(i).len() > MAX_FIELD_BYTES) {
+            let column = self.column_name(i);
+            let message = format!(
+                "{column} is {} KB long; fields are limited to {} KB",
+                row.field(i).len() / 1024,
+                MAX_FIELD_BYTES / 1024
+            );
+            self.reject(line, Some(column), "too_long", message, row);
+            return;
+        }
         for i in 0..self.slots.len() {
             let slot = &self.slots[i];
             let raw = Self::value(&slot.source, row);
-            match check(slot.spec, raw, self.day_origin) {
+            match check(slot.spec, raw, self.day_origin, self.latest_ms) {
                 Ok(cell) => self.cells[i] = cell,
                 Err((reason, message)) => {
                     let column = Some(slot.spec.name.to_string());
@@ -314,7 +351,7 @@ impl Validator {
             if v.is_empty() {
                 extra.target.append_null();
             } else {
-                extra.target.append_value(mask_pii(v));
+                extra.target.append_value(free_text(v));
             }
         }
         self.report.accepted += 1;
@@ -332,22 +369,26 @@ impl Validator {
             line,
             column,
             reason: reason.to_string(),
-            message: mask_pii(&message).into_owned(),
+            message: free_text(&message).into_owned(),
             raw: row.raw(&self.masked),
         });
+    }
+
+    /// The canonical name of field `field` (its header for a column outside the contract).
+    fn column_name(&self, field: usize) -> String {
+        self.slots
+            .iter()
+            .find(|s| matches!(s.source, SlotSource::Field(i) if i == field))
+            .map(|s| s.spec.name.to_string())
+            .or_else(|| self.header.get(field).cloned())
+            .unwrap_or_else(|| format!("field {}", field + 1))
     }
 
     /// Rejects a row whose field `field` holds bytes that are not valid in the file's
     /// encoding (`bad_encoding:<column>`); `row` is its lossy decoding, for the rejects file.
     pub fn push_bad_encoding<R: RowFields>(&mut self, line: u64, field: usize, row: &R) {
         self.report.rows_read += 1;
-        let column = self
-            .slots
-            .iter()
-            .find(|s| matches!(s.source, SlotSource::Field(i) if i == field))
-            .map(|s| s.spec.name.to_string())
-            .or_else(|| self.header.get(field).cloned())
-            .unwrap_or_else(|| format!("field {}", field + 1));
+        let column = self.column_name(field);
         let message = format!(
             "{column} holds bytes that are not valid {} text",
             self.report.encoding
@@ -384,17 +425,61 @@ impl Validator {
 
 /// An accepted text cell as stored: identifiers as given, free text with personal data
 /// inside it masked.
-fn text_value(spec: ColumnSpec, raw: &str) -> std::borrow::Cow<'_, str> {
+fn text_value(spec: ColumnSpec, raw: &str) -> Cow<'_, str> {
     match spec.kind {
-        ColumnKind::Text => mask_pii(raw),
+        ColumnKind::Text => free_text(raw),
         _ => raw.into(),
     }
+}
+
+/// Free text as stored: control characters and terminal escape sequences removed, personal
+/// data masked.
+fn free_text(raw: &str) -> Cow<'_, str> {
+    match strip_controls(raw) {
+        Cow::Borrowed(clean) => mask_pii(clean),
+        Cow::Owned(clean) => Cow::Owned(mask_pii(&clean).into_owned()),
+    }
+}
+
+/// `text` without control characters (NUL, escape, …; tabs and line breaks kept) and without
+/// terminal escape sequences (`ESC [ … letter`), which would garble a terminal or a report.
+pub fn strip_controls(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte.
+            for d in chars.by_ref() {
+                if ('\u{40}'..='\u{7e}').contains(&d) {
+                    break;
+                }
+            }
+        } else if !bad(c) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The latest plausible time in any table: a year from now.
+fn latest_plausible_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis() + 366 * super::cells::MS_PER_DAY
 }
 
 type CellError = (&'static str, String);
 
 /// Checks one cell against its column's kind.
-fn check(spec: ColumnSpec, raw: &str, day_origin: Option<i64>) -> Result<Cell, CellError> {
+fn check(
+    spec: ColumnSpec,
+    raw: &str,
+    day_origin: Option<i64>,
+    latest_ms: i64,
+) -> Result<Cell, CellError> {
     let name = spec.name;
     if raw.is_empty() {
         return if spec.required {
@@ -404,9 +489,21 @@ fn check(spec: ColumnSpec, raw: &str, day_origin: Option<i64>) -> Result<Cell, C
         };
     }
     let number = || {
-        parse_number(raw).ok_or_else(|| ("wrong_type", format!("{name} `{raw}` is not a number")))
+        let v = parse_number(raw)
+            .ok_or_else(|| ("wrong_type", format!("{name} `{raw}` is not a number")))?;
+        if v.abs() > MAX_MAGNITUDE {
+            return Err((
+                "out_of_range",
+                format!("{name} `{raw}` is beyond ±1,000,000,000"),
+            ));
+        }
+        Ok(v)
     };
     match spec.kind {
+        ColumnKind::Id if raw.chars().any(char::is_control) => Err((
+            "control_character",
+            format!("{name} holds a control character"),
+        )),
         ColumnKind::Id | ColumnKind::Text => Ok(Cell::Text),
         ColumnKind::Event => canonical_event(raw).map(Cell::Event).ok_or_else(|| {
             (
@@ -435,6 +532,10 @@ fn check(spec: ColumnSpec, raw: &str, day_origin: Option<i64>) -> Result<Cell, C
             .map(Cell::Flag)
             .ok_or_else(|| ("not_binary", format!("{name} `{raw}` is not 0 or 1"))),
         ColumnKind::Timestamp => match parse_timestamp(raw, day_origin) {
+            Ok(ms) if !(0..=latest_ms).contains(&ms) => Err((
+                "out_of_range",
+                format!("{name} `{raw}` is before 1970 or more than a year from now"),
+            )),
             Ok(ms) => Ok(Cell::Ms(ms)),
             Err(TsError::Unparseable) => Err((
                 "bad_timestamp",

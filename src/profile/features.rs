@@ -14,6 +14,9 @@ use polars::prelude::*;
 const NOT_CATEGORICAL: &[&str] = &["user_id", "signup_date", "age"];
 /// Attributes with more distinct values than this are not one-hot encoded.
 const MAX_LEVELS: usize = 30;
+/// One-hot attribute columns at most, over all attributes (in column order): a users file
+/// with hundreds of attribute columns cannot make profiling and clustering crawl.
+pub const MAX_ATTRIBUTE_FEATURES: usize = 300;
 /// A course at or under this price counts as cheap.
 pub const CHEAP_PRICE: f64 = 50.0;
 /// Days without activity after which a learner is flagged as a churn risk.
@@ -233,8 +236,9 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
         (end_ms.div_euclid(MS_PER_DAY) + 1) as f64
     };
     let signup_day = |i: usize| -> Option<f64> {
-        let s = signup.as_ref()?.get(i)?;
-        Some(s.div_euclid(MS_PER_DAY) as f64)
+        // Learners found only in events have no row in users.
+        let column = signup.as_ref().filter(|c| i < c.len())?;
+        Some(column.get(i)?.div_euclid(MS_PER_DAY) as f64)
     };
     let n = user_ids.len();
     progress.set(0.85);
@@ -355,6 +359,7 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
                 .collect();
             push("days_since_signup".into(), Block::Activity, tenure);
         }
+        let mut one_hots = 0usize;
         for col in u.columns() {
             let name = col.name().as_str();
             if NOT_CATEGORICAL.contains(&name) {
@@ -369,7 +374,9 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             let mut levels: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
             levels.sort_unstable();
             levels.dedup();
-            if levels.len() <= MAX_LEVELS {
+            let budget = MAX_ATTRIBUTE_FEATURES.saturating_sub(one_hots);
+            if levels.len() <= MAX_LEVELS.min(budget) {
+                one_hots += levels.len();
                 for level in &levels {
                     let onehot = (0..n)
                         .map(|i| {

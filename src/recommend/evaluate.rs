@@ -225,6 +225,13 @@ pub fn compare(
     tune_seed: Option<u64>,
     progress: &Progress,
 ) -> Result<Evaluation, String> {
+    if (0..split.test.n_rows()).all(|u| split.test.row_len(u) == 0) {
+        return Err(
+            "no learner has a held-out course to evaluate on (a holdout needs learners with at \
+             least 5 courses; leave-last needs more courses than it holds out)"
+                .into(),
+        );
+    }
     let mut models = Vec::new();
     let span = 1.0 / kinds.len().max(1) as f32;
     for (n, &kind) in kinds.iter().enumerate() {

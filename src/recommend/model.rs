@@ -94,6 +94,40 @@ pub struct Params {
     pub strengths: Strengths,
 }
 
+impl Params {
+    /// Checks every setting is a usable number (finite, in range); the message names the
+    /// setting and its range.
+    pub fn check(&self) -> Result<(), String> {
+        let count = |name: &str, v: usize, max: usize| {
+            if (1..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{name} {v}: must be from 1 to {max}"))
+            }
+        };
+        let number = |name: &str, v: f32, lo: f32, positive: bool| {
+            if v.is_finite() && v >= lo && (!positive || v > 0.0) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name} {v}: must be a number {} {lo}",
+                    if positive { "above" } else { "of at least" }
+                ))
+            }
+        };
+        count("neighbours", self.item_neighbours, 10_000)?;
+        count("user neighbours", self.user_neighbours, 10_000)?;
+        count("content neighbours", self.content_neighbours, 10_000)?;
+        count("factors", self.als.factors, 1024)?;
+        count("iterations", self.als.iterations.max(1), 1000)?;
+        number("shrink", self.shrink, 0.0, false)?;
+        number("reg", self.als.reg, 0.0, false)?;
+        number("alpha", self.als.alpha, 0.0, false)?;
+        number("lambda", self.lambda, 0.0, true)?;
+        Ok(())
+    }
+}
+
 impl Default for Params {
     fn default() -> Self {
         Params {
@@ -286,6 +320,7 @@ impl Fitted {
         progress: &Progress,
     ) -> Result<Fitted, String> {
         let cancelled = |_| "cancelled".to_string();
+        params.check()?;
         Ok(match kind {
             ModelKind::Pop => Fitted::Pop(popularity(train)),
             ModelKind::Segpop => Fitted::Segpop(GroupPopularity::fit(
@@ -436,6 +471,7 @@ pub fn recommend_for(
     u: usize,
     k: usize,
 ) -> Vec<Recommendation> {
+    let k = k.min(train.n_cols);
     let mut scores = vec![0f32; train.n_cols];
     let cold = train.row_len(u) == 0;
     let mut recs: Vec<Recommendation> = Vec::new();

@@ -84,15 +84,54 @@ pub struct Segmentation {
     pub dendrogram: Vec<Merge>,
 }
 
-/// Segments the rows of `x`.
+/// Why a segmentation could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SegmentError {
+    /// Fewer rows than the segments asked for (or than choosing k needs).
+    #[error("{rows} learners cannot form {wanted}; give a k from 1 to {rows}")]
+    TooFewRows {
+        /// Rows to cluster.
+        rows: usize,
+        /// What was asked, in words.
+        wanted: String,
+    },
+    /// A value is not a finite number.
+    #[error("the features hold a value that is not a finite number (column {column})")]
+    NotFinite {
+        /// The 1-based column.
+        column: usize,
+    },
+    /// The user cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl From<Cancelled> for SegmentError {
+    fn from(_: Cancelled) -> Self {
+        SegmentError::Cancelled
+    }
+}
+
+/// Segments the rows of `x`. A k above the number of rows, choosing k among fewer than
+/// three rows, or a value that is not finite is an error, never a panic.
 pub fn segment(
     x: ArrayView2<f64>,
     cfg: &SegmentConfig,
     progress: &Progress,
-) -> Result<Segmentation, Cancelled> {
+) -> Result<Segmentation, SegmentError> {
     let n = x.nrows();
+    if let Some(((_, j), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(SegmentError::NotFinite { column: j + 1 });
+    }
+    let too_few = |wanted: String| SegmentError::TooFewRows { rows: n, wanted };
     let (k, k_scores) = match cfg.k {
-        Some(k) => (k.clamp(1, n.max(1)), Vec::new()),
+        Some(k) if k == 0 || k > n => return Err(too_few(format!("{k} segments"))),
+        Some(k) => (k, Vec::new()),
+        None if n < 3 => {
+            return Err(too_few(
+                "segments chosen automatically (3 or more needed)".into(),
+            ));
+        }
         None => {
             progress.set_stage("choosing k");
             let range = *cfg.k_range.start()..=(*cfg.k_range.end()).min(n.saturating_sub(1)).max(2);
