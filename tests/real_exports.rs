@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_ok, csv_rows, file_report, json, run, sample_dir};
+use common::{assert_ok, csv_rows, edited_sample, file_report, json, run, sample_dir};
 use persona_lab::data::encoding::encode_gb18030;
 use persona_lab::data::{Encoding, Mapping, TableKind, load_table};
 use persona_lab::jobs::Progress;
@@ -70,22 +70,6 @@ fn a_gbk_file_decodes_and_an_invalid_gbk_row_is_rejected() {
     assert_eq!(t.report.rejects[0].key(), "bad_encoding:city");
     assert!(cities(&t).iter().all(|c| c == "广州"));
     assert!(!cities(&t).iter().any(|c| c.contains('\u{FFFD}')));
-}
-
-/// A copy of the sample data in a temporary folder, with `edit` applied to its files.
-fn edited_sample(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for name in [
-        "users.csv",
-        "courses.csv",
-        "events.csv",
-        "impressions.csv",
-        "experiments.csv",
-    ] {
-        let text = std::fs::read_to_string(sample_dir().join(name)).unwrap();
-        std::fs::write(dir.path().join(name), edit(name, text)).unwrap();
-    }
-    dir
 }
 
 fn has_phone_or_email(text: &str) -> bool {

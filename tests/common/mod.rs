@@ -70,3 +70,20 @@ pub fn file_report<'a>(v: &'a serde_json::Value, table: &str) -> &'a serde_json:
         .find(|f| f["table"] == table)
         .expect("table reported")
 }
+
+/// A copy of the sample data in a temporary folder, each file's text passed through `edit`
+/// (given the file name and its text).
+pub fn edited_sample(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for name in [
+        "users.csv",
+        "courses.csv",
+        "events.csv",
+        "impressions.csv",
+        "experiments.csv",
+    ] {
+        let text = std::fs::read_to_string(sample_dir().join(name)).expect("sample file");
+        std::fs::write(dir.path().join(name), edit(name, text)).expect("written");
+    }
+    dir
+}
