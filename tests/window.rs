@@ -256,3 +256,67 @@ fn the_campaigns_tab_trains_plots_and_targets() {
             && a.job.is_none()
     });
 }
+
+#[test]
+fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    let before = h.state().loaded.clone().expect("sample data loads");
+    // A dataset whose mapping points outside it, and one whose users file repeats a column.
+    let outside = tempfile::tempdir().unwrap();
+    for name in ["users.csv", "courses.csv", "events.csv"] {
+        std::fs::copy(sample_dir().join(name), outside.path().join(name)).unwrap();
+    }
+    std::fs::write(
+        outside.path().join("mapping.json"),
+        r#"{"files": {"users": "/etc/passwd"}}"#,
+    )
+    .unwrap();
+    let duplicate = tempfile::tempdir().unwrap();
+    std::fs::write(
+        duplicate.path().join("users.csv"),
+        "user_id,city,City\nu1,a,b\n",
+    )
+    .unwrap();
+    for (dir, expected) in [
+        (outside.path(), "not inside the dataset folder"),
+        (duplicate.path(), "both `city`"),
+    ] {
+        h.state_mut()
+            .start_load(dir.to_path_buf(), persona_lab::data::Mapping::default());
+        settle(&mut h);
+        let status = h.state().status.clone();
+        assert!(
+            matches!(&status, Some(Err(m)) if m.contains(expected)),
+            "{status:?}"
+        );
+        let now = h.state().loaded.clone().expect("a dataset stays open");
+        assert!(
+            std::sync::Arc::ptr_eq(&before, &now),
+            "the previous dataset is kept"
+        );
+    }
+    // A folder whose every learner row is rejected opens (its report shows why), and the
+    // profiles job fails with that reason instead of taking the window down.
+    let rejected = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rejected.path().join("users.csv"),
+        "user_id,age\nu1,999\nu2,999\n",
+    )
+    .unwrap();
+    h.state_mut().start_load(
+        rejected.path().to_path_buf(),
+        persona_lab::data::Mapping::default(),
+    );
+    settle(&mut h);
+    h.get_by_label("用户画像").click();
+    wait_until(&mut h, "profiles job", |a| {
+        a.job.is_none() && a.status.is_some()
+    });
+    let status = h.state().status.clone();
+    assert!(
+        matches!(&status, Some(Err(m)) if m.contains("rejected")),
+        "{status:?}"
+    );
+    assert!(h.state().profiles.is_none());
+}

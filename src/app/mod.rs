@@ -203,6 +203,9 @@ pub struct PersonaApp {
     pub experiments_tab: ExperimentsTab,
     /// Profiles of the loaded dataset, once built.
     pub profiles: Option<Arc<crate::profile::Profiles>>,
+    /// The dataset profiles were last asked for (by address), so a failed build is not
+    /// retried on every frame.
+    profiles_asked_for: Option<usize>,
     /// The latest segmentation.
     pub segments: Option<Arc<SegmentResult>>,
     /// The Profiles tab.
@@ -278,6 +281,7 @@ impl PersonaApp {
             data_tab: DataTab::default(),
             experiments_tab: ExperimentsTab::default(),
             profiles: None,
+            profiles_asked_for: None,
             segments: None,
             profiles_tab: ProfilesTab::default(),
             segments_tab: SegmentsTab::default(),
@@ -1026,11 +1030,14 @@ impl eframe::App for PersonaApp {
                 }
             }
         }
+        let loaded_at = self.loaded.as_ref().map(|l| Arc::as_ptr(l) as usize);
         if matches!(self.settings.tab, Tab::Profiles | Tab::Segments)
             && self.profiles.is_none()
-            && self.loaded.is_some()
+            && loaded_at.is_some()
+            && self.profiles_asked_for != loaded_at
             && self.job.is_none()
         {
+            self.profiles_asked_for = loaded_at;
             self.commands.push(Command::BuildProfiles);
         }
         self.drop_preview(ui);
