@@ -32,9 +32,12 @@ pub fn parse_timestamp(s: &str, day_origin: Option<i64>) -> Result<i64, TsError>
         .all(|(i, c)| c.is_ascii_digit() || (i == 0 && *c == b'-' && b.len() > 1));
     if numeric {
         let v: i64 = s.parse().map_err(|_| TsError::Unparseable)?;
-        if v.abs() < 100_000_000 {
+        if v.checked_abs().is_some_and(|a| a < 100_000_000) {
             return match day_origin {
-                Some(origin) => Ok(origin + v * MS_PER_DAY),
+                Some(origin) => v
+                    .checked_mul(MS_PER_DAY)
+                    .and_then(|d| origin.checked_add(d))
+                    .ok_or(TsError::Unparseable),
                 None => Err(TsError::RelativeDays),
             };
         }
@@ -239,6 +242,12 @@ mod tests {
             );
         }
         assert_eq!(parse_timestamp("-159", None), Err(TsError::RelativeDays));
+        // Extreme values never wrap around into plausible dates.
+        assert!(parse_timestamp("-9223372036854775808", None).is_ok_and(|ms| ms < 0));
+        assert_eq!(
+            parse_timestamp("99999999", Some(i64::MIN)),
+            Err(TsError::Unparseable)
+        );
         let origin = days_from_civil(2013, 10, 1) * DAY;
         assert_eq!(parse_timestamp("-1", Some(origin)), Ok(origin - DAY));
     }
