@@ -441,6 +441,32 @@ fn impossible_values_and_control_characters_never_reach_results() {
 }
 
 #[test]
+fn ambiguous_dates_are_rejected_with_the_reason() {
+    let data = edited_sample(|name, text| match name {
+        "users.csv" => text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut f: Vec<&str> = l.split(',').collect();
+                if i == 1 {
+                    f[1] = "03/04/2025";
+                }
+                f.join(",")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => text,
+    });
+    let o = run(&["validate", "--data", arg(data.path())]);
+    assert_ok(&o);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("could be day/month or month/day"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn personal_data_in_every_written_form_is_masked() {
     let data = edited_sample(|name, text| match name {
         "users.csv" => text

@@ -466,6 +466,21 @@ pub fn strip_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether a date is written `NN/NN/YYYY` (or with `-` or `.`), which reads as day/month in
+/// some countries and month/day in others.
+fn day_first_or_month_first(raw: &str) -> bool {
+    let parts: Vec<&str> = raw.split(['/', '-', '.']).collect();
+    parts.len() >= 3
+        && parts[0].len() <= 2
+        && parts[1].len() <= 2
+        && parts[2]
+            .get(..4)
+            .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+        && parts[..2]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The latest plausible time in any table: a year from now.
 fn latest_plausible_ms() -> i64 {
     chrono::Utc::now().timestamp_millis() + 366 * super::cells::MS_PER_DAY
@@ -537,6 +552,13 @@ fn check(
                 format!("{name} `{raw}` is before 1970 or more than a year from now"),
             )),
             Ok(ms) => Ok(Cell::Ms(ms)),
+            Err(TsError::Unparseable) if day_first_or_month_first(raw) => Err((
+                "bad_timestamp",
+                format!(
+                    "{name} `{raw}` could be day/month or month/day; write dates year first \
+                     (2025-03-04)"
+                ),
+            )),
             Err(TsError::Unparseable) => Err((
                 "bad_timestamp",
                 format!("{name} `{raw}` is not an ISO 8601 date/datetime or Unix seconds"),
