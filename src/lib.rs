@@ -10,6 +10,7 @@ pub mod cli;
 pub mod ctr;
 pub mod data;
 pub mod jobs;
+pub mod output;
 pub mod privacy;
 pub mod profile;
 pub mod recommend;

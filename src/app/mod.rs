@@ -438,6 +438,12 @@ impl PersonaApp {
         file_name: String,
         write: impl FnOnce(&Path) -> std::io::Result<()> + Send + 'static,
     ) {
+        // The files of the open dataset: an export never replaces one of them.
+        let inputs: Vec<PathBuf> = self
+            .loaded
+            .iter()
+            .flat_map(|l| l.dataset.reports().map(|r| PathBuf::from(&r.file)))
+            .collect();
         self.off_thread(move || {
             let picked = pollster::block_on(
                 rfd::AsyncFileDialog::new()
@@ -445,9 +451,13 @@ impl PersonaApp {
                     .save_file(),
             )?;
             let path = picked.path().to_path_buf();
-            Some(Command::Notice(match write(&path) {
+            let written = crate::output::check_output(&path, &inputs).and_then(|()| {
+                crate::output::write_atomically(&path, write)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            });
+            Some(Command::Notice(match written {
                 Ok(()) => format!("✔ {}", path.display()),
-                Err(e) => format!("✖ {}: {e}", path.display()),
+                Err(e) => format!("✖ {e}"),
             }))
         });
     }

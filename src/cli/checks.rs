@@ -49,37 +49,9 @@ pub(super) fn salt(value: Option<&str>) -> Result<Option<&str>, CliError> {
     }
 }
 
-/// Where a command may write `path`: its folder exists, it is not a folder itself, and it is
-/// none of the files the command reads (`inputs`). An existing file is replaced whole (see
-/// [`write_atomically`]).
+/// Where a command may write `path` (see [`crate::output::check_output`]).
 pub(super) fn output(path: &Path, inputs: &[PathBuf]) -> Result<(), CliError> {
-    let bad = |why: &str| CliError::Input(format!("{}: cannot write here: {why}", path.display()));
-    if path.is_dir() {
-        return Err(bad("it is a folder; give a file name"));
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(bad("its folder does not exist"));
-    }
-    let name = path.file_name().ok_or_else(|| bad("no file name"))?;
-    let real = parent
-        .canonicalize()
-        .map_err(|e| bad(&e.to_string()))?
-        .join(name);
-    if inputs
-        .iter()
-        .filter_map(|i| i.canonicalize().ok())
-        .any(|i| i == real)
-    {
-        return Err(bad("it is an input of this command; write somewhere else"));
-    }
-    if real.metadata().is_ok_and(|m| m.permissions().readonly()) {
-        return Err(bad("the file is read-only"));
-    }
-    Ok(())
+    crate::output::check_output(path, inputs).map_err(CliError::Input)
 }
 
 /// The files a dataset folder would be read from (every table that is present, and the saved
@@ -96,23 +68,12 @@ pub(super) fn dataset_files(dir: &Path, mapping: &crate::data::Mapping) -> Vec<P
     files
 }
 
-/// Writes through `write` into a temporary file beside `path`, then renames it over `path`:
-/// a failed or cancelled run never leaves half a file, and an existing file is replaced
-/// whole.
+/// Writes `path` through `write` (see [`crate::output::write_atomically`]); a failure is
+/// the user's environment (missing folder, full disk, permissions), so bad input.
 pub(super) fn write_atomically(
     path: &Path,
     write: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), CliError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.partial"));
-    let fail =
-        |e: std::io::Error| CliError::Input(format!("{}: cannot write: {e}", path.display()));
-    if let Err(e) = write(&temp) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(fail(e));
-    }
-    std::fs::rename(&temp, path).map_err(fail)
+    crate::output::write_atomically(path, write)
+        .map_err(|e| CliError::Input(format!("{}: cannot write: {e}", path.display())))
 }
