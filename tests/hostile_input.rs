@@ -516,3 +516,60 @@ fn a_closed_pipe_ends_quietly() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn more_bent_shapes_are_reported_or_refused() {
+    // An unclosed quote swallows the rest of the file into one field: that row is reported as
+    // such, not as an ordinary field-count error.
+    let quote = edited_sample(|name, text| match name {
+        "users.csv" => text.replacen(",广州,", ",\"广州,", 1),
+        _ => text,
+    });
+    let o = run(&["validate", "--data", arg(quote.path()), "--json"]);
+    assert_ok(&o);
+    let v = json(&o);
+    assert_eq!(
+        file_report(&v, "users")["reasons"]["unclosed_quote:city"],
+        1
+    );
+    let data = edited_sample(|name, text| match name {
+        // No click at all, and an experiment with its control only.
+        "impressions.csv" => text
+            .lines()
+            .map(|l| {
+                let mut f: Vec<&str> = l.split(',').collect();
+                if f[3] == "1" {
+                    f[3] = "0";
+                }
+                f.join(",")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        "experiments.csv" => text
+            .lines()
+            .filter(|l| l.starts_with("experiment,") || l.contains(",control,"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => text,
+    });
+    let d = arg(data.path());
+    let o = run(&["ctr", "--data", d, "--no-fm"]);
+    assert_refused(&o, "no clicks");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("none of the"));
+    let o = run(&[
+        "abtest",
+        "--experiments",
+        arg(&data.path().join("experiments.csv")),
+    ]);
+    assert_refused(&o, "one variant");
+
+    // A binary file's header is not echoed raw into the terminal.
+    let garbage = tempfile::tempdir().unwrap();
+    let mut bytes = b"\x1b[2J\x00\xff\xfe garbage\x07,more\n".to_vec();
+    bytes.extend((0..2000u32).map(|i| (i * 7919 % 251) as u8));
+    std::fs::write(garbage.path().join("users.csv"), bytes).unwrap();
+    let o = run(&["validate", "--data", arg(garbage.path())]);
+    assert_refused(&o, "binary users.csv");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{0}') && !stderr.contains('\u{7}'));
+}

@@ -235,6 +235,18 @@ pub fn prepare(ds: &Dataset, config: &CtrConfig, progress: &Progress) -> Result<
     if design.y.is_empty() {
         return Err("no impression matches a known learner and course".into());
     }
+    let positives = design.y.iter().filter(|&&y| y > 0.5).count();
+    if positives == 0 || positives == design.y.len() {
+        let what = match config.target {
+            Target::Clicked => "clicked",
+            Target::Converted => "converted",
+        };
+        return Err(format!(
+            "{} of the {} impressions were {what}: a model needs both outcomes to learn from",
+            if positives == 0 { "none" } else { "all" },
+            design.y.len()
+        ));
+    }
     let (train_rows, test_rows) = split_rows(&design, config.split, cut);
     if train_rows.is_empty() || test_rows.is_empty() {
         return Err(format!(

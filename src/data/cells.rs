@@ -186,6 +186,14 @@ pub fn parse_number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// `text` cut to `max` characters, with `…` when cut.
+pub fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// Parses a 0/1 flag (`true`/`false` also accepted).
 pub fn parse_binary(s: &str) -> Option<bool> {
     match s.trim() {

@@ -132,6 +132,13 @@ pub const MAX_EXTRA_COLUMNS: usize = 100;
 /// The longest field accepted, in bytes; a longer one rejects its row as `too_long`.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
+/// A rejected row is kept for the report up to this many characters.
+const MAX_RAW_CHARS: usize = 2000;
+
+/// A field with more line breaks than this is a quote that was never closed (a comment has a
+/// few lines, not a file's worth): its row is rejected as `unclosed_quote`.
+pub const MAX_FIELD_LINES: usize = 50;
+
 /// The largest magnitude a number may have (money, seconds, minutes): beyond it a value is
 /// a typo or an overflow, never a price, and it would turn sums into infinities.
 pub const MAX_MAGNITUDE: f64 = 1e9;
@@ -195,7 +202,7 @@ impl Validator {
                             column: spec.name.to_string(),
                             detail: format!(
                                 "the mapping reads it from `{h}`, which is not a header; headers are: {}",
-                                header.join(", ")
+                                header_list(header)
                             ),
                         }
                     })?;
@@ -224,7 +231,7 @@ impl Validator {
                         column: spec.name.to_string(),
                         detail: format!(
                             "headers are: {}; map one with --map {}=HEADER",
-                            header.join(", "),
+                            header_list(header),
                             spec.name
                         ),
                     });
@@ -289,6 +296,19 @@ impl Validator {
                     extra.pii_like += u32::from(looks_like_pii(v));
                 }
             }
+        }
+        let breaks = |i: usize| row.field(i).bytes().filter(|&b| b == b'\n').count();
+        if let Some(i) = (0..row.count())
+            .find(|&i| row.field(i).len() > MAX_FIELD_LINES && breaks(i) > MAX_FIELD_LINES)
+        {
+            let column = self.column_name(i);
+            let breaks = breaks(i);
+            let message = format!(
+                "{column} holds {breaks} line breaks: a quote opened on line {line} is probably \
+                 never closed, so the {breaks} lines after it were read as this one field"
+            );
+            self.reject(line, Some(column), "unclosed_quote", message, row);
+            return;
         }
         if row.count() != self.width {
             let message = format!(
@@ -370,7 +390,7 @@ impl Validator {
             column,
             reason: reason.to_string(),
             message: free_text(&message).into_owned(),
-            raw: row.raw(&self.masked),
+            raw: super::cells::shortened(&row.raw(&self.masked), MAX_RAW_CHARS),
         });
     }
 
@@ -464,6 +484,22 @@ pub fn strip_controls(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The header cells for a message: control characters removed, long cells and long lists
+/// cut, so a binary file or a huge header cannot flood the terminal.
+fn header_list(header: &[String]) -> String {
+    const SHOWN: usize = 20;
+    const CELL: usize = 40;
+    let mut cells: Vec<String> = header
+        .iter()
+        .take(SHOWN)
+        .map(|h| super::cells::shortened(&strip_controls(h), CELL))
+        .collect();
+    if header.len() > SHOWN {
+        cells.push(format!("… ({} columns in all)", header.len()));
+    }
+    cells.join(", ")
 }
 
 /// Whether a date is written `NN/NN/YYYY` (or with `-` or `.`), which reads as day/month in

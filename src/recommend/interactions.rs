@@ -8,6 +8,10 @@ use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// Titles are cut to this many characters for lists, reasons and exports (a title is a line,
+/// not a document; a 60 KB title would otherwise be copied into every recommendation row).
+pub const MAX_TITLE_CHARS: usize = 120;
+
 /// How much each kind of event says about a learner's interest in a course. A learner–course
 /// pair takes the largest weight among its events; a `rate` event weighs its rating.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -243,7 +247,7 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
             let text = |c: Option<&polars::prelude::StringChunked>| {
                 c.and_then(|c| c.get(r)).unwrap_or_default().to_string()
             };
-            it.catalog.titles[i] = text(titles);
+            it.catalog.titles[i] = crate::data::cells::shortened(&text(titles), MAX_TITLE_CHARS);
             it.catalog.categories[i] = text(cats);
             it.catalog.tags[i] = text(tags);
             it.catalog.prices[i] = prices.as_ref().and_then(|p| p.get(r));
