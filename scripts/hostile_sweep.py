@@ -588,8 +588,7 @@ def variants():
                     "converted", lambda n, r: "2", pick=lambda h, rows: spread(len(rows), 25))),
                 E, expect=[("experiments", "rejected_reason", "not_binary")]))
     add(Variant("experiments_single_variant",
-                bend_table("experiments.csv", v_exp_single_variant), E, refuse={"abtest"},
-                why="only the control: nothing to compare"))
+                bend_table("experiments.csv", v_exp_single_variant), E))
     return V
 
 

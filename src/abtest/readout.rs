@@ -266,13 +266,6 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
         None => experiments.first().cloned().ok_or(AbError::Empty)?,
     };
     let mut arms = arms(df, &experiment)?;
-    if arms.len() < 2 {
-        return Err(AbError::Setting(format!(
-            "experiment `{experiment}` has only the variant {}: a read-out compares two or more",
-            arms.first()
-                .map_or("(none)".to_string(), |a| format!("`{}`", a.name))
-        )));
-    }
     let names: Vec<String> = arms.iter().map(|a| a.name.clone()).collect();
     let control_idx = match &opts.control {
         Some(c) => names
