@@ -17,8 +17,8 @@
 
 use persona_lab::ctr::logistic::{Lbfgs, fit};
 use persona_lab::jobs::Progress;
+use persona_lab::math::Csr;
 use persona_lab::profile::sentiment;
-use persona_lab::recommend::sparse::Csr;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error;

@@ -13,7 +13,7 @@ use persona_lab::ctr::{CtrConfig, Objective, SplitRule, target, train};
 use persona_lab::data::cells::parse_timestamp;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
-use persona_lab::recommend::sparse::Csr;
+use persona_lab::math::Csr;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -160,11 +160,7 @@ fn a_new_learner_gets_what_their_group_takes() {
         entries.extend(cs.iter().zip(ws).map(|(&c, &w)| (r as u32, c, w)));
     }
     assert!(end > start);
-    it.matrix = persona_lab::recommend::sparse::Csr::from_entries(
-        it.matrix.n_rows(),
-        it.matrix.n_cols,
-        entries,
-    );
+    it.matrix = persona_lab::math::Csr::from_entries(it.matrix.n_rows(), it.matrix.n_cols, entries);
     let back = fallback(&it.matrix, Some(&occupation), &params);
     let m = Fitted::fit(
         ModelKind::Ease,
@@ -207,11 +203,7 @@ fn a_new_course_reaches_learners_who_like_its_kind() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let train = persona_lab::recommend::sparse::Csr::from_entries(
-        it.matrix.n_rows(),
-        it.matrix.n_cols,
-        entries,
-    );
+    let train = persona_lab::math::Csr::from_entries(it.matrix.n_rows(), it.matrix.n_cols, entries);
     let reach = reach_of_new_course(&train, &content, course, 100);
     assert_eq!(reach.len(), 100);
     let parents = reach

@@ -2,13 +2,14 @@
 //! mismatch, Holm adjustment, revenue with and without CUPED, sequential monitoring and
 //! power. Numbers agree with scipy/statsmodels (see `tests/abtest_oracle.rs`).
 
+pub mod arms;
+pub mod error;
 pub mod power;
 pub mod readout;
 pub mod sequential;
 pub mod stats;
 
+pub use arms::experiment_names;
+pub use error::AbError;
 pub use power::{PowerResult, mde_for_users, users_per_variant};
-pub use readout::{
-    AbError, AbOptions, Readout, VariantResult, experiment_names, posterior_curves, readout,
-    readout_csv,
-};
+pub use readout::{AbOptions, Readout, VariantResult, posterior_curves, readout, readout_csv};

@@ -1,6 +1,9 @@
 //! The A/B read-out of one experiment: per-variant rates and lifts against the control,
 //! sample-ratio mismatch, Holm adjustment, revenue (Welch), CUPED and the sequential view.
 
+use super::arms::{Arm, arms, column, experiment_names};
+use super::error::AbError;
+
 use super::sequential::{SequentialPoint, timeline};
 use super::stats::{
     chi_square_gof, finite, holm, mean, mean_var, prob_beta_greater, relative_ci, t_crit,
@@ -36,38 +39,6 @@ impl Default for AbOptions {
             tau: None,
         }
     }
-}
-
-/// Why no read-out could be made.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AbError {
-    /// The table has no rows.
-    #[error("no experiment rows")]
-    Empty,
-    /// The experiment asked for is not in the data.
-    #[error("experiment `{name}` not found; experiments are: {known}")]
-    UnknownExperiment {
-        /// Asked for.
-        name: String,
-        /// Present.
-        known: String,
-    },
-    /// The control asked for is not a variant.
-    #[error("control `{name}` is not a variant of `{experiment}`; variants are: {known}")]
-    UnknownControl {
-        /// Asked for.
-        name: String,
-        /// The experiment.
-        experiment: String,
-        /// Present.
-        known: String,
-    },
-    /// A column the read-out needs is missing or of the wrong type.
-    #[error("experiments table: {0}")]
-    Column(String),
-    /// A setting out of its range.
-    #[error("{0}")]
-    Setting(String),
 }
 
 impl AbOptions {
@@ -190,66 +161,6 @@ pub struct Readout {
 
 /// The threshold below which a sample-ratio mismatch is flagged.
 pub const SRM_THRESHOLD: f64 = 0.001;
-
-/// The rows of one variant.
-#[derive(Debug, Default)]
-pub(crate) struct Arm {
-    pub name: String,
-    pub converted: Vec<bool>,
-    pub revenue: Vec<f64>,
-    pub pre: Vec<Option<f64>>,
-    pub ts: Vec<Option<i64>>,
-}
-
-fn column<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Column> {
-    df.column(name).ok()
-}
-
-/// The experiment names in a table, sorted.
-pub fn experiment_names(df: &DataFrame) -> Vec<String> {
-    let Some(ca) = column(df, "experiment").and_then(|c| c.str().ok()) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = ca.iter().flatten().map(str::to_string).collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-fn arms(df: &DataFrame, experiment: &str) -> Result<Vec<Arm>, AbError> {
-    let text = |name: &str| {
-        column(df, name)
-            .and_then(|c| c.str().ok())
-            .ok_or_else(|| AbError::Column(format!("column `{name}` missing")))
-    };
-    let exp = text("experiment")?;
-    let variant = text("variant")?;
-    let converted = column(df, "converted")
-        .and_then(|c| c.bool().ok())
-        .ok_or_else(|| AbError::Column("column `converted` missing".into()))?;
-    let f64_col = |name: &str| column(df, name).and_then(|c| c.f64().ok());
-    let revenue = f64_col("revenue");
-    let pre = f64_col("pre_revenue");
-    let ts = column(df, "ts").and_then(|c| c.cast(&DataType::Int64).ok());
-    let ts = ts.as_ref().and_then(|c| c.i64().ok());
-    let mut by_name: BTreeMap<&str, Arm> = BTreeMap::new();
-    for i in 0..df.height() {
-        if exp.get(i) != Some(experiment) {
-            continue;
-        }
-        let Some(v) = variant.get(i) else { continue };
-        let arm = by_name.entry(v).or_insert_with(|| Arm {
-            name: v.to_string(),
-            ..Arm::default()
-        });
-        arm.converted.push(converted.get(i).unwrap_or(false));
-        arm.revenue
-            .push(revenue.and_then(|r| r.get(i)).unwrap_or(0.0));
-        arm.pre.push(pre.and_then(|p| p.get(i)));
-        arm.ts.push(ts.and_then(|t| t.get(i)));
-    }
-    Ok(by_name.into_values().collect())
-}
 
 /// Reads out one experiment from a loaded experiments table.
 pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {

@@ -2,7 +2,7 @@
 //! beside always-valid ones (mSPRT with a normal mixture, Johari et al. 2017), so looking at
 //! the experiment every day does not inflate false positives.
 
-use super::readout::Arm;
+use super::arms::Arm;
 use super::stats::{finite, norm_sf, z_crit};
 use crate::data::cells::{MS_PER_DAY, format_timestamp};
 use serde::Serialize;

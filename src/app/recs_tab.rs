@@ -382,7 +382,7 @@ impl RecsTab {
             Some(g) if t.fallback.serves(g) => Reason::Group(names[g as usize].clone()),
             _ => Reason::Popular,
         };
-        let cold: Vec<Recommendation> = crate::recommend::sparse::top_k(&scores, &[], TOP)
+        let cold: Vec<Recommendation> = crate::math::top_k(&scores, &[], TOP)
             .into_iter()
             .map(|(item, score)| Recommendation {
                 item,

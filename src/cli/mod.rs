@@ -758,7 +758,7 @@ fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
     }
     for mut col in x.columns_mut() {
         let known: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
-        let (mean, sd) = crate::profile::mean_sd(&known);
+        let (mean, sd) = crate::math::mean_sd(&known);
         col.mapv_inplace(|v| {
             let v = if v.is_nan() { mean } else { v };
             match (scale, sd > 0.0) {

@@ -8,8 +8,9 @@ use super::history::{CourseFacts, Histories, Past};
 use crate::data::cells::MS_PER_DAY;
 use crate::data::columns::{bool_col, f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
-use crate::profile::{Block, LearnerTable, mean_sd};
-use crate::recommend::sparse::Csr;
+use crate::math::Csr;
+use crate::math::mean_sd;
+use crate::profile::{Block, LearnerTable};
 use ahash::AHashMap;
 use rayon::prelude::*;
 

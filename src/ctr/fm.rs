@@ -5,7 +5,7 @@
 
 use super::logistic::{Logistic, sigmoid};
 use crate::jobs::{Cancelled, Progress};
-use crate::recommend::sparse::Csr;
+use crate::math::Csr;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -1,7 +1,7 @@
 //! Linear (ridge) regression for the money side: what a learner pays when they buy a course,
 //! from the named learner and course columns.
 
-use crate::recommend::ease::spd_inverse;
+use crate::math::spd_inverse;
 use ndarray::{Array1, Array2};
 
 /// A fitted linear regression `y ≈ b + β·x` over the first `beta.len()` columns.

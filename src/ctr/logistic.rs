@@ -3,7 +3,7 @@
 //! penalised), here divided by `C·n` so tolerances do not depend on the number of rows.
 
 use crate::jobs::{Cancelled, Progress};
-use crate::recommend::sparse::Csr;
+use crate::math::Csr;
 use rayon::prelude::*;
 
 /// A fitted logistic regression.

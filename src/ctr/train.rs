@@ -11,8 +11,8 @@ use super::metrics::{CalibrationBin, Curve, Decile, auc, calibration, gains, log
 use crate::data::columns::ms_col;
 use crate::data::{Dataset, TableKind};
 use crate::jobs::Progress;
+use crate::math::Csr;
 use crate::profile::learner_table;
-use crate::recommend::sparse::Csr;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;

@@ -5,10 +5,11 @@
 pub mod features;
 pub mod rfm;
 pub mod sentiment;
-pub mod text;
 
 use crate::data::Dataset;
 use crate::jobs::{Cancelled, Progress};
+use crate::math::mean_sd;
+use crate::text;
 pub use features::{Block, Feature, LearnerTable, learner_table};
 use linfa_linalg::eigh::EighInto;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
@@ -45,14 +46,6 @@ pub fn block_weight(block: Block) -> f64 {
 /// Standardised values are clipped to ±CLIP so a few extreme learners cannot claim clusters
 /// of their own.
 pub const CLIP: f64 = 3.0;
-
-/// Mean and population standard deviation (0 and 0 for no values).
-pub fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let n = values.len().max(1) as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-    (mean, sd)
-}
 
 /// Standardises columns to zero mean and unit variance (constant columns become 0), clips
 /// them to ±[`CLIP`], and weights each block by [`block_weight`] / √(its width), so a block of

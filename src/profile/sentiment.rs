@@ -47,7 +47,7 @@
 //! here, 0.768 and 0.849 for SnowNLP retrained and bundled) against SnowNLP's accuracy
 //! measured on the same file.
 
-use super::text::jieba;
+use crate::text::jieba;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

@@ -2,8 +2,8 @@
 //! for every observed pair with confidence `1 + α·r`, solved a few conjugate-gradient steps per
 //! row and sweep (Takács et al. 2011), as the `implicit` library does.
 
-use super::sparse::Csr;
 use crate::jobs::{Cancelled, Progress};
+use crate::math::Csr;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;

@@ -3,9 +3,9 @@
 
 use super::interactions::Catalog;
 use super::knn::{Neighbours, cosine_neighbours};
-use super::sparse::Csr;
 use crate::jobs::{Cancelled, Progress};
-use crate::profile::text::tokens;
+use crate::math::Csr;
+use crate::text::tokens;
 use ahash::AHashMap;
 
 /// The words of a course: its category, each tag and the words of its title (Chinese

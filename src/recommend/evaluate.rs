@@ -3,8 +3,8 @@
 
 use super::interactions::{Catalog, Groups};
 use super::model::{Fitted, ModelKind, Params};
-use super::sparse::{Csr, top_k};
 use crate::jobs::Progress;
+use crate::math::{Csr, top_k};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;

@@ -1,9 +1,9 @@
 //! Who interacted with which course, how strongly and when: the input of every recommender,
 //! built from a dataset's events or from plain `user_id,course_id` files.
 
-use super::sparse::Csr;
 use crate::data::columns::{f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
+use crate::math::Csr;
 use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;

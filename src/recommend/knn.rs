@@ -1,8 +1,8 @@
 //! Neighbourhood models: item-kNN and user-kNN on cosine similarity with shrinkage
 //! (`a·b / (|a||b| + shrink)`), computed sparsely and in parallel.
 
-use super::sparse::Csr;
 use crate::jobs::{Cancelled, Progress};
+use crate::math::Csr;
 use rayon::prelude::*;
 
 /// Each item's `k` most similar items (never itself), best first.

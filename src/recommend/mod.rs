@@ -11,7 +11,6 @@ pub mod interactions;
 pub mod knn;
 pub mod model;
 pub mod session;
-pub mod sparse;
 
 pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
 pub use export::{read_segments, recommend_all, write_recommendations};

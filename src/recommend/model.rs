@@ -6,8 +6,8 @@ use super::content::content_neighbours;
 use super::ease::Ease;
 use super::interactions::{Catalog, Groups, Strengths};
 use super::knn::{Neighbours, UserKnn, cosine_neighbours};
-use super::sparse::{Csr, top_k};
 use crate::jobs::Progress;
+use crate::math::{Csr, top_k};
 use serde::{Deserialize, Serialize};
 
 /// Which recommender.

@@ -2,7 +2,8 @@
 //! and a bilingual label.
 
 use super::run::Segmentation;
-use crate::profile::{Profiles, text};
+use crate::profile::Profiles;
+use crate::text;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
