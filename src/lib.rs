@@ -6,6 +6,7 @@
 
 pub mod abtest;
 pub mod app;
+pub mod choice;
 pub mod cli;
 pub mod ctr;
 pub mod data;

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{assert_ok, run, sample_dir};
+use persona_lab::choice::Choice;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
 use persona_lab::recommend::content::{content_neighbours, reach_of_new_course};

@@ -14,6 +14,7 @@ pub mod segments_tab;
 pub mod style;
 
 use crate::abtest::{AbOptions, Readout};
+use crate::choice::Choice;
 use crate::data::summary::{ColumnSummary, summarise};
 use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
@@ -516,7 +517,7 @@ impl PersonaApp {
                     let it = &trained.interactions;
                     let split = crate::recommend::holdout(&it.matrix, 0.2, 42);
                     Some(crate::recommend::compare(
-                        &crate::recommend::ModelKind::ALL,
+                        crate::recommend::ModelKind::ALL,
                         &request.params,
                         &split,
                         &it.catalog,

@@ -5,6 +5,7 @@
 use super::i18n::{Lang, T, tr};
 use super::plots::grouped_bars;
 use super::{Command, style};
+use crate::choice::Choice;
 use crate::recommend::content::{Reached, reach_of_new_course};
 use crate::recommend::{
     Evaluation, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
@@ -229,7 +230,7 @@ impl RecsTab {
             egui::ComboBox::from_id_salt("rec-model")
                 .selected_text(tr(lang, name))
                 .show_ui(ui, |ui| {
-                    for kind in ModelKind::ALL {
+                    for &kind in ModelKind::ALL {
                         let (n, t) = model_label(kind);
                         ui.selectable_value(&mut self.kind, kind, tr(lang, n))
                             .on_hover_text(tr(lang, t));

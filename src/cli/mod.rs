@@ -25,6 +25,7 @@ macro_rules! say {
 
 mod campaigns;
 mod checks;
+mod choices;
 mod recs;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

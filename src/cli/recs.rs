@@ -1,6 +1,7 @@
 //! `recommend` and `evaluate-recs`.
 
 use super::{CliError, DataArgs, checks, print_json};
+use crate::choice::Choice;
 use crate::data::TableKind;
 use crate::jobs::Progress;
 use crate::recommend::als::AlsParams;

@@ -638,15 +638,24 @@ pub struct Design {
 }
 
 /// What a model predicts.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     /// The impression was clicked.
     Clicked,
     /// The impression led to a purchase.
     Converted,
+}
+
+impl crate::choice::Choice for Target {
+    const ALL: &'static [Target] = &[Target::Clicked, Target::Converted];
+
+    fn name(self) -> &'static str {
+        match self {
+            Target::Clicked => "clicked",
+            Target::Converted => "converted",
+        }
+    }
 }
 
 /// One impression to encode.

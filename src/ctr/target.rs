@@ -10,13 +10,24 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// What to rank by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Objective {
     /// P(click) × P(convert | click).
     Conversions,
     /// P(convert) × expected amount paid.
     Revenue,
+}
+
+impl crate::choice::Choice for Objective {
+    const ALL: &'static [Objective] = &[Objective::Conversions, Objective::Revenue];
+
+    fn name(self) -> &'static str {
+        match self {
+            Objective::Conversions => "conversions",
+            Objective::Revenue => "revenue",
+        }
+    }
 }
 
 /// One targeted learner.

@@ -3,6 +3,7 @@
 
 use super::interactions::{Catalog, Groups};
 use super::model::{Fitted, ModelKind, Params};
+use crate::choice::Choice;
 use crate::jobs::Progress;
 use crate::math::{Csr, top_k};
 use rand::SeedableRng;

@@ -11,19 +11,7 @@ use crate::math::{Csr, top_k};
 use serde::{Deserialize, Serialize};
 
 /// Which recommender.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
     /// Most-taken courses overall.
@@ -42,9 +30,8 @@ pub enum ModelKind {
     Content,
 }
 
-impl ModelKind {
-    /// Every model, in display order.
-    pub const ALL: [ModelKind; 7] = [
+impl crate::choice::Choice for ModelKind {
+    const ALL: &'static [ModelKind] = &[
         ModelKind::Pop,
         ModelKind::Segpop,
         ModelKind::Itemknn,
@@ -54,8 +41,7 @@ impl ModelKind {
         ModelKind::Content,
     ];
 
-    /// The name used on the command line and in JSON.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             ModelKind::Pop => "pop",
             ModelKind::Segpop => "segpop",
@@ -65,11 +51,6 @@ impl ModelKind {
             ModelKind::Ease => "ease",
             ModelKind::Content => "content",
         }
-    }
-
-    /// The model with this name.
-    pub fn parse(name: &str) -> Option<ModelKind> {
-        ModelKind::ALL.into_iter().find(|m| m.name() == name.trim())
     }
 }
 

@@ -6,6 +6,7 @@ use super::evaluate::{Trial, holdout, tune};
 use super::interactions::{Groups, Interactions, from_dataset};
 use super::knn::Neighbours;
 use super::model::{Fitted, GroupPopularity, ModelKind, Params, fallback};
+use crate::choice::Choice;
 use crate::data::Dataset;
 use crate::jobs::Progress;
 use std::time::Instant;

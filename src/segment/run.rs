@@ -8,7 +8,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 /// Clustering method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Method {
     /// K-Means.
     #[default]
@@ -16,6 +16,17 @@ pub enum Method {
     /// Ward hierarchical clustering (on k-means micro-centroids of a sample for large inputs),
     /// the cut consolidated by a few k-means iterations over all rows from its centres.
     Hierarchical,
+}
+
+impl crate::choice::Choice for Method {
+    const ALL: &'static [Method] = &[Method::Kmeans, Method::Hierarchical];
+
+    fn name(self) -> &'static str {
+        match self {
+            Method::Kmeans => "kmeans",
+            Method::Hierarchical => "hierarchical",
+        }
+    }
 }
 
 /// Settings of a segmentation.
