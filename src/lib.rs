@@ -10,6 +10,7 @@ pub mod choice;
 pub mod cli;
 pub mod ctr;
 pub mod data;
+pub mod error;
 pub mod jobs;
 pub mod math;
 pub mod output;

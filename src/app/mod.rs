@@ -529,7 +529,7 @@ impl PersonaApp {
                 }
                 false => None,
             };
-            Ok::<_, String>(JobOutput::Recs(Box::new(RecsResult {
+            Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(RecsResult {
                 trained,
                 evaluation,
             })))
@@ -663,7 +663,7 @@ impl PersonaApp {
                         &loaded.dataset,
                         &crate::recommend::Strengths::default(),
                     );
-                    Ok::<_, String>(JobOutput::Ctr(Box::new(CtrResult {
+                    Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(CtrResult {
                         models,
                         report,
                         interactions,

@@ -155,7 +155,7 @@ pub fn ctr_cmd(args: &CtrArgs) -> Result<(), CliError> {
         checks::output(path, &args.input.files())?;
     }
     let ds = args.input.load_only(&CTR_TABLES)?;
-    let place = |e: String| CliError::Input(format!("{}: {e}", args.input.data.display()));
+    let place = |e: crate::error::Error| CliError::from(e.at(args.input.data.display()));
     let progress = Progress::default();
     let prepared = prepare(&ds, &config, &progress).map_err(place)?;
     if let Some(path) = &args.design {
@@ -224,7 +224,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
     if backtest_from.is_some() {
         config.split = SplitRule::TimeFrom(backtest_from);
     }
-    let place = |e: String| CliError::Input(format!("{}: {e}", args.input.data.display()));
+    let place = |e: crate::error::Error| CliError::from(e.at(args.input.data.display()));
     let (models, report) = train(&ds, &config, &Progress::default()).map_err(place)?;
     let t = target(
         &models,

@@ -268,9 +268,23 @@ pub enum CliError {
 
 impl From<DataError> for CliError {
     fn from(e: DataError) -> Self {
-        match e {
-            DataError::Internal(_) | DataError::Cancelled => CliError::Internal(e.to_string()),
-            _ => CliError::Input(e.to_string()),
+        CliError::from(crate::error::Error::from(e))
+    }
+}
+
+impl From<crate::segment::SegmentError> for CliError {
+    fn from(e: crate::segment::SegmentError) -> Self {
+        CliError::from(crate::error::Error::from(e))
+    }
+}
+
+impl From<crate::error::Error> for CliError {
+    fn from(e: crate::error::Error) -> Self {
+        match e.kind() {
+            crate::error::ErrorKind::Input => CliError::Input(e.to_string()),
+            crate::error::ErrorKind::Cancelled | crate::error::ErrorKind::Internal => {
+                CliError::Internal(e.to_string())
+            }
         }
     }
 }
@@ -777,14 +791,6 @@ fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
     })
 }
 
-/// A segmentation error as a CLI error: cancelling is ours, the rest is the input's.
-fn segment_error(e: crate::segment::SegmentError) -> CliError {
-    match e {
-        crate::segment::SegmentError::Cancelled => CliError::Internal(e.to_string()),
-        e => CliError::Input(e.to_string()),
-    }
-}
-
 fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     let k = match args.k.as_str() {
         "auto" => None,
@@ -826,7 +832,7 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                     build_profiles(&dataset, &Progress::default()).map_err(internal)?;
                 let started = std::time::Instant::now();
                 let seg = segment(profiles.matrix.view(), &cfg, &Progress::default())
-                    .map_err(segment_error)?;
+                    .map_err(CliError::from)?;
                 fit_seconds = started.elapsed().as_secs_f64();
                 let summaries = describe(&profiles, &seg);
                 (profiles.table.user_ids.clone(), seg, summaries)

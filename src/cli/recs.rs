@@ -87,7 +87,7 @@ impl ModelArgs {
             content_neighbours: self.neighbours,
             ..Params::default()
         };
-        params.check().map_err(CliError::Input)?;
+        params.check().map_err(CliError::from)?;
         Ok(params)
     }
 
@@ -95,7 +95,7 @@ impl ModelArgs {
         match &self.segments {
             Some(path) => read_segments(path)
                 .map(GroupSource::Labels)
-                .map_err(CliError::Input),
+                .map_err(CliError::from),
             None => Ok(GroupSource::Attribute(self.group_by.clone())),
         }
     }
@@ -298,7 +298,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
     let params = args.model_args.params(args.seed)?;
     let (it, split) = match (&args.data, &args.train, &args.test) {
         (_, Some(train), Some(test)) => {
-            let (it, test) = from_pair_files(train, test).map_err(CliError::Input)?;
+            let (it, test) = from_pair_files(train, test).map_err(CliError::from)?;
             let train = it.matrix.clone();
             (it, Split { train, test })
         }
@@ -335,7 +335,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
         tune_seed,
         &Progress::default(),
     )
-    .map_err(CliError::Input)?;
+    .map_err(CliError::from)?;
     if args.json {
         return print_json(&eval);
     }

@@ -108,27 +108,27 @@ pub fn target(
     objective: Objective,
     placement: Option<String>,
     backtest_from: Option<i64>,
-) -> Result<TargetReport, String> {
+) -> crate::error::Result<TargetReport> {
     let enc = &models.encoder;
-    let c = enc
-        .course(course)
-        .ok_or_else(|| format!("course `{course}` is not in courses.csv"))?;
+    let c = enc.course(course).ok_or_else(|| {
+        crate::error::Error::Input(format!("course `{course}` is not in courses.csv"))
+    })?;
     if let Some(p) = &placement
         && !enc.placements.iter().any(|(known, _)| known == p)
     {
         let known: Vec<&str> = enc.placements.iter().map(|(k, _)| k.as_str()).collect();
-        return Err(format!(
+        return Err(crate::error::Error::Input(format!(
             "placement `{p}` is not in the impressions; placements are: {}",
             known.join(", ")
-        ));
+        )));
     }
     if models.target == Target::Clicked && models.conversion.is_none() {
-        return Err(
+        return Err(crate::error::Error::Input(
             "the impressions record no conversion (`converted` is missing or always 0), \
                     so purchases cannot be predicted from clicks; add `converted` to \
                     impressions.csv"
                 .into(),
-        );
+        ));
     }
     let placement = placement.or_else(|| enc.default_placement().map(str::to_string));
     let ctx = Context {

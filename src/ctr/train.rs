@@ -217,13 +217,18 @@ pub struct Prepared {
 /// Encodes and splits the impressions of a dataset. Every row's learner history is taken as
 /// of the impression, and for test rows of a time split as of the cut: no feature ever reads
 /// an event at or after the moment it stands for.
-pub fn prepare(ds: &Dataset, config: &CtrConfig, progress: &Progress) -> Result<Prepared, String> {
-    let cancelled = |_| "cancelled".to_string();
+pub fn prepare(
+    ds: &Dataset,
+    config: &CtrConfig,
+    progress: &Progress,
+) -> crate::error::Result<Prepared> {
     if ds.frame(TableKind::Impressions).is_none() {
-        return Err("no impressions table (impressions.csv) to learn clicks from".into());
+        return Err(crate::error::Error::Input(
+            "no impressions table (impressions.csv) to learn clicks from".into(),
+        ));
     }
     progress.set_stage("learner profiles");
-    let learners = learner_table(ds, &progress.part(0.0, 0.1)).map_err(cancelled)?;
+    let learners = learner_table(ds, &progress.part(0.0, 0.1))?;
     progress.set_stage("encoding impressions");
     let mut encoder = Encoder::fit(ds, &learners);
     let histories = Histories::from_dataset(ds, &encoder.learner_index, &encoder.course_index);
@@ -233,7 +238,9 @@ pub fn prepare(ds: &Dataset, config: &CtrConfig, progress: &Progress) -> Result<
     };
     let mut design = encode_impressions(ds, &mut encoder, &histories, config.target, cut);
     if design.y.is_empty() {
-        return Err("no impression matches a known learner and course".into());
+        return Err(crate::error::Error::Input(
+            "no impression matches a known learner and course".into(),
+        ));
     }
     let positives = design.y.iter().filter(|&&y| y > 0.5).count();
     if positives == 0 || positives == design.y.len() {
@@ -241,19 +248,19 @@ pub fn prepare(ds: &Dataset, config: &CtrConfig, progress: &Progress) -> Result<
             Target::Clicked => "clicked",
             Target::Converted => "converted",
         };
-        return Err(format!(
+        return Err(crate::error::Error::Input(format!(
             "{} of the {} impressions were {what}: a model needs both outcomes to learn from",
             if positives == 0 { "none" } else { "all" },
             design.y.len()
-        ));
+        )));
     }
     let (train_rows, test_rows) = split_rows(&design, config.split, cut);
     if train_rows.is_empty() || test_rows.is_empty() {
-        return Err(format!(
+        return Err(crate::error::Error::Input(format!(
             "the split leaves {} training and {} test impressions; choose another --test-from or --holdout",
             train_rows.len(),
             test_rows.len()
-        ));
+        )));
     }
     encoder.fit_scale(&mut design.x, &train_rows);
     progress.set(0.2);
@@ -335,7 +342,7 @@ pub fn train(
     ds: &Dataset,
     config: &CtrConfig,
     progress: &Progress,
-) -> Result<(CtrModels, CtrReport), String> {
+) -> crate::error::Result<(CtrModels, CtrReport)> {
     let prepared = prepare(ds, config, progress)?;
     train_prepared(prepared, config, progress)
 }
@@ -345,8 +352,7 @@ pub fn train_prepared(
     prepared: Prepared,
     config: &CtrConfig,
     progress: &Progress,
-) -> Result<(CtrModels, CtrReport), String> {
-    let cancelled = |_| "cancelled".to_string();
+) -> crate::error::Result<(CtrModels, CtrReport)> {
     let Prepared {
         encoder,
         histories,
@@ -373,7 +379,7 @@ pub fn train_prepared(
         Some(c) => c,
         None => {
             progress.set_stage("choosing the regularisation");
-            choose_c(&x_train, &y_train, &order, &progress.part(0.2, 0.15)).map_err(cancelled)?
+            choose_c(&x_train, &y_train, &order, &progress.part(0.2, 0.15))?
         }
     };
     progress.set_stage("logistic regression");
@@ -384,8 +390,7 @@ pub fn train_prepared(
         c,
         Lbfgs::default(),
         &progress.part(0.35, 0.2),
-    )
-    .map_err(cancelled)?;
+    )?;
     let lr_seconds = started.elapsed().as_secs_f64();
     let p_lr = lr.predict(&x_test);
     let mut models = vec![ModelScore {
@@ -406,8 +411,7 @@ pub fn train_prepared(
             &lr,
             config.fm,
             &progress.part(0.55, 0.3),
-        )
-        .map_err(cancelled)?;
+        )?;
         let fm_seconds = started.elapsed().as_secs_f64();
         let p_fm = fm.predict(&x_test);
         let score = ModelScore {
@@ -528,7 +532,7 @@ fn conversion_model(
     train_rows: &[usize],
     c: f64,
     progress: &Progress,
-) -> Result<Option<Logistic>, String> {
+) -> crate::error::Result<Option<Logistic>> {
     // Positions in the training matrix of the clicked rows.
     let clicked: Vec<usize> = (0..train_rows.len())
         .filter(|&i| design.clicked[train_rows[i]])
@@ -549,7 +553,7 @@ fn conversion_model(
         &progress.part(0.9, 0.05),
     )
     .map(Some)
-    .map_err(|_| "cancelled".to_string())
+    .map_err(crate::error::Error::from)
 }
 
 /// Writes rows in svmlight format (label, then 1-based `column:value` pairs), which

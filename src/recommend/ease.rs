@@ -46,20 +46,20 @@ fn gram(train: &Csr, progress: &Progress) -> Result<Array2<f64>, Cancelled> {
 
 impl Ease {
     /// Fits on the training matrix; refuses catalogues above [`MAX_ITEMS`].
-    pub fn fit(train: &Csr, lambda: f32, progress: &Progress) -> Result<Ease, String> {
+    pub fn fit(train: &Csr, lambda: f32, progress: &Progress) -> crate::error::Result<Ease> {
         let n = train.n_cols;
         if n > MAX_ITEMS {
-            return Err(format!(
+            return Err(crate::error::Error::Input(format!(
                 "EASE needs a dense {n} × {n} course matrix; catalogues above {MAX_ITEMS} courses are refused (use ALS or item-kNN)"
-            ));
+            )));
         }
         progress.set_stage("EASE: course co-occurrence");
-        let mut g = gram(train, progress).map_err(|_| "cancelled".to_string())?;
+        let mut g = gram(train, progress)?;
         for i in 0..n {
             g[[i, i]] += f64::from(lambda);
         }
         progress.set(0.3);
-        progress.check().map_err(|_| "cancelled".to_string())?;
+        progress.check()?;
         progress.set_stage("EASE: inverse");
         let p = spd_inverse(&g);
         progress.set(0.9);
@@ -125,6 +125,6 @@ mod tests {
     fn too_large_catalogues_are_refused_with_a_reason() {
         let train = Csr::from_entries(1, MAX_ITEMS + 1, vec![(0, 0, 1.0)]);
         let err = Ease::fit(&train, 100.0, &Progress::default()).unwrap_err();
-        assert!(err.contains("refused"), "{err}");
+        assert!(err.to_string().contains("refused"), "{err}");
     }
 }

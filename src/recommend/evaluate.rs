@@ -124,7 +124,7 @@ pub fn evaluate(
     split: &Split,
     k: usize,
     progress: &Progress,
-) -> Result<Metrics, String> {
+) -> crate::error::Result<Metrics> {
     let users: Vec<usize> = (0..split.test.n_rows())
         .filter(|&u| split.test.row_len(u) > 0)
         .collect();
@@ -137,7 +137,7 @@ pub fn evaluate(
             |scores, &u| {
                 let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if d.is_multiple_of(512) {
-                    progress.check().map_err(|_| "cancelled".to_string())?;
+                    progress.check()?;
                     progress.set(d as f32 / users.len().max(1) as f32);
                 }
                 model.score(&split.train, u, scores);
@@ -148,7 +148,7 @@ pub fn evaluate(
                 Ok((list_metrics(&list, split.test.row(u).0, k), list))
             },
         )
-        .collect::<Result<_, String>>()?;
+        .collect::<crate::error::Result<_>>()?;
     let mut seen = vec![false; n];
     let mut sums = [0.0; 5];
     for (m, list) in &rows {
@@ -225,13 +225,13 @@ pub fn compare(
     k: usize,
     tune_seed: Option<u64>,
     progress: &Progress,
-) -> Result<Evaluation, String> {
+) -> crate::error::Result<Evaluation> {
     if (0..split.test.n_rows()).all(|u| split.test.row_len(u) == 0) {
-        return Err(
+        return Err(crate::error::Error::Input(
             "no learner has a held-out course to evaluate on (a holdout needs learners with at \
              least 5 courses; leave-last needs more courses than it holds out)"
                 .into(),
-        );
+        ));
     }
     let mut models = Vec::new();
     let span = 1.0 / kinds.len().max(1) as f32;
@@ -349,7 +349,7 @@ pub fn tune(
     k: usize,
     seed: u64,
     progress: &Progress,
-) -> Result<(Params, Vec<Trial>), String> {
+) -> crate::error::Result<(Params, Vec<Trial>)> {
     let candidates = grid(kind, base);
     if candidates.is_empty() {
         return Ok((*base, Vec::new()));

@@ -49,18 +49,20 @@ impl Default for Strengths {
 impl Strengths {
     /// Reads `event=weight` pairs separated by commas (e.g. `view=1,purchase=8`); events not
     /// named keep their default weight.
-    pub fn parse(text: &str) -> Result<Strengths, String> {
+    pub fn parse(text: &str) -> crate::error::Result<Strengths> {
         let mut s = Strengths::default();
         for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (event, weight) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("`{pair}`: expected event=weight"))?;
+            let (event, weight) = pair.split_once('=').ok_or_else(|| {
+                crate::error::Error::Input(format!("`{pair}`: expected event=weight"))
+            })?;
             let w: f32 = weight
                 .trim()
                 .parse()
                 .ok()
                 .filter(|w: &f32| w.is_finite() && *w >= 0.0)
-                .ok_or_else(|| format!("`{pair}`: the weight must be a number ≥ 0"))?;
+                .ok_or_else(|| {
+                    crate::error::Error::Input(format!("`{pair}`: the weight must be a number ≥ 0"))
+                })?;
             let slot = match event.trim() {
                 "view" => &mut s.view,
                 "click" => &mut s.click,
@@ -70,9 +72,9 @@ impl Strengths {
                 "purchase" => &mut s.purchase,
                 "complete" => &mut s.complete,
                 other => {
-                    return Err(format!(
+                    return Err(crate::error::Error::Input(format!(
                         "`{other}`: not one of view, click, comment, share, enroll, purchase, complete"
-                    ));
+                    )));
                 }
             };
             *slot = w;
@@ -368,44 +370,51 @@ fn finish(mut it: Interactions, mut events: Vec<PairEvent>) -> Interactions {
 }
 
 /// A train/test pair read from two `user_id,course_id[,weight]` files over one shared index.
-pub fn from_pair_files(train: &Path, test: &Path) -> Result<(Interactions, Csr), String> {
+pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Interactions, Csr)> {
     let mut it = Interactions::default();
     let mut users: AHashMap<String, u32> = AHashMap::new();
     let mut items: AHashMap<String, u32> = AHashMap::new();
-    let mut read = |path: &Path| -> Result<Vec<(u32, u32, f32)>, String> {
+    let mut read = |path: &Path| -> crate::error::Result<Vec<(u32, u32, f32)>> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .from_path(path)
-            .map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
+            .map_err(|e| {
+                crate::error::Error::Input(format!("{}: cannot be read: {e}", path.display()))
+            })?;
         let header = rdr
             .headers()
-            .map_err(|e| format!("{}: line 1: {e}", path.display()))?
+            .map_err(|e| crate::error::Error::Input(format!("{}: line 1: {e}", path.display())))?
             .clone();
         let col = |name: &str| header.iter().position(|h| h.trim() == name);
         let (Some(ucol), Some(icol)) = (col("user_id"), col("course_id").or(col("item_id"))) else {
-            return Err(format!(
+            return Err(crate::error::Error::Input(format!(
                 "{}: line 1: needs columns `user_id` and `course_id`",
                 path.display()
-            ));
+            )));
         };
         let wcol = col("weight").or(col("rating"));
         let mut out = Vec::new();
         for (n, rec) in rdr.records().enumerate() {
             let line = n + 2;
-            let rec = rec.map_err(|e| format!("{}: line {line}: {e}", path.display()))?;
+            let rec = rec.map_err(|e| {
+                crate::error::Error::Input(format!("{}: line {line}: {e}", path.display()))
+            })?;
             let field = |c: usize, name: &str| {
                 rec.get(c).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-                    format!("{}: line {line}: column `{name}` is empty", path.display())
+                    crate::error::Error::Input(format!(
+                        "{}: line {line}: column `{name}` is empty",
+                        path.display()
+                    ))
                 })
             };
             let u = field(ucol, "user_id")?.trim();
             let i = field(icol, "course_id")?.trim();
             let w = match wcol {
                 Some(c) => field(c, "weight")?.trim().parse::<f32>().map_err(|_| {
-                    format!(
+                    crate::error::Error::Input(format!(
                         "{}: line {line}: column `weight` is not a number",
                         path.display()
-                    )
+                    ))
                 })?,
                 None => 1.0,
             };
@@ -438,7 +447,12 @@ mod tests {
     fn strengths_parse_named_events_and_reject_others() {
         let s = Strengths::parse("purchase=8, view=0.5").unwrap();
         assert_eq!((s.purchase, s.view, s.click), (8.0, 0.5, 2.0));
-        assert!(Strengths::parse("buy=3").unwrap_err().contains("buy"));
+        assert!(
+            Strengths::parse("buy=3")
+                .unwrap_err()
+                .to_string()
+                .contains("buy")
+        );
         assert!(Strengths::parse("view=-1").is_err());
         assert!(Strengths::parse("view").is_err());
     }

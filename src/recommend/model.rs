@@ -78,22 +78,24 @@ pub struct Params {
 impl Params {
     /// Checks every setting is a usable number (finite, in range); the message names the
     /// setting and its range.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> crate::error::Result<()> {
         let count = |name: &str, v: usize, max: usize| {
             if (1..=max).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{name} {v}: must be from 1 to {max}"))
+                Err(crate::error::Error::Input(format!(
+                    "{name} {v}: must be from 1 to {max}"
+                )))
             }
         };
         let number = |name: &str, v: f32, lo: f32, positive: bool| {
             if v.is_finite() && v >= lo && (!positive || v > 0.0) {
                 Ok(())
             } else {
-                Err(format!(
+                Err(crate::error::Error::Input(format!(
                     "{name} {v}: must be a number {} {lo}",
                     if positive { "above" } else { "of at least" }
-                ))
+                )))
             }
         };
         count("neighbours", self.item_neighbours, 10_000)?;
@@ -299,8 +301,7 @@ impl Fitted {
         catalog: &Catalog,
         groups: Option<&Groups>,
         progress: &Progress,
-    ) -> Result<Fitted, String> {
-        let cancelled = |_| "cancelled".to_string();
+    ) -> crate::error::Result<Fitted> {
         params.check()?;
         Ok(match kind {
             ModelKind::Pop => Fitted::Pop(popularity(train)),
@@ -311,29 +312,27 @@ impl Fitted {
             )),
             ModelKind::Itemknn => {
                 let items = train.transpose();
-                Fitted::Itemknn(
-                    cosine_neighbours(
-                        &items,
-                        train,
-                        params.item_neighbours,
-                        params.shrink,
-                        progress,
-                    )
-                    .map_err(cancelled)?,
-                )
+                Fitted::Itemknn(cosine_neighbours(
+                    &items,
+                    train,
+                    params.item_neighbours,
+                    params.shrink,
+                    progress,
+                )?)
             }
-            ModelKind::Userknn => Fitted::Userknn(
-                UserKnn::fit(train, params.user_neighbours, params.shrink, progress)
-                    .map_err(cancelled)?,
-            ),
-            ModelKind::Als => {
-                Fitted::Als(Als::fit(train, params.als, progress).map_err(cancelled)?)
-            }
+            ModelKind::Userknn => Fitted::Userknn(UserKnn::fit(
+                train,
+                params.user_neighbours,
+                params.shrink,
+                progress,
+            )?),
+            ModelKind::Als => Fitted::Als(Als::fit(train, params.als, progress)?),
             ModelKind::Ease => Fitted::Ease(Ease::fit(train, params.lambda, progress)?),
-            ModelKind::Content => Fitted::Content(
-                content_neighbours(catalog, params.content_neighbours, progress)
-                    .map_err(cancelled)?,
-            ),
+            ModelKind::Content => Fitted::Content(content_neighbours(
+                catalog,
+                params.content_neighbours,
+                progress,
+            )?),
         })
     }
 

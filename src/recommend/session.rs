@@ -57,11 +57,13 @@ pub fn train(
     groups: &GroupSource,
     tune_seed: Option<u64>,
     progress: &Progress,
-) -> Result<Trained, String> {
+) -> crate::error::Result<Trained> {
     progress.set_stage("interactions");
     let interactions = from_dataset(ds, &params.strengths);
     if interactions.catalog.is_empty() {
-        return Err("no courses found (needs courses or events)".into());
+        return Err(crate::error::Error::Input(
+            "no courses found (needs courses or events)".into(),
+        ));
     }
     let groups = match groups {
         GroupSource::Attribute(name) => interactions.groups_by(name),
@@ -96,8 +98,7 @@ pub fn train(
         &progress.part(0.65, 0.3),
     )?;
     let train_seconds = started.elapsed().as_secs_f64();
-    let content = content_neighbours(&interactions.catalog, params.content_neighbours, progress)
-        .map_err(|_| "cancelled".to_string())?;
+    let content = content_neighbours(&interactions.catalog, params.content_neighbours, progress)?;
     let fallback = fallback(&interactions.matrix, groups.as_ref(), &params);
     progress.set(1.0);
     Ok(Trained {
