@@ -12,6 +12,7 @@ pub mod ctr;
 pub mod data;
 pub mod error;
 pub mod jobs;
+pub mod lang;
 pub mod math;
 pub mod output;
 pub mod privacy;

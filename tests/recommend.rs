@@ -41,14 +41,14 @@ fn every_model_beats_popularity_on_the_sample() {
         evaluate(&m, &split, 10, &p).unwrap().ndcg
     };
     let defaults = Params::default();
-    let pop = ndcg(ModelKind::Pop, &defaults);
+    let pop = ndcg(ModelKind::POP, &defaults);
     assert!(pop > 0.05, "popularity NDCG@10 {pop}");
     for kind in [
-        ModelKind::Segpop,
-        ModelKind::Itemknn,
-        ModelKind::Userknn,
-        ModelKind::Als,
-        ModelKind::Ease,
+        ModelKind::SEGPOP,
+        ModelKind::ITEMKNN,
+        ModelKind::USERKNN,
+        ModelKind::ALS,
+        ModelKind::EASE,
     ] {
         let score = ndcg(kind, &defaults);
         assert!(
@@ -60,7 +60,7 @@ fn every_model_beats_popularity_on_the_sample() {
     // Tuning on a validation split carved from the training data picks the grid's best
     // setting there, and that setting holds up on the untouched test split.
     let (chosen, trials) = tune(
-        ModelKind::Ease,
+        ModelKind::EASE,
         &defaults,
         &split.train,
         &it.catalog,
@@ -73,8 +73,8 @@ fn every_model_beats_popularity_on_the_sample() {
     assert_eq!(trials.len(), 7);
     let best = trials.iter().map(|t| t.ndcg).fold(0.0, f64::max);
     let (tuned, default) = (
-        ndcg(ModelKind::Ease, &chosen),
-        ndcg(ModelKind::Ease, &defaults),
+        ndcg(ModelKind::EASE, &chosen),
+        ndcg(ModelKind::EASE, &defaults),
     );
     assert!(
         tuned >= default - 0.01,
@@ -94,10 +94,10 @@ fn owned_courses_never_come_back_and_reasons_name_past_courses() {
     let groups = it.groups_by("occupation");
     let back = fallback(&it.matrix, groups.as_ref(), &params);
     for kind in [
-        ModelKind::Itemknn,
-        ModelKind::Userknn,
-        ModelKind::Als,
-        ModelKind::Ease,
+        ModelKind::ITEMKNN,
+        ModelKind::USERKNN,
+        ModelKind::ALS,
+        ModelKind::EASE,
     ] {
         let p = Progress::default();
         let m = Fitted::fit(kind, &params, &it.matrix, &it.catalog, groups.as_ref(), &p).unwrap();
@@ -164,7 +164,7 @@ fn a_new_learner_gets_what_their_group_takes() {
     it.matrix = persona_lab::math::Csr::from_entries(it.matrix.n_rows(), it.matrix.n_cols, entries);
     let back = fallback(&it.matrix, Some(&occupation), &params);
     let m = Fitted::fit(
-        ModelKind::Ease,
+        ModelKind::EASE,
         &params,
         &it.matrix,
         &it.catalog,
@@ -318,4 +318,115 @@ fn cli_recommend_and_evaluate_follow_the_contract() {
         "pop,magic",
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A recommender written outside the engine, to show what adding one takes: a type that
+/// implements `Recommender`, a `ModelSpec`, and (inside the engine) one line in
+/// `ModelKind::ALL`. Here: the courses most recently added to the catalogue.
+mod newest {
+    use persona_lab::jobs::Progress;
+    use persona_lab::lang::Text;
+    use persona_lab::math::Csr;
+    use persona_lab::recommend::{FitInput, ModelSpec, Params, Recommender};
+
+    #[derive(Debug)]
+    pub struct Newest;
+
+    impl Recommender for Newest {
+        fn score(&self, _: &Csr, _: usize, out: &mut [f32]) {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = 1.0 + j as f32;
+            }
+        }
+
+        fn zero_is_no_signal(&self) -> bool {
+            false
+        }
+    }
+
+    pub const NEWEST: ModelSpec = ModelSpec {
+        name: "newest",
+        label: Text {
+            zh: "最新课程",
+            en: "Newest",
+        },
+        about: Text {
+            zh: "最近上架的课程。",
+            en: "The courses added last.",
+        },
+        knobs: &[],
+        fit: |_: &FitInput<'_>, _: &Progress| Ok(Box::new(Newest)),
+        settings: |_: &Params| serde_json::json!({}),
+        grid: |_: &Params| Vec::new(),
+    };
+}
+
+#[test]
+fn a_model_outside_the_registry_plugs_into_fitting_evaluation_and_reasons() {
+    let it = sample();
+    let split = holdout(&it.matrix, 0.2, 42);
+    let p = Progress::default();
+    let newest = ModelKind(&newest::NEWEST);
+    let e = persona_lab::recommend::compare(
+        &[ModelKind::POP, newest],
+        &Params::default(),
+        &split,
+        &it.catalog,
+        None,
+        10,
+        None,
+        &p,
+    )
+    .unwrap();
+    let names: Vec<&str> = e.models.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["pop", "newest"]);
+    let fitted = Fitted::fit(
+        newest,
+        &Params::default(),
+        &it.matrix,
+        &it.catalog,
+        None,
+        &p,
+    )
+    .unwrap();
+    let fb = fallback(&it.matrix, None, &Params::default());
+    let u = (0..it.matrix.n_rows())
+        .find(|&u| it.matrix.row_len(u) > 0)
+        .unwrap();
+    let owned: Vec<u32> = it.matrix.row(u).0.to_vec();
+    let recs = recommend_for(&fitted, &fb, &it.matrix, &owned, u, 5);
+    let last = it.catalog.len() as u32 - 1;
+    let expected: Vec<u32> = (0..=last)
+        .rev()
+        .filter(|j| !owned.contains(j))
+        .take(5)
+        .collect();
+    assert_eq!(recs.iter().map(|r| r.item).collect::<Vec<_>>(), expected);
+    assert!(recs.iter().all(|r| r.reason == Reason::Popular));
+}
+
+#[test]
+fn every_registered_model_has_a_unique_name_and_both_labels() {
+    let mut names: Vec<&str> = ModelKind::ALL.iter().map(|k| k.name()).collect();
+    for kind in ModelKind::ALL {
+        let s = kind.spec();
+        assert!(
+            !s.label.zh.is_empty() && !s.label.en.is_empty(),
+            "{}",
+            s.name
+        );
+        assert!(
+            !s.about.zh.is_empty() && !s.about.en.is_empty(),
+            "{}",
+            s.name
+        );
+        for knob in s.knobs {
+            let mut p = Params::default();
+            (knob.set)(&mut p, knob.min);
+            assert_eq!((knob.get)(&p), knob.min, "{} {}", s.name, knob.label.en);
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), ModelKind::ALL.len());
 }

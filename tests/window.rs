@@ -216,13 +216,13 @@ fn the_recommendations_tab_trains_compares_and_explains() {
     h.get_by_label("u000002").click();
     h.step();
     assert_eq!(h.state().recs_tab.selected, Some(1));
-    h.state_mut().recs_tab.kind = persona_lab::recommend::ModelKind::Itemknn;
+    h.state_mut().recs_tab.kind = persona_lab::recommend::ModelKind::ITEMKNN;
     h.step();
     h.get_by_label("▶ 训练").click();
     wait_until(&mut h, "retrain", |a| {
         a.recs
             .as_ref()
-            .is_some_and(|r| r.model.kind() == persona_lab::recommend::ModelKind::Itemknn)
+            .is_some_and(|r| r.model.kind() == persona_lab::recommend::ModelKind::ITEMKNN)
             && a.job.is_none()
     });
     assert!(h.query_by_label_contains("推荐给 u000002").is_some());

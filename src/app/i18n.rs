@@ -1,34 +1,6 @@
 //! Every interface string, in English and Chinese, in one table.
 
-use serde::{Deserialize, Serialize};
-
-/// Interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Lang {
-    /// 中文 (simplified).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// The other language (for the switch).
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-
-    /// The name of this language, written in itself.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lang::Zh => "中文",
-            Lang::En => "English",
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 macro_rules! strings {
     ($($key:ident => $en:literal, $zh:literal;)*) => {
@@ -203,20 +175,6 @@ strings! {
     Share => "Share", "占比";
     NoLearners => "Profiles need users.csv or events.csv.", "构建画像需要 users.csv 或 events.csv。";
     Model => "Model", "模型";
-    ModelPop => "Popularity", "全站热门";
-    ModelPopTip => "The courses most learners took. The baseline every model must beat.", "学员最多的课程。所有模型都应超过的基线。";
-    ModelSegpop => "Popular in group", "群体热门";
-    ModelSegpopTip => "The courses most taken within the learner's segment (or occupation); groups under 20 learners use overall popularity.", "学员所在分群（或职业）中最热门的课程；不足 20 人的分组使用全站热门。";
-    ModelItemknn => "Item-kNN", "物品协同过滤";
-    ModelItemknnTip => "Courses taken by the same learners as the learner's own courses (cosine similarity with shrinkage).", "与该学员已学课程被同一批学员学习的课程（带收缩的余弦相似度）。";
-    ModelUserknn => "User-kNN", "用户协同过滤";
-    ModelUserknnTip => "Courses taken by the learners most similar to this one.", "与该学员最相似的学员学过的课程。";
-    ModelAls => "ALS", "矩阵分解 ALS";
-    ModelAlsTip => "Implicit-feedback matrix factorisation (Hu, Koren & Volinsky 2008): confidence 1 + α·strength.", "隐式反馈矩阵分解（Hu、Koren、Volinsky 2008）：置信度 1 + α·强度。";
-    ModelEase => "EASE", "EASE 自编码";
-    ModelEaseTip => "Closed-form item-item model (Steck 2019): one regularised inverse of the course co-occurrence matrix. Strong on catalogues up to a few thousand courses.", "闭式解的课程-课程模型（Steck 2019）：对课程共现矩阵做一次正则化求逆。适合数千门以内的课程目录。";
-    ModelContent => "Content", "内容相似";
-    ModelContentTip => "Courses whose category, tags and title words resemble the learner's courses. Works for courses nobody has taken yet.", "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。";
     Train => "Train", "训练";
     EventWeights => "Event weights", "行为权重";
     EventWeightsTip => "How strongly each kind of event says a learner is interested in a course; a learner–course pair keeps its strongest event, and a rating counts as its value. Retrain to apply.", "各类行为代表学员对课程兴趣的强度；同一学员与课程取最强的行为，评分按其分值计。重新训练后生效。";
@@ -224,12 +182,6 @@ strings! {
     CompareTip => "Holds out 20% of the courses of each learner with 5 or more, trains every model on the rest and checks its top 10 against the held-out courses.", "对有 5 门及以上课程的学员留出 20% 的课程，用其余数据训练每个模型，再用前 10 推荐与留出课程比对。";
     Tune => "Tune settings", "自动调参";
     TuneTip => "Before training, try a grid of settings on a validation split (20% of the training data) and keep the best by NDCG@10.", "训练前在验证集（训练数据的 20%）上尝试一组参数，按 NDCG@10 选最优。";
-    Neighbours => "Neighbours", "近邻数";
-    Shrink => "Shrinkage", "收缩系数";
-    Factors => "Factors", "因子数";
-    Regularisation => "Regularisation", "正则化";
-    Iterations => "Iterations", "迭代次数";
-    Confidence => "Confidence α", "置信度 α";
     GroupBy => "Groups", "分组依据";
     GroupByTip => "How learners are grouped for \"popular in group\" and for new learners: the current segments, or an attribute of users.csv.", "“群体热门”和新学员推荐的分组方式：当前的用户分群，或 users.csv 中的某个属性。";
     SegmentsGroups => "Segments", "用户分群";

@@ -73,7 +73,7 @@ pub struct RecsTab {
 impl Default for RecsTab {
     fn default() -> Self {
         RecsTab {
-            kind: ModelKind::Ease,
+            kind: ModelKind::EASE,
             params: Params::default(),
             tune: false,
             by_segments: false,
@@ -87,19 +87,6 @@ impl Default for RecsTab {
             cache: None,
             reach_cache: None,
         }
-    }
-}
-
-/// A model's name in the interface language, and what it does.
-pub fn model_label(kind: ModelKind) -> (T, T) {
-    match kind {
-        ModelKind::Pop => (T::ModelPop, T::ModelPopTip),
-        ModelKind::Segpop => (T::ModelSegpop, T::ModelSegpopTip),
-        ModelKind::Itemknn => (T::ModelItemknn, T::ModelItemknnTip),
-        ModelKind::Userknn => (T::ModelUserknn, T::ModelUserknnTip),
-        ModelKind::Als => (T::ModelAls, T::ModelAlsTip),
-        ModelKind::Ease => (T::ModelEase, T::ModelEaseTip),
-        ModelKind::Content => (T::ModelContent, T::ModelContentTip),
     }
 }
 
@@ -191,7 +178,7 @@ impl RecsTab {
         ui.label(
             RichText::new(format!(
                 "{} {} {:.2} {} · {}: {}",
-                tr(lang, model_label(t.model.kind()).0),
+                t.model.kind().spec().label.get(lang),
                 tr(lang, T::TrainedIn),
                 t.train_seconds,
                 tr(lang, T::Seconds),
@@ -226,51 +213,29 @@ impl RecsTab {
     ) {
         ui.horizontal_wrapped(|ui| {
             ui.label(tr(lang, T::Model));
-            let (name, tip) = model_label(self.kind);
+            let spec = self.kind.spec();
             egui::ComboBox::from_id_salt("rec-model")
-                .selected_text(tr(lang, name))
+                .selected_text(spec.label.get(lang))
                 .show_ui(ui, |ui| {
                     for &kind in ModelKind::ALL {
-                        let (n, t) = model_label(kind);
-                        ui.selectable_value(&mut self.kind, kind, tr(lang, n))
-                            .on_hover_text(tr(lang, t));
+                        let s = kind.spec();
+                        ui.selectable_value(&mut self.kind, kind, s.label.get(lang))
+                            .on_hover_text(s.about.get(lang));
                     }
                 })
                 .response
-                .on_hover_text(tr(lang, tip));
-            let p = &mut self.params;
-            let drag =
-                |ui: &mut Ui, label: T, value: &mut f32, range: std::ops::RangeInclusive<f32>| {
-                    ui.label(tr(lang, label));
-                    ui.add(egui::DragValue::new(value).range(range).speed(0.05));
+                .on_hover_text(spec.about.get(lang));
+            for knob in self.kind.spec().knobs {
+                ui.label(knob.label.get(lang));
+                let mut v = (knob.get)(&self.params);
+                let drag = egui::DragValue::new(&mut v).range(knob.min..=knob.max);
+                let drag = match knob.whole {
+                    true => drag.speed(1.0).fixed_decimals(0),
+                    false => drag.speed(0.05),
                 };
-            match self.kind {
-                ModelKind::Itemknn | ModelKind::Content => {
-                    ui.label(tr(lang, T::Neighbours));
-                    let n = match self.kind {
-                        ModelKind::Itemknn => &mut p.item_neighbours,
-                        _ => &mut p.content_neighbours,
-                    };
-                    ui.add(egui::DragValue::new(n).range(1..=500));
-                    if self.kind == ModelKind::Itemknn {
-                        drag(ui, T::Shrink, &mut p.shrink, 0.0..=500.0);
-                    }
+                if ui.add(drag).changed() {
+                    (knob.set)(&mut self.params, v);
                 }
-                ModelKind::Userknn => {
-                    ui.label(tr(lang, T::Neighbours));
-                    ui.add(egui::DragValue::new(&mut p.user_neighbours).range(1..=1000));
-                    drag(ui, T::Shrink, &mut p.shrink, 0.0..=500.0);
-                }
-                ModelKind::Als => {
-                    ui.label(tr(lang, T::Factors));
-                    ui.add(egui::DragValue::new(&mut p.als.factors).range(2..=256));
-                    drag(ui, T::Regularisation, &mut p.als.reg, 0.0..=1000.0);
-                    ui.label(tr(lang, T::Iterations));
-                    ui.add(egui::DragValue::new(&mut p.als.iterations).range(1..=100));
-                    drag(ui, T::Confidence, &mut p.als.alpha, 0.0..=100.0);
-                }
-                ModelKind::Ease => drag(ui, T::Regularisation, &mut p.lambda, 1.0..=100_000.0),
-                ModelKind::Pop | ModelKind::Segpop => {}
             }
             ui.checkbox(&mut self.tune, tr(lang, T::Tune))
                 .on_hover_text(tr(lang, T::TuneTip));
@@ -496,14 +461,13 @@ fn comparison_table(ui: &mut Ui, lang: Lang, e: &Evaluation) {
             ui.strong(tr(lang, T::FitSeconds));
             ui.end_row();
             for m in &e.models {
-                let kind = ModelKind::parse(&m.name).unwrap_or(ModelKind::Pop);
-                let (name, tip) = model_label(kind);
-                let mut text = RichText::new(tr(lang, name));
+                let spec = ModelKind::parse(&m.name).unwrap_or(ModelKind::POP).spec();
+                let mut text = RichText::new(spec.label.get(lang));
                 if m.metrics.ndcg == best_ndcg {
                     text = text.strong().color(style::OK);
                 }
                 ui.label(text)
-                    .on_hover_text(format!("{}\n{}", tr(lang, tip), m.params));
+                    .on_hover_text(format!("{}\n{}", spec.about.get(lang), m.params));
                 let q = &m.metrics;
                 for v in [q.precision, q.recall, q.ndcg, q.map, q.hit_rate, q.coverage] {
                     ui.label(format!("{v:.3}"));
@@ -524,9 +488,9 @@ fn comparison_plot(ui: &mut Ui, lang: Lang, e: &Evaluation) {
         .models
         .iter()
         .map(|m| {
-            let kind = ModelKind::parse(&m.name).unwrap_or(ModelKind::Pop);
+            let spec = ModelKind::parse(&m.name).unwrap_or(ModelKind::POP).spec();
             (
-                tr(lang, model_label(kind).0).to_string(),
+                spec.label.get(lang).to_string(),
                 vec![
                     m.metrics.precision,
                     m.metrics.recall,

@@ -114,7 +114,7 @@ pub struct RecommendArgs {
     #[command(flatten)]
     input: DataArgs,
     /// The model.
-    #[arg(long, value_enum, default_value_t = ModelKind::Ease)]
+    #[arg(long, value_enum, default_value_t = ModelKind::EASE)]
     model: ModelKind,
     /// Courses per learner.
     #[arg(long, default_value_t = 10)]
@@ -189,7 +189,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
         args.tune.then_some(args.seed + 1),
         &progress,
     )
-    .map_err(|e| CliError::Input(format!("{}: {e}", args.input.data.display())))?;
+    .map_err(|e| CliError::from(e.at(args.input.data.display())))?;
     let it = &trained.interactions;
     let users = match &args.users {
         Some(path) => read_user_list(path, it)?,

@@ -2,7 +2,11 @@
 //! for every observed pair with confidence `1 + α·r`, solved a few conjugate-gradient steps per
 //! row and sweep (Takács et al. 2011), as the `implicit` library does.
 
+use super::knn::typed;
+use super::model::{Params, Reason, history_reasons};
+use super::registry::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
+use crate::lang::Text;
 use crate::math::Csr;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -324,6 +328,97 @@ fn cholesky_solve(l: &[f64], n: usize, b: &[f64]) -> Vec<f64> {
     }
     z
 }
+
+impl Recommender for Als {
+    fn score(&self, _: &Csr, u: usize, out: &mut [f32]) {
+        Als::score(self, u, out);
+    }
+
+    fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+        history_reasons(self.contributions_many(train, u, items), items, owned)
+    }
+}
+
+/// Matrix factorisation for implicit feedback.
+pub const ALS: ModelSpec = ModelSpec {
+    name: "als",
+    label: Text {
+        zh: "矩阵分解 ALS",
+        en: "ALS",
+    },
+    about: Text {
+        zh: "隐式反馈矩阵分解（Hu、Koren、Volinsky 2008）：置信度 1 + α·强度。",
+        en: "Implicit-feedback matrix factorisation (Hu, Koren & Volinsky 2008): confidence 1 + α·strength.",
+    },
+    knobs: &[
+        Knob {
+            label: Text {
+                zh: "因子数",
+                en: "Factors",
+            },
+            min: 2.0,
+            max: 256.0,
+            whole: true,
+            get: |p| p.als.factors as f64,
+            set: |p, v| p.als.factors = v as usize,
+        },
+        Knob {
+            label: Text {
+                zh: "正则化",
+                en: "Regularisation",
+            },
+            min: 0.0,
+            max: 1000.0,
+            whole: false,
+            get: |p| f64::from(p.als.reg),
+            set: |p, v| p.als.reg = v as f32,
+        },
+        Knob {
+            label: Text {
+                zh: "迭代次数",
+                en: "Iterations",
+            },
+            min: 1.0,
+            max: 100.0,
+            whole: true,
+            get: |p| p.als.iterations as f64,
+            set: |p, v| p.als.iterations = v as usize,
+        },
+        Knob {
+            label: Text {
+                zh: "置信度 α",
+                en: "Confidence α",
+            },
+            min: 0.0,
+            max: 100.0,
+            whole: false,
+            get: |p| f64::from(p.als.alpha),
+            set: |p, v| p.als.alpha = v as f32,
+        },
+    ],
+    fit: |input: &FitInput<'_>, progress: &Progress| {
+        Ok(Box::new(Als::fit(input.train, input.params.als, progress)?))
+    },
+    settings: |p: &Params| {
+        serde_json::json!({"factors": p.als.factors, "reg": typed(p.als.reg),
+            "iterations": p.als.iterations, "alpha": typed(p.als.alpha)})
+    },
+    grid: |base: &Params| {
+        let mut out = Vec::new();
+        for factors in [32, 64] {
+            for reg in [0.05, 5.0, 20.0, 50.0] {
+                for alpha in [1.0, 5.0] {
+                    let mut p = *base;
+                    p.als.factors = factors;
+                    p.als.reg = reg;
+                    p.als.alpha = alpha;
+                    out.push(p);
+                }
+            }
+        }
+        out
+    },
+};
 
 #[cfg(test)]
 mod tests {

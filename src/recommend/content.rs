@@ -2,8 +2,12 @@
 //! courses nobody has taken yet.
 
 use super::interactions::Catalog;
+use super::knn::NEIGHBOURS;
 use super::knn::{Neighbours, cosine_neighbours};
+use super::model::{Params, Reason, cited};
+use super::registry::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
+use crate::lang::Text;
 use crate::math::Csr;
 use crate::text::tokens;
 use ahash::AHashMap;
@@ -138,6 +142,66 @@ pub fn reach_of_new_course(
     reach.truncate(top);
     reach
 }
+
+/// Each course's most similar courses by content.
+#[derive(Debug, Clone)]
+pub struct ContentModel(pub Neighbours);
+
+impl Recommender for ContentModel {
+    fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
+        let (items, ws) = train.row(u);
+        self.0.score(items, ws, out);
+    }
+
+    fn reasons(&self, train: &Csr, u: usize, items: &[u32], _: &[u32]) -> Vec<Reason> {
+        let (mine, ws) = train.row(u);
+        items
+            .iter()
+            .map(|&j| {
+                let best = cited(self.0.contributions(mine, ws, j), j);
+                match best.is_empty() {
+                    true => Reason::Popular,
+                    false => Reason::Similar(best),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Courses similar by category, tags and title.
+pub const CONTENT: ModelSpec = ModelSpec {
+    name: "content",
+    label: Text {
+        zh: "内容相似",
+        en: "Content",
+    },
+    about: Text {
+        zh: "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。",
+        en: "Courses whose category, tags and title words resemble the learner's courses. Works for courses nobody has taken yet.",
+    },
+    knobs: &[Knob {
+        label: NEIGHBOURS,
+        min: 1.0,
+        max: 500.0,
+        whole: true,
+        get: |p| p.content_neighbours as f64,
+        set: |p, v| p.content_neighbours = v as usize,
+    }],
+    fit: |input: &FitInput<'_>, progress: &Progress| {
+        let n = content_neighbours(input.catalog, input.params.content_neighbours, progress)?;
+        Ok(Box::new(ContentModel(n)))
+    },
+    settings: |p: &Params| serde_json::json!({"neighbours": p.content_neighbours}),
+    grid: |base: &Params| {
+        [10, 20, 50]
+            .into_iter()
+            .map(|n| Params {
+                content_neighbours: n,
+                ..*base
+            })
+            .collect()
+    },
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,11 @@
 //! EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): the item-item
 //! weights `B = I − P·diag(1/diag P)` with `P = (XᵀX + λI)⁻¹`, so `B` has a zero diagonal.
 
+use super::knn::typed;
+use super::model::{Params, Reason, history_reasons};
+use super::registry::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
+use crate::lang::Text;
 use crate::math::Csr;
 use crate::math::spd_inverse;
 use ndarray::Array2;
@@ -98,6 +102,60 @@ impl Ease {
         c
     }
 }
+
+impl Recommender for Ease {
+    fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
+        let (items, ws) = train.row(u);
+        Ease::score(self, items, ws, out);
+    }
+
+    fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+        let (mine, ws) = train.row(u);
+        let parts = items
+            .iter()
+            .map(|&j| self.contributions(mine, ws, j))
+            .collect();
+        history_reasons(parts, items, owned)
+    }
+}
+
+/// Closed-form item-item autoencoder.
+pub const EASE: ModelSpec = ModelSpec {
+    name: "ease",
+    label: Text {
+        zh: "EASE 自编码",
+        en: "EASE",
+    },
+    about: Text {
+        zh: "闭式解的课程-课程模型（Steck 2019）：对课程共现矩阵做一次正则化求逆。适合数千门以内的课程目录。",
+        en: "Closed-form item-item model (Steck 2019): one regularised inverse of the course co-occurrence matrix. Strong on catalogues up to a few thousand courses.",
+    },
+    knobs: &[Knob {
+        label: Text {
+            zh: "正则化",
+            en: "Regularisation",
+        },
+        min: 1.0,
+        max: 100_000.0,
+        whole: false,
+        get: |p| f64::from(p.lambda),
+        set: |p, v| p.lambda = v as f32,
+    }],
+    fit: |input: &FitInput<'_>, progress: &Progress| {
+        Ok(Box::new(Ease::fit(
+            input.train,
+            input.params.lambda,
+            progress,
+        )?))
+    },
+    settings: |p: &Params| serde_json::json!({"lambda": typed(p.lambda)}),
+    grid: |base: &Params| {
+        [10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0]
+            .into_iter()
+            .map(|lambda| Params { lambda, ..*base })
+            .collect()
+    },
+};
 
 #[cfg(test)]
 mod tests {

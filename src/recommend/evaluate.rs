@@ -2,7 +2,8 @@
 //! hyper-parameter search on a validation split carved from the training data.
 
 use super::interactions::{Catalog, Groups};
-use super::model::{Fitted, ModelKind, Params};
+use super::model::{Fitted, Params};
+use super::registry::ModelKind;
 use crate::choice::Choice;
 use crate::jobs::Progress;
 use crate::math::{Csr, top_k};
@@ -198,19 +199,7 @@ pub struct Evaluation {
 
 /// The settings of `kind` that matter, as JSON.
 pub fn params_of(kind: ModelKind, p: &Params) -> serde_json::Value {
-    use serde_json::json;
-    // f32 settings read back as the decimals they were typed as.
-    let f = |v: f32| (f64::from(v) * 1e6).round() / 1e6;
-    match kind {
-        ModelKind::Pop => json!({}),
-        ModelKind::Segpop => json!({"min_group": p.min_group}),
-        ModelKind::Itemknn => json!({"neighbours": p.item_neighbours, "shrink": f(p.shrink)}),
-        ModelKind::Userknn => json!({"neighbours": p.user_neighbours, "shrink": f(p.shrink)}),
-        ModelKind::Als => json!({"factors": p.als.factors, "reg": f(p.als.reg),
-            "iterations": p.als.iterations, "alpha": f(p.als.alpha)}),
-        ModelKind::Ease => json!({"lambda": f(p.lambda)}),
-        ModelKind::Content => json!({"neighbours": p.content_neighbours}),
-    }
+    (kind.spec().settings)(p)
 }
 
 /// Fits and evaluates each model; with `tune`, each model's settings are first chosen on a
@@ -278,55 +267,7 @@ pub fn compare(
 
 /// The settings tried for `kind` (empty for models without any).
 pub fn grid(kind: ModelKind, base: &Params) -> Vec<Params> {
-    let mut out = Vec::new();
-    match kind {
-        ModelKind::Itemknn | ModelKind::Userknn => {
-            let sizes: &[usize] = if kind == ModelKind::Itemknn {
-                &[10, 20, 50, 100]
-            } else {
-                &[20, 50, 100, 200]
-            };
-            for &n in sizes {
-                for shrink in [0.0, 10.0, 50.0] {
-                    let mut p = *base;
-                    p.shrink = shrink;
-                    match kind {
-                        ModelKind::Itemknn => p.item_neighbours = n,
-                        _ => p.user_neighbours = n,
-                    }
-                    out.push(p);
-                }
-            }
-        }
-        ModelKind::Als => {
-            for factors in [32, 64] {
-                for reg in [0.05, 5.0, 20.0, 50.0] {
-                    for alpha in [1.0, 5.0] {
-                        let mut p = *base;
-                        p.als.factors = factors;
-                        p.als.reg = reg;
-                        p.als.alpha = alpha;
-                        out.push(p);
-                    }
-                }
-            }
-        }
-        ModelKind::Ease => {
-            for lambda in [10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0] {
-                out.push(Params { lambda, ..*base });
-            }
-        }
-        ModelKind::Content => {
-            for n in [10, 20, 50] {
-                out.push(Params {
-                    content_neighbours: n,
-                    ..*base
-                });
-            }
-        }
-        ModelKind::Pop | ModelKind::Segpop => {}
-    }
-    out
+    (kind.spec().grid)(base)
 }
 
 /// One tried setting and its validation NDCG.

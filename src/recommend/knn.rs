@@ -1,7 +1,10 @@
 //! Neighbourhood models: item-kNN and user-kNN on cosine similarity with shrinkage
 //! (`a·b / (|a||b| + shrink)`), computed sparsely and in parallel.
 
+use super::model::{Params, Reason, history_reasons};
+use super::registry::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
+use crate::lang::Text;
 use crate::math::Csr;
 use rayon::prelude::*;
 
@@ -197,3 +200,134 @@ impl UserKnn {
         parts
     }
 }
+
+impl Recommender for Neighbours {
+    fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
+        let (items, ws) = train.row(u);
+        Neighbours::score(self, items, ws, out);
+    }
+
+    fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+        let (mine, ws) = train.row(u);
+        let parts = items
+            .iter()
+            .map(|&j| self.contributions(mine, ws, j))
+            .collect();
+        history_reasons(parts, items, owned)
+    }
+}
+
+impl Recommender for UserKnn {
+    fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
+        UserKnn::score(self, train, u, out);
+    }
+
+    fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+        history_reasons(self.contributions_many(train, u, items), items, owned)
+    }
+}
+
+/// Shrinkage of the cosine denominator, as a window control.
+pub(crate) const SHRINK: Knob = Knob {
+    label: Text {
+        zh: "收缩系数",
+        en: "Shrinkage",
+    },
+    min: 0.0,
+    max: 500.0,
+    whole: false,
+    get: |p| f64::from(p.shrink),
+    set: |p, v| p.shrink = v as f32,
+};
+
+/// The label of every neighbourhood-size control.
+pub(crate) const NEIGHBOURS: Text = Text {
+    zh: "近邻数",
+    en: "Neighbours",
+};
+
+/// Readable value of an `f32` setting (the decimals it was typed as).
+pub(crate) fn typed(v: f32) -> f64 {
+    (f64::from(v) * 1e6).round() / 1e6
+}
+
+/// Neighbourhood sizes and shrinkages tried when tuning.
+fn knn_grid(base: &Params, sizes: &[usize], set: fn(&mut Params, usize)) -> Vec<Params> {
+    let mut out = Vec::new();
+    for &n in sizes {
+        for shrink in [0.0, 10.0, 50.0] {
+            let mut p = *base;
+            p.shrink = shrink;
+            set(&mut p, n);
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Courses similar (by who took them) to the learner's courses.
+pub const ITEMKNN: ModelSpec = ModelSpec {
+    name: "itemknn",
+    label: Text {
+        zh: "物品协同过滤",
+        en: "Item-kNN",
+    },
+    about: Text {
+        zh: "与该学员已学课程被同一批学员学习的课程（带收缩的余弦相似度）。",
+        en: "Courses taken by the same learners as the learner's own courses (cosine similarity with shrinkage).",
+    },
+    knobs: &[
+        Knob {
+            label: NEIGHBOURS,
+            min: 1.0,
+            max: 500.0,
+            whole: true,
+            get: |p| p.item_neighbours as f64,
+            set: |p, v| p.item_neighbours = v as usize,
+        },
+        SHRINK,
+    ],
+    fit: |input: &FitInput<'_>, progress: &Progress| {
+        let p = input.params;
+        let items = input.train.transpose();
+        let n = cosine_neighbours(&items, input.train, p.item_neighbours, p.shrink, progress)?;
+        Ok(Box::new(n))
+    },
+    settings: |p: &Params| serde_json::json!({"neighbours": p.item_neighbours, "shrink": typed(p.shrink)}),
+    grid: |base: &Params| knn_grid(base, &[10, 20, 50, 100], |p, n| p.item_neighbours = n),
+};
+
+/// Courses taken by similar learners.
+pub const USERKNN: ModelSpec = ModelSpec {
+    name: "userknn",
+    label: Text {
+        zh: "用户协同过滤",
+        en: "User-kNN",
+    },
+    about: Text {
+        zh: "与该学员最相似的学员学过的课程。",
+        en: "Courses taken by the learners most similar to this one.",
+    },
+    knobs: &[
+        Knob {
+            label: NEIGHBOURS,
+            min: 1.0,
+            max: 1000.0,
+            whole: true,
+            get: |p| p.user_neighbours as f64,
+            set: |p, v| p.user_neighbours = v as usize,
+        },
+        SHRINK,
+    ],
+    fit: |input: &FitInput<'_>, progress: &Progress| {
+        let p = input.params;
+        Ok(Box::new(UserKnn::fit(
+            input.train,
+            p.user_neighbours,
+            p.shrink,
+            progress,
+        )?))
+    },
+    settings: |p: &Params| serde_json::json!({"neighbours": p.user_neighbours, "shrink": typed(p.shrink)}),
+    grid: |base: &Params| knn_grid(base, &[20, 50, 100, 200], |p, n| p.user_neighbours = n),
+};

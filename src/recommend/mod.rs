@@ -10,10 +10,13 @@ pub mod export;
 pub mod interactions;
 pub mod knn;
 pub mod model;
+pub mod popularity;
+pub mod registry;
 pub mod session;
 
 pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
 pub use export::{read_segments, recommend_all, write_recommendations};
 pub use interactions::{Catalog, Groups, Interactions, Strengths, from_dataset};
-pub use model::{Fitted, ModelKind, Params, Reason, Recommendation, fallback, recommend_for};
+pub use model::{Fitted, Params, Reason, Recommendation, fallback, recommend_for};
+pub use registry::{FitInput, Knob, ModelKind, ModelSpec, Recommender};
 pub use session::{GroupSource, Trained, train};

@@ -1,58 +1,14 @@
 //! The recommenders behind one interface: fit on a training matrix, score a learner, explain
 //! an item, and recommend a top-k list that never repeats a course the learner owns.
 
-use super::als::{Als, AlsParams};
-use super::content::content_neighbours;
-use super::ease::Ease;
+use super::als::AlsParams;
 use super::interactions::{Catalog, Groups, Strengths};
-use super::knn::{Neighbours, UserKnn, cosine_neighbours};
+pub use super::popularity::{GroupPopularity, popularity};
+use super::registry::{FitInput, ModelKind, Recommender};
 use crate::jobs::Progress;
 use crate::math::{Csr, top_k};
 use serde::{Deserialize, Serialize};
-
-/// Which recommender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelKind {
-    /// Most-taken courses overall.
-    Pop,
-    /// Most-taken courses within the learner's segment or group.
-    Segpop,
-    /// Courses similar (by who took them) to the learner's courses.
-    Itemknn,
-    /// Courses taken by similar learners.
-    Userknn,
-    /// Matrix factorisation for implicit feedback.
-    Als,
-    /// Closed-form item-item autoencoder.
-    Ease,
-    /// Courses similar by category, tags and title.
-    Content,
-}
-
-impl crate::choice::Choice for ModelKind {
-    const ALL: &'static [ModelKind] = &[
-        ModelKind::Pop,
-        ModelKind::Segpop,
-        ModelKind::Itemknn,
-        ModelKind::Userknn,
-        ModelKind::Als,
-        ModelKind::Ease,
-        ModelKind::Content,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            ModelKind::Pop => "pop",
-            ModelKind::Segpop => "segpop",
-            ModelKind::Itemknn => "itemknn",
-            ModelKind::Userknn => "userknn",
-            ModelKind::Als => "als",
-            ModelKind::Ease => "ease",
-            ModelKind::Content => "content",
-        }
-    }
-}
+use std::sync::Arc;
 
 /// Settings of every model (each uses its own).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -193,107 +149,16 @@ impl Reason {
     }
 }
 
-/// Popularity within groups, falling back to global popularity.
+/// A fitted recommender and which model it is.
 #[derive(Debug, Clone)]
-pub struct GroupPopularity {
-    global: Vec<f32>,
-    by_group: Vec<Option<Vec<f32>>>,
-    groups: Groups,
-}
-
-impl GroupPopularity {
-    fn fit(train: &Csr, groups: &Groups, min_group: usize) -> GroupPopularity {
-        let global = popularity(train);
-        let mut counts = vec![vec![0f32; train.n_cols]; groups.names.len()];
-        let mut sizes = vec![0usize; groups.names.len()];
-        for u in 0..train.n_rows() {
-            let Some(Some(g)) = groups.of_user.get(u) else {
-                continue;
-            };
-            if train.row_len(u) > 0 {
-                sizes[*g as usize] += 1;
-            }
-            for &j in train.row(u).0 {
-                counts[*g as usize][j as usize] += 1.0;
-            }
-        }
-        let by_group = counts
-            .into_iter()
-            .zip(sizes)
-            .map(|(c, n)| (n >= min_group).then_some(c))
-            .collect();
-        GroupPopularity {
-            global,
-            by_group,
-            groups: groups.clone(),
-        }
-    }
-
-    /// The group whose popularity serves learner `u`, if any.
-    pub fn group_of(&self, u: usize) -> Option<u32> {
-        let g = (*self.groups.of_user.get(u)?)?;
-        self.by_group[g as usize].as_ref().map(|_| g)
-    }
-
-    /// Whether `group` has its own popularity (enough learners).
-    pub fn serves(&self, group: u32) -> bool {
-        self.by_group
-            .get(group as usize)
-            .is_some_and(Option::is_some)
-    }
-
-    /// Scores for a member of `group` (global popularity when `None` or too small).
-    pub fn score_group(&self, group: Option<u32>, out: &mut [f32]) {
-        let max = self.global.iter().copied().fold(1.0f32, f32::max);
-        match group.and_then(|g| self.by_group[g as usize].as_ref()) {
-            // Global popularity breaks ties within the group.
-            Some(c) => {
-                for ((o, c), g) in out.iter_mut().zip(c).zip(&self.global) {
-                    *o = c + 0.5 * g / max;
-                }
-            }
-            None => out.copy_from_slice(&self.global),
-        }
-    }
-
-    /// The group names.
-    pub fn names(&self) -> &[String] {
-        &self.groups.names
-    }
-}
-
-/// Number of learners per course.
-pub fn popularity(train: &Csr) -> Vec<f32> {
-    let mut c = vec![0f32; train.n_cols];
-    for &j in &train.indices {
-        c[j as usize] += 1.0;
-    }
-    c
-}
-
-/// A fitted recommender.
-#[derive(Debug, Clone)]
-pub enum Fitted {
-    /// Learners per course.
-    Pop(Vec<f32>),
-    /// Popularity within groups.
-    Segpop(GroupPopularity),
-    /// Item-kNN neighbour lists.
-    Itemknn(Neighbours),
-    /// User-kNN.
-    Userknn(UserKnn),
-    /// ALS factors.
-    Als(Als),
-    /// EASE weights.
-    Ease(Ease),
-    /// Content neighbour lists.
-    Content(Neighbours),
+pub struct Fitted {
+    kind: ModelKind,
+    model: Arc<dyn Recommender>,
 }
 
 impl Fitted {
     /// Fits `kind` on `train` (learners × courses). `groups` serves `segpop` (without it,
-    /// `segpop` is global popularity). Errors are messages for the user (a refused catalogue,
-    /// or "cancelled").
+    /// `segpop` is global popularity). The settings are checked first.
     pub fn fit(
         kind: ModelKind,
         params: &Params,
@@ -303,116 +168,52 @@ impl Fitted {
         progress: &Progress,
     ) -> crate::error::Result<Fitted> {
         params.check()?;
-        Ok(match kind {
-            ModelKind::Pop => Fitted::Pop(popularity(train)),
-            ModelKind::Segpop => Fitted::Segpop(GroupPopularity::fit(
-                train,
-                groups.unwrap_or(&Groups::default()),
-                params.min_group,
-            )),
-            ModelKind::Itemknn => {
-                let items = train.transpose();
-                Fitted::Itemknn(cosine_neighbours(
-                    &items,
-                    train,
-                    params.item_neighbours,
-                    params.shrink,
-                    progress,
-                )?)
-            }
-            ModelKind::Userknn => Fitted::Userknn(UserKnn::fit(
-                train,
-                params.user_neighbours,
-                params.shrink,
-                progress,
-            )?),
-            ModelKind::Als => Fitted::Als(Als::fit(train, params.als, progress)?),
-            ModelKind::Ease => Fitted::Ease(Ease::fit(train, params.lambda, progress)?),
-            ModelKind::Content => Fitted::Content(content_neighbours(
-                catalog,
-                params.content_neighbours,
-                progress,
-            )?),
+        let input = FitInput {
+            params,
+            train,
+            catalog,
+            groups,
+        };
+        Ok(Fitted {
+            kind,
+            model: Arc::from((kind.spec().fit)(&input, progress)?),
         })
     }
 
     /// Which model this is.
     pub fn kind(&self) -> ModelKind {
-        match self {
-            Fitted::Pop(_) => ModelKind::Pop,
-            Fitted::Segpop(_) => ModelKind::Segpop,
-            Fitted::Itemknn(_) => ModelKind::Itemknn,
-            Fitted::Userknn(_) => ModelKind::Userknn,
-            Fitted::Als(_) => ModelKind::Als,
-            Fitted::Ease(_) => ModelKind::Ease,
-            Fitted::Content(_) => ModelKind::Content,
-        }
+        self.kind
     }
 
     /// Scores of every course for learner `u` (higher is better).
     pub fn score(&self, train: &Csr, u: usize, out: &mut [f32]) {
-        let (items, ws) = train.row(u);
-        match self {
-            Fitted::Pop(c) => out.copy_from_slice(c),
-            Fitted::Segpop(g) => g.score_group(g.group_of(u), out),
-            Fitted::Itemknn(n) | Fitted::Content(n) => n.score(items, ws, out),
-            Fitted::Userknn(m) => m.score(train, u, out),
-            Fitted::Als(m) => m.score(u, out),
-            Fitted::Ease(m) => m.score(items, ws, out),
-        }
+        self.model.score(train, u, out);
     }
 
     /// Why each of `items` is recommended to learner `u`, whose owned courses are `owned`
-    /// (sorted). ALS factorises the learner's system once and user-kNN walks the neighbours
-    /// once for all of them.
+    /// (sorted).
     pub fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
-        let (mine, ws) = train.row(u);
-        let parts: Vec<Vec<(u32, f32)>> = match self {
-            Fitted::Pop(_) => return vec![Reason::Popular; items.len()],
-            Fitted::Segpop(g) => {
-                let reason = match g.group_of(u) {
-                    Some(group) => Reason::Group(g.names()[group as usize].clone()),
-                    None => Reason::Popular,
-                };
-                return vec![reason; items.len()];
-            }
-            Fitted::Content(n) => {
-                return items
-                    .iter()
-                    .map(|&j| {
-                        let best = cited(n.contributions(mine, ws, j), j);
-                        match best.is_empty() {
-                            true => Reason::Popular,
-                            false => Reason::Similar(best),
-                        }
-                    })
-                    .collect();
-            }
-            Fitted::Als(m) => m.contributions_many(train, u, items),
-            Fitted::Userknn(m) => m.contributions_many(train, u, items),
-            Fitted::Itemknn(n) => items
-                .iter()
-                .map(|&j| n.contributions(mine, ws, j))
-                .collect(),
-            Fitted::Ease(m) => items
-                .iter()
-                .map(|&j| m.contributions(mine, ws, j))
-                .collect(),
-        };
-        parts
-            .into_iter()
-            .zip(items)
-            .map(|(p, &j)| {
-                let (took, seen): (Vec<u32>, Vec<u32>) = cited(p, j)
-                    .into_iter()
-                    .partition(|i| owned.binary_search(i).is_ok());
-                match took.is_empty() && seen.is_empty() {
-                    true => Reason::Popular,
-                    false => Reason::History { took, seen },
-                }
-            })
-            .collect()
+        self.model.reasons(train, u, items, owned)
     }
+}
+
+/// Reasons from per-course contributions (`parts[i]` for `items[i]`, largest first): the
+/// learner's past courses that contributed most, split into those taken (in `owned`, sorted)
+/// and those only seen; a course nothing contributed to is "popular".
+pub fn history_reasons(parts: Vec<Vec<(u32, f32)>>, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+    parts
+        .into_iter()
+        .zip(items)
+        .map(|(p, &j)| {
+            let (took, seen): (Vec<u32>, Vec<u32>) = cited(p, j)
+                .into_iter()
+                .partition(|i| owned.binary_search(i).is_ok());
+            match took.is_empty() && seen.is_empty() {
+                true => Reason::Popular,
+                false => Reason::History { took, seen },
+            }
+        })
+        .collect()
 }
 
 /// How many past courses a reason names.
@@ -420,7 +221,7 @@ const CITED: usize = 2;
 
 /// The past courses a reason names: the largest contributions (sorted, largest first), never
 /// the recommended course `j` itself.
-fn cited(parts: Vec<(u32, f32)>, j: u32) -> Vec<u32> {
+pub fn cited(parts: Vec<(u32, f32)>, j: u32) -> Vec<u32> {
     parts
         .into_iter()
         .filter(|p| p.0 != j)
@@ -457,7 +258,7 @@ pub fn recommend_for(
     let mut recs: Vec<Recommendation> = Vec::new();
     if !cold {
         model.score(train, u, &mut scores);
-        let no_signal = !matches!(model, Fitted::Pop(_) | Fitted::Segpop(_));
+        let no_signal = model.model.zero_is_no_signal();
         let best: Vec<(u32, f32)> = top_k(&scores, owned, k)
             .into_iter()
             .filter(|&(_, s)| !no_signal || s > 0.0)
