@@ -2,6 +2,7 @@
 //! (models, warnings, labels) in both languages; the faces pick one.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -31,21 +32,50 @@ impl Lang {
     }
 }
 
-/// A fixed text in both languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A text in both languages: fixed (a model's name) or from the data (a segment's label, an
+/// attribute value, which reads the same in both).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Text {
     /// Chinese.
-    pub zh: &'static str,
+    pub zh: Cow<'static, str>,
     /// English.
-    pub en: &'static str,
+    pub en: Cow<'static, str>,
 }
 
 impl Text {
-    /// The text in `lang`.
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
+    /// A fixed text.
+    pub const fn new(zh: &'static str, en: &'static str) -> Text {
+        Text {
+            zh: Cow::Borrowed(zh),
+            en: Cow::Borrowed(en),
         }
+    }
+
+    /// A text written in each language.
+    pub fn pair(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            zh: Cow::Owned(zh.into()),
+            en: Cow::Owned(en.into()),
+        }
+    }
+
+    /// A text that reads the same in both languages (a name from the data).
+    pub fn same(text: impl Into<String>) -> Text {
+        let text = text.into();
+        Text::pair(text.clone(), text)
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text::same(text)
     }
 }

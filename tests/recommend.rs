@@ -147,7 +147,11 @@ fn a_new_learner_gets_what_their_group_takes() {
     let params = Params::default();
     // A programmer with no history: clear one learner's row.
     let occupation = it.groups_by("occupation").unwrap();
-    let coder = occupation.names.iter().position(|n| n == "程序员").unwrap() as u32;
+    let coder = occupation
+        .names
+        .iter()
+        .position(|n| n.zh == "程序员")
+        .unwrap() as u32;
     let u = (0..it.users.len())
         .find(|&u| occupation.of_user[u] == Some(coder))
         .unwrap();
@@ -322,7 +326,7 @@ fn cli_recommend_and_evaluate_follow_the_contract() {
 
 /// A recommender written outside the engine, to show what adding one takes: a type that
 /// implements `Recommender`, a `ModelSpec`, and (inside the engine) one line in
-/// `ModelKind::ALL`. Here: the courses most recently added to the catalogue.
+/// `ModelKind::ALL`. Here: the courses added to the catalogue last.
 mod newest {
     use persona_lab::jobs::Progress;
     use persona_lab::lang::Text;
@@ -344,16 +348,10 @@ mod newest {
         }
     }
 
-    pub const NEWEST: ModelSpec = ModelSpec {
+    pub static NEWEST: ModelSpec = ModelSpec {
         name: "newest",
-        label: Text {
-            zh: "最新课程",
-            en: "Newest",
-        },
-        about: Text {
-            zh: "最近上架的课程。",
-            en: "The courses added last.",
-        },
+        label: Text::new("最新课程", "Newest"),
+        about: Text::new("最近上架的课程。", "The courses added last."),
         knobs: &[],
         fit: |_: &FitInput<'_>, _: &Progress| Ok(Box::new(Newest)),
         settings: |_: &Params| serde_json::json!({}),

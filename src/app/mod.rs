@@ -14,10 +14,11 @@ pub mod segments_tab;
 pub mod style;
 
 use crate::abtest::{AbOptions, Readout};
-use crate::choice::Choice;
 use crate::data::summary::{ColumnSummary, summarise};
 use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
+use crate::lang::Text;
+use crate::recommend::RecsResult;
 use campaigns_tab::{CampaignsTab, CtrResult, TargetRequest};
 use data_tab::DataTab;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
@@ -25,7 +26,7 @@ use experiments_tab::ExperimentsTab;
 use i18n::{Lang, T, tr};
 use mapping_dialog::MappingDialog;
 use profiles_tab::ProfilesTab;
-use recs_tab::{RecsRequest, RecsResult, RecsTab};
+use recs_tab::{RecsRequest, RecsTab};
 use segments_tab::{SegmentResult, SegmentsTab};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -483,12 +484,7 @@ impl PersonaApp {
                     .zip(&r.seg.labels)
                     .map(|(u, &l)| {
                         let s = &r.summaries[l];
-                        let label = if lang == Lang::Zh {
-                            &s.label_zh
-                        } else {
-                            &s.label
-                        };
-                        (u.clone(), label.clone())
+                        (u.clone(), Text::pair(s.label_zh.clone(), s.label.clone()))
                     })
                     .collect();
                 crate::recommend::GroupSource::Labels(labels)
@@ -497,42 +493,22 @@ impl PersonaApp {
                 crate::recommend::interactions::DEFAULT_GROUP_ATTRIBUTE.to_string(),
             ),
         };
+        let settings = crate::recommend::RecsSettings {
+            kind: request.kind,
+            params: request.params,
+            groups,
+            tune: request.tune,
+            compare: request.compare,
+            seed: crate::recommend::session::SEED,
+        };
         let title = format!(
             "{} {}",
             tr(lang, T::Computing),
             tr(lang, T::TabRecommendations)
         );
         self.spawn_job(title, move |p: &Progress| {
-            let span = if request.compare { 0.4 } else { 1.0 };
-            let trained = crate::recommend::train(
-                &loaded.dataset,
-                request.kind,
-                &request.params,
-                &groups,
-                request.tune.then_some(43),
-                &p.part(0.0, span),
-            )?;
-            let evaluation = match request.compare {
-                true => {
-                    let it = &trained.interactions;
-                    let split = crate::recommend::holdout(&it.matrix, 0.2, 42);
-                    Some(crate::recommend::compare(
-                        crate::recommend::ModelKind::ALL,
-                        &request.params,
-                        &split,
-                        &it.catalog,
-                        trained.groups.as_ref(),
-                        recs_tab::TOP,
-                        None,
-                        &p.part(span, 1.0 - span),
-                    )?)
-                }
-                false => None,
-            };
-            Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(RecsResult {
-                trained,
-                evaluation,
-            })))
+            let result = crate::recommend::train_and_compare(&loaded.dataset, &settings, p)?;
+            Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(result)))
         });
     }
 

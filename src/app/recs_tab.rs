@@ -33,15 +33,6 @@ pub struct RecsRequest {
     pub compare: bool,
 }
 
-/// What a recommendations job produced.
-#[derive(Debug)]
-pub struct RecsResult {
-    /// The trained model.
-    pub trained: Trained,
-    /// The comparison, when asked for.
-    pub evaluation: Option<Evaluation>,
-}
-
 /// The tab's state.
 #[derive(Debug)]
 pub struct RecsTab {
@@ -336,26 +327,13 @@ impl RecsTab {
             self.new_group = (!names.is_empty()).then_some(0);
         }
         egui::ComboBox::from_id_salt("new-learner-group")
-            .selected_text(self.new_group.map_or("—", |g| names[g as usize].as_str()))
+            .selected_text(self.new_group.map_or("—", |g| names[g as usize].get(lang)))
             .show_ui(ui, |ui| {
                 for (g, n) in names.iter().enumerate() {
-                    ui.selectable_value(&mut self.new_group, Some(g as u32), n);
+                    ui.selectable_value(&mut self.new_group, Some(g as u32), n.get(lang));
                 }
             });
-        let mut scores = vec![0f32; it.catalog.len()];
-        t.fallback.score_group(self.new_group, &mut scores);
-        let reason = match self.new_group {
-            Some(g) if t.fallback.serves(g) => Reason::Group(names[g as usize].clone()),
-            _ => Reason::Popular,
-        };
-        let cold: Vec<Recommendation> = crate::math::top_k(&scores, &[], TOP)
-            .into_iter()
-            .map(|(item, score)| Recommendation {
-                item,
-                score,
-                reason: reason.clone(),
-            })
-            .collect();
+        let cold = t.for_new_learner(self.new_group, TOP);
         recs_grid(ui, lang, t, &cold, "cold-learner");
         ui.add_space(8.0);
         ui.label(RichText::new(tr(lang, T::NewCourse)).strong())

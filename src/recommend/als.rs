@@ -342,20 +342,14 @@ impl Recommender for Als {
 /// Matrix factorisation for implicit feedback.
 pub const ALS: ModelSpec = ModelSpec {
     name: "als",
-    label: Text {
-        zh: "矩阵分解 ALS",
-        en: "ALS",
-    },
-    about: Text {
-        zh: "隐式反馈矩阵分解（Hu、Koren、Volinsky 2008）：置信度 1 + α·强度。",
-        en: "Implicit-feedback matrix factorisation (Hu, Koren & Volinsky 2008): confidence 1 + α·strength.",
-    },
+    label: Text::new("矩阵分解 ALS", "ALS"),
+    about: Text::new(
+        "隐式反馈矩阵分解（Hu、Koren、Volinsky 2008）：置信度 1 + α·强度。",
+        "Implicit-feedback matrix factorisation (Hu, Koren & Volinsky 2008): confidence 1 + α·strength.",
+    ),
     knobs: &[
         Knob {
-            label: Text {
-                zh: "因子数",
-                en: "Factors",
-            },
+            label: Text::new("因子数", "Factors"),
             min: 2.0,
             max: 256.0,
             whole: true,
@@ -363,10 +357,7 @@ pub const ALS: ModelSpec = ModelSpec {
             set: |p, v| p.als.factors = v as usize,
         },
         Knob {
-            label: Text {
-                zh: "正则化",
-                en: "Regularisation",
-            },
+            label: Text::new("正则化", "Regularisation"),
             min: 0.0,
             max: 1000.0,
             whole: false,
@@ -374,10 +365,7 @@ pub const ALS: ModelSpec = ModelSpec {
             set: |p, v| p.als.reg = v as f32,
         },
         Knob {
-            label: Text {
-                zh: "迭代次数",
-                en: "Iterations",
-            },
+            label: Text::new("迭代次数", "Iterations"),
             min: 1.0,
             max: 100.0,
             whole: true,
@@ -385,10 +373,7 @@ pub const ALS: ModelSpec = ModelSpec {
             set: |p, v| p.als.iterations = v as usize,
         },
         Knob {
-            label: Text {
-                zh: "置信度 α",
-                en: "Confidence α",
-            },
+            label: Text::new("置信度 α", "Confidence α"),
             min: 0.0,
             max: 100.0,
             whole: false,

@@ -171,14 +171,11 @@ impl Recommender for ContentModel {
 /// Courses similar by category, tags and title.
 pub const CONTENT: ModelSpec = ModelSpec {
     name: "content",
-    label: Text {
-        zh: "内容相似",
-        en: "Content",
-    },
-    about: Text {
-        zh: "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。",
-        en: "Courses whose category, tags and title words resemble the learner's courses. Works for courses nobody has taken yet.",
-    },
+    label: Text::new("内容相似", "Content"),
+    about: Text::new(
+        "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。",
+        "Courses whose category, tags and title words resemble the learner's courses. Works for courses nobody has taken yet.",
+    ),
     knobs: &[Knob {
         label: NEIGHBOURS,
         min: 1.0,

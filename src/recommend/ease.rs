@@ -122,19 +122,13 @@ impl Recommender for Ease {
 /// Closed-form item-item autoencoder.
 pub const EASE: ModelSpec = ModelSpec {
     name: "ease",
-    label: Text {
-        zh: "EASE 自编码",
-        en: "EASE",
-    },
-    about: Text {
-        zh: "闭式解的课程-课程模型（Steck 2019）：对课程共现矩阵做一次正则化求逆。适合数千门以内的课程目录。",
-        en: "Closed-form item-item model (Steck 2019): one regularised inverse of the course co-occurrence matrix. Strong on catalogues up to a few thousand courses.",
-    },
+    label: Text::new("EASE 自编码", "EASE"),
+    about: Text::new(
+        "闭式解的课程-课程模型（Steck 2019）：对课程共现矩阵做一次正则化求逆。适合数千门以内的课程目录。",
+        "Closed-form item-item model (Steck 2019): one regularised inverse of the course co-occurrence matrix. Strong on catalogues up to a few thousand courses.",
+    ),
     knobs: &[Knob {
-        label: Text {
-            zh: "正则化",
-            en: "Regularisation",
-        },
+        label: Text::new("正则化", "Regularisation"),
         min: 1.0,
         max: 100_000.0,
         whole: false,

@@ -3,6 +3,7 @@
 use super::interactions::Interactions;
 use super::model::{Fitted, GroupPopularity, Recommendation, recommend_for};
 use crate::jobs::{Cancelled, Progress};
+use crate::lang::Text;
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -88,7 +89,7 @@ pub fn write_recommendations(
 
 /// Segment labels by learner id from a `user_id,segment[,label]` file (as written by
 /// `segment --out`); without a `label` column a learner's label is "segment N".
-pub fn read_segments(path: &Path) -> crate::error::Result<ahash::AHashMap<String, String>> {
+pub fn read_segments(path: &Path) -> crate::error::Result<ahash::AHashMap<String, Text>> {
     let mut rdr = csv::Reader::from_path(path)
         .map_err(|e| crate::error::Error::Input(format!("{}: {e}", path.display())))?;
     let header = rdr
@@ -115,7 +116,7 @@ pub fn read_segments(path: &Path) -> crate::error::Result<ahash::AHashMap<String
             .and_then(|c| rec.get(c))
             .filter(|l| !l.is_empty())
             .map_or_else(|| format!("segment {}", s.trim()), str::to_string);
-        labels.insert(u.trim().to_string(), label);
+        labels.insert(u.trim().to_string(), Text::same(label));
     }
     Ok(labels)
 }

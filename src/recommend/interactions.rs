@@ -3,6 +3,7 @@
 
 use crate::data::columns::{f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
+use crate::lang::Text;
 use crate::math::Csr;
 use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
@@ -148,19 +149,19 @@ impl Catalog {
 pub struct Groups {
     /// Group of each learner (`None` when unknown).
     pub of_user: Vec<Option<u32>>,
-    /// Group names.
-    pub names: Vec<String>,
+    /// Group names, in both languages.
+    pub names: Vec<Text>,
 }
 
 impl Groups {
     /// Groups from one label per learner.
-    pub fn from_labels<'a>(labels: impl IntoIterator<Item = Option<&'a str>>) -> Groups {
+    pub fn from_labels<'a>(labels: impl IntoIterator<Item = Option<&'a Text>>) -> Groups {
         let mut g = Groups::default();
-        let mut index: AHashMap<String, u32> = AHashMap::new();
+        let mut index: AHashMap<&Text, u32> = AHashMap::new();
         for label in labels {
-            let id = label.filter(|l| !l.is_empty()).map(|l| {
-                *index.entry(l.to_string()).or_insert_with(|| {
-                    g.names.push(l.to_string());
+            let id = label.filter(|l| !l.en.is_empty()).map(|l| {
+                *index.entry(l).or_insert_with(|| {
+                    g.names.push(l.clone());
                     (g.names.len() - 1) as u32
                 })
             });
@@ -201,7 +202,11 @@ impl Interactions {
     /// Groups by one of the learners' attribute columns (`None` if there is no such column).
     pub fn groups_by(&self, attribute: &str) -> Option<Groups> {
         let (_, values) = self.attributes.iter().find(|(n, _)| n == attribute)?;
-        Some(Groups::from_labels(values.iter().map(|v| v.as_deref())))
+        let values: Vec<Option<Text>> = values
+            .iter()
+            .map(|v| v.as_deref().map(Text::from))
+            .collect();
+        Some(Groups::from_labels(values.iter().map(Option::as_ref)))
     }
 }
 

@@ -229,10 +229,7 @@ impl Recommender for UserKnn {
 
 /// Shrinkage of the cosine denominator, as a window control.
 pub(crate) const SHRINK: Knob = Knob {
-    label: Text {
-        zh: "收缩系数",
-        en: "Shrinkage",
-    },
+    label: Text::new("收缩系数", "Shrinkage"),
     min: 0.0,
     max: 500.0,
     whole: false,
@@ -241,10 +238,7 @@ pub(crate) const SHRINK: Knob = Knob {
 };
 
 /// The label of every neighbourhood-size control.
-pub(crate) const NEIGHBOURS: Text = Text {
-    zh: "近邻数",
-    en: "Neighbours",
-};
+pub(crate) const NEIGHBOURS: Text = Text::new("近邻数", "Neighbours");
 
 /// Readable value of an `f32` setting (the decimals it was typed as).
 pub(crate) fn typed(v: f32) -> f64 {
@@ -268,14 +262,11 @@ fn knn_grid(base: &Params, sizes: &[usize], set: fn(&mut Params, usize)) -> Vec<
 /// Courses similar (by who took them) to the learner's courses.
 pub const ITEMKNN: ModelSpec = ModelSpec {
     name: "itemknn",
-    label: Text {
-        zh: "物品协同过滤",
-        en: "Item-kNN",
-    },
-    about: Text {
-        zh: "与该学员已学课程被同一批学员学习的课程（带收缩的余弦相似度）。",
-        en: "Courses taken by the same learners as the learner's own courses (cosine similarity with shrinkage).",
-    },
+    label: Text::new("物品协同过滤", "Item-kNN"),
+    about: Text::new(
+        "与该学员已学课程被同一批学员学习的课程（带收缩的余弦相似度）。",
+        "Courses taken by the same learners as the learner's own courses (cosine similarity with shrinkage).",
+    ),
     knobs: &[
         Knob {
             label: NEIGHBOURS,
@@ -300,14 +291,11 @@ pub const ITEMKNN: ModelSpec = ModelSpec {
 /// Courses taken by similar learners.
 pub const USERKNN: ModelSpec = ModelSpec {
     name: "userknn",
-    label: Text {
-        zh: "用户协同过滤",
-        en: "User-kNN",
-    },
-    about: Text {
-        zh: "与该学员最相似的学员学过的课程。",
-        en: "Courses taken by the learners most similar to this one.",
-    },
+    label: Text::new("用户协同过滤", "User-kNN"),
+    about: Text::new(
+        "与该学员最相似的学员学过的课程。",
+        "Courses taken by the learners most similar to this one.",
+    ),
     knobs: &[
         Knob {
             label: NEIGHBOURS,

@@ -19,4 +19,4 @@ pub use export::{read_segments, recommend_all, write_recommendations};
 pub use interactions::{Catalog, Groups, Interactions, Strengths, from_dataset};
 pub use model::{Fitted, Params, Reason, Recommendation, fallback, recommend_for};
 pub use registry::{FitInput, Knob, ModelKind, ModelSpec, Recommender};
-pub use session::{GroupSource, Trained, train};
+pub use session::{GroupSource, RecsResult, RecsSettings, Trained, train, train_and_compare};

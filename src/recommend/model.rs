@@ -6,6 +6,7 @@ use super::interactions::{Catalog, Groups, Strengths};
 pub use super::popularity::{GroupPopularity, popularity};
 use super::registry::{FitInput, ModelKind, Recommender};
 use crate::jobs::Progress;
+use crate::lang::Text;
 use crate::math::{Csr, top_k};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -97,7 +98,7 @@ pub enum Reason {
     /// Courses like these by content.
     Similar(Vec<u32>),
     /// Popular in the learner's group.
-    Group(String),
+    Group(Text),
     /// Popular overall.
     Popular,
 }
@@ -121,7 +122,7 @@ impl Reason {
                 (false, false) => format!("因为你学习了{}，看过{}", t(took), t(seen)),
             },
             Reason::Similar(items) => format!("与{}相似", titles(catalog, items, "《", "》", "、")),
-            Reason::Group(g) => format!("{g}学员都在学"),
+            Reason::Group(g) => format!("{}学员都在学", g.zh),
             Reason::Popular => "热门课程".to_string(),
         }
     }
@@ -138,7 +139,7 @@ impl Reason {
             Reason::Similar(items) => {
                 format!("similar to {}", titles(catalog, items, "", "", ", "))
             }
-            Reason::Group(g) => format!("{g} learners like this"),
+            Reason::Group(g) => format!("{} learners like this", g.en),
             Reason::Popular => "popular with all learners".to_string(),
         }
     }

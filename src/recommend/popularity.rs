@@ -43,14 +43,11 @@ impl Recommender for GroupPopularity {
 /// Most-taken courses overall.
 pub const POP: ModelSpec = ModelSpec {
     name: "pop",
-    label: Text {
-        zh: "全站热门",
-        en: "Popularity",
-    },
-    about: Text {
-        zh: "学员最多的课程。所有模型都应超过的基线。",
-        en: "The courses most learners took. The baseline every model must beat.",
-    },
+    label: Text::new("全站热门", "Popularity"),
+    about: Text::new(
+        "学员最多的课程。所有模型都应超过的基线。",
+        "The courses most learners took. The baseline every model must beat.",
+    ),
     knobs: &[],
     fit: |input: &FitInput<'_>, _: &Progress| Ok(Box::new(Popularity(popularity(input.train)))),
     settings: |_: &Params| serde_json::json!({}),
@@ -60,14 +57,11 @@ pub const POP: ModelSpec = ModelSpec {
 /// Most-taken courses within the learner's segment or group.
 pub const SEGPOP: ModelSpec = ModelSpec {
     name: "segpop",
-    label: Text {
-        zh: "群体热门",
-        en: "Popular in group",
-    },
-    about: Text {
-        zh: "学员所在分群（或职业）中最热门的课程；不足 20 人的分组使用全站热门。",
-        en: "The courses most taken within the learner's segment (or occupation); groups under 20 learners use overall popularity.",
-    },
+    label: Text::new("群体热门", "Popular in group"),
+    about: Text::new(
+        "学员所在分群（或职业）中最热门的课程；不足 20 人的分组使用全站热门。",
+        "The courses most taken within the learner's segment (or occupation); groups under 20 learners use overall popularity.",
+    ),
     knobs: &[],
     fit: |input: &FitInput<'_>, _: &Progress| {
         Ok(Box::new(GroupPopularity::fit(
@@ -144,7 +138,7 @@ impl GroupPopularity {
     }
 
     /// The group names.
-    pub fn names(&self) -> &[String] {
+    pub fn names(&self) -> &[Text] {
         &self.groups.names
     }
 }

@@ -49,7 +49,7 @@ pub struct FitInput<'a> {
 }
 
 /// A setting of a model, shown as a control in the window.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Knob {
     /// Its label.
     pub label: Text,

@@ -2,14 +2,16 @@
 //! line need around it: the interactions, cold-start fallback and content neighbours.
 
 use super::content::content_neighbours;
-use super::evaluate::{Trial, holdout, tune};
+use super::evaluate::{Evaluation, Trial, compare, holdout, tune};
 use super::interactions::{Groups, Interactions, from_dataset};
 use super::knn::Neighbours;
-use super::model::{Fitted, GroupPopularity, Params, fallback};
+use super::model::{Fitted, GroupPopularity, Params, Reason, Recommendation, fallback};
 use super::registry::ModelKind;
 use crate::choice::Choice;
 use crate::data::Dataset;
 use crate::jobs::Progress;
+use crate::lang::Text;
+use crate::math::top_k;
 use std::time::Instant;
 
 /// A fitted model and its surroundings.
@@ -38,14 +40,14 @@ pub struct Trained {
 pub enum GroupSource {
     /// A learner attribute column of `users` (e.g. `occupation`).
     Attribute(String),
-    /// A label per learner id (e.g. segment labels).
-    Labels(ahash::AHashMap<String, String>),
+    /// A label per learner id (e.g. segment labels, in both languages).
+    Labels(ahash::AHashMap<String, Text>),
 }
 
 impl Interactions {
     /// Groups from a label per learner id; learners without a label have no group.
-    pub fn groups_from_labels(&self, labels: &ahash::AHashMap<String, String>) -> Groups {
-        Groups::from_labels(self.users.iter().map(|u| labels.get(u).map(String::as_str)))
+    pub fn groups_from_labels(&self, labels: &ahash::AHashMap<String, Text>) -> Groups {
+        Groups::from_labels(self.users.iter().map(|u| labels.get(u)))
     }
 }
 
@@ -112,4 +114,102 @@ pub fn train(
         trials,
         train_seconds,
     })
+}
+
+/// The seed of the held-out split the window and the command line evaluate on; tuning uses the
+/// next one.
+pub const SEED: u64 = 42;
+
+/// Share of each learner's courses held out for evaluation.
+pub const HOLDOUT: f64 = 0.2;
+
+/// List length the comparison evaluates (NDCG@10 and the like).
+pub const EVALUATION_K: usize = 10;
+
+/// What to train, and whether to compare every model.
+#[derive(Debug, Clone)]
+pub struct RecsSettings {
+    /// The model serving the lists.
+    pub kind: ModelKind,
+    /// Settings of every model.
+    pub params: Params,
+    /// Where learner groups come from.
+    pub groups: GroupSource,
+    /// Choose the settings on a validation split first.
+    pub tune: bool,
+    /// Also fit and evaluate every registered model on a held-out split.
+    pub compare: bool,
+    /// The split's seed (tuning uses `seed + 1`).
+    pub seed: u64,
+}
+
+/// A trained model and, when asked, the comparison of every model.
+#[derive(Debug, Clone)]
+pub struct RecsResult {
+    /// The model serving the lists.
+    pub trained: Trained,
+    /// Every model on a held-out split.
+    pub evaluation: Option<Evaluation>,
+}
+
+/// Trains the chosen model on all of `ds` and, with `compare`, evaluates every registered
+/// model on a held-out split ([`HOLDOUT`] of each learner's courses, seeded).
+pub fn train_and_compare(
+    ds: &Dataset,
+    settings: &RecsSettings,
+    progress: &Progress,
+) -> crate::error::Result<RecsResult> {
+    let span = if settings.compare { 0.4 } else { 1.0 };
+    let trained = train(
+        ds,
+        settings.kind,
+        &settings.params,
+        &settings.groups,
+        settings.tune.then_some(settings.seed + 1),
+        &progress.part(0.0, span),
+    )?;
+    let evaluation = match settings.compare {
+        true => {
+            let it = &trained.interactions;
+            let split = holdout(&it.matrix, HOLDOUT, settings.seed);
+            Some(compare(
+                ModelKind::ALL,
+                &settings.params,
+                &split,
+                &it.catalog,
+                trained.groups.as_ref(),
+                EVALUATION_K,
+                None,
+                &progress.part(span, 1.0 - span),
+            )?)
+        }
+        false => None,
+    };
+    Ok(RecsResult {
+        trained,
+        evaluation,
+    })
+}
+
+impl Trained {
+    /// The top `k` courses for a new learner of `group` (`None`: no group), with the reason:
+    /// what the cold-start fallback of every model serves.
+    pub fn for_new_learner(&self, group: Option<u32>, k: usize) -> Vec<Recommendation> {
+        let mut scores = vec![0f32; self.interactions.catalog.len()];
+        self.fallback.score_group(group, &mut scores);
+        let reason = match group {
+            Some(g) if self.fallback.serves(g) => {
+                Reason::Group(self.fallback.names()[g as usize].clone())
+            }
+            _ => Reason::Popular,
+        };
+        top_k(&scores, &[], k)
+            .into_iter()
+            .map(|(item, score)| Recommendation {
+                item,
+                score,
+                reason: reason.clone(),
+            })
+            .collect()
+    }
 }
