@@ -5,24 +5,13 @@
 use super::i18n::{Lang, T, tr};
 use super::plots::{grouped_bars, unit_curves};
 use super::{Command, style};
-use crate::ctr::{CtrConfig, CtrModels, CtrReport, Objective, Target, TargetReport};
-use crate::recommend::Interactions;
+use crate::ctr::CampaignModels;
+use crate::ctr::{CtrConfig, CtrReport, Objective, Target, TargetReport};
 use egui::{RichText, Ui};
 use std::sync::Arc;
 
 /// Target-list rows shown (the export has them all).
 const SHOWN_ROWS: usize = 15;
-
-/// Trained campaign models with what targeting needs.
-#[derive(Debug)]
-pub struct CtrResult {
-    /// The models.
-    pub models: CtrModels,
-    /// Their evaluation.
-    pub report: CtrReport,
-    /// Ownership and activity of learners, and course titles.
-    pub interactions: Interactions,
-}
 
 /// What a target-list job should build.
 #[derive(Debug, Clone)]
@@ -118,7 +107,7 @@ impl CampaignsTab {
         ui: &mut Ui,
         lang: Lang,
         has_data: bool,
-        result: Option<&Arc<CtrResult>>,
+        result: Option<&Arc<CampaignModels>>,
         commands: &mut Vec<Command>,
     ) {
         if has_data && !self.requested && result.is_none() {
@@ -241,7 +230,7 @@ impl CampaignsTab {
         });
     }
 
-    fn request(&self, r: &CtrResult) -> TargetRequest {
+    fn request(&self, r: &CampaignModels) -> TargetRequest {
         TargetRequest {
             course: r.interactions.catalog.ids[self.course].clone(),
             budget: self.budget,
@@ -255,7 +244,13 @@ impl CampaignsTab {
         }
     }
 
-    fn targeting(&mut self, ui: &mut Ui, lang: Lang, r: &CtrResult, commands: &mut Vec<Command>) {
+    fn targeting(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        r: &CampaignModels,
+        commands: &mut Vec<Command>,
+    ) {
         let catalog = &r.interactions.catalog;
         ui.label(RichText::new(tr(lang, T::Targeting)).strong())
             .on_hover_text(tr(lang, T::TargetingTip));

@@ -14,12 +14,14 @@ pub mod segments_tab;
 pub mod style;
 
 use crate::abtest::{AbOptions, Readout};
+use crate::ctr::CampaignModels;
 use crate::data::summary::{ColumnSummary, summarise};
 use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
 use crate::lang::Text;
 use crate::recommend::RecsResult;
-use campaigns_tab::{CampaignsTab, CtrResult, TargetRequest};
+use crate::segment::SegmentResult;
+use campaigns_tab::{CampaignsTab, TargetRequest};
 use data_tab::DataTab;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use experiments_tab::ExperimentsTab;
@@ -27,7 +29,7 @@ use i18n::{Lang, T, tr};
 use mapping_dialog::MappingDialog;
 use profiles_tab::ProfilesTab;
 use recs_tab::{RecsRequest, RecsTab};
-use segments_tab::{SegmentResult, SegmentsTab};
+use segments_tab::SegmentsTab;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -124,7 +126,7 @@ pub enum JobOutput {
     /// A recommender was trained (and models compared).
     Recs(Box<RecsResult>),
     /// Campaign models were trained.
-    Ctr(Box<CtrResult>),
+    Ctr(Box<CampaignModels>),
     /// A target list was built.
     Targets(Box<crate::ctr::TargetReport>),
 }
@@ -219,7 +221,7 @@ pub struct PersonaApp {
     /// The Recommendations tab.
     pub recs_tab: RecsTab,
     /// The trained campaign models.
-    pub ctr: Option<Arc<CtrResult>>,
+    pub ctr: Option<Arc<CampaignModels>>,
     /// The Campaigns tab.
     pub campaigns_tab: CampaignsTab,
     mapping_dialog: Option<MappingDialog>,
@@ -612,11 +614,8 @@ impl PersonaApp {
                     tr(self.lang(), T::TabSegments)
                 );
                 self.spawn_job(title, move |p: &Progress| {
-                    let seg = crate::segment::segment(profiles.matrix.view(), &cfg, p)?;
-                    let summaries = crate::segment::describe(&profiles, &seg);
-                    Ok::<_, crate::segment::SegmentError>(JobOutput::Segments(Box::new(
-                        SegmentResult { seg, summaries },
-                    )))
+                    let result = crate::segment::segment_learners(&profiles, &cfg, p)?;
+                    Ok::<_, crate::segment::SegmentError>(JobOutput::Segments(Box::new(result)))
                 });
             }
             Command::TrainRecs(request) => self.train_recs(request),
@@ -634,16 +633,8 @@ impl PersonaApp {
                     tr(self.lang(), T::TabCampaigns)
                 );
                 self.spawn_job(title, move |p: &Progress| {
-                    let (models, report) = crate::ctr::train(&loaded.dataset, &config, p)?;
-                    let interactions = crate::recommend::from_dataset(
-                        &loaded.dataset,
-                        &crate::recommend::Strengths::default(),
-                    );
-                    Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(CtrResult {
-                        models,
-                        report,
-                        interactions,
-                    })))
+                    let result = crate::ctr::train_campaigns(&loaded.dataset, &config, p)?;
+                    Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
                 });
             }
             Command::RunTarget(request) => {

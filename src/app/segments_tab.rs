@@ -7,7 +7,7 @@ use super::style::series_color;
 use super::{Command, style};
 use crate::profile::Profiles;
 use crate::segment::hierarchical::Merge;
-use crate::segment::{Method, SegmentConfig, SegmentSummary, Segmentation};
+use crate::segment::{Method, SegmentConfig, SegmentResult};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
 use std::sync::Arc;
@@ -16,15 +16,6 @@ use std::sync::Arc;
 pub const MAX_POINTS: usize = 20_000;
 /// How many clusters of the top of the tree the dendrogram shows.
 const DENDRO_LEAVES: usize = 30;
-
-/// A segmentation with its descriptions.
-#[derive(Debug)]
-pub struct SegmentResult {
-    /// The clustering.
-    pub seg: Segmentation,
-    /// One description per segment.
-    pub summaries: Vec<SegmentSummary>,
-}
 
 /// The tab's state.
 #[derive(Debug)]

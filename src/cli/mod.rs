@@ -10,8 +10,8 @@ use crate::data::{TableKind, load_table};
 use crate::jobs::Progress;
 use crate::profile::{Profiles, build_profiles};
 use crate::segment::{
-    Method, SegmentConfig, SegmentSummary, Segmentation, describe, plain_summaries, segment,
-    write_members, write_summaries,
+    Method, SegmentConfig, SegmentResult, SegmentSummary, Segmentation, plain_summaries, segment,
+    segment_learners, write_members, write_summaries,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -831,10 +831,9 @@ fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 let profiles: Profiles =
                     build_profiles(&dataset, &Progress::default()).map_err(internal)?;
                 let started = std::time::Instant::now();
-                let seg = segment(profiles.matrix.view(), &cfg, &Progress::default())
-                    .map_err(CliError::from)?;
+                let SegmentResult { seg, summaries } =
+                    segment_learners(&profiles, &cfg, &Progress::default())?;
                 fit_seconds = started.elapsed().as_secs_f64();
-                let summaries = describe(&profiles, &seg);
                 (profiles.table.user_ids.clone(), seg, summaries)
             }
             (None, Some(path)) => {

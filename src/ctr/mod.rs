@@ -13,4 +13,6 @@ pub mod train;
 
 pub use encode::{CROSS_BUCKETS, Context, Encoder, Target};
 pub use target::{Objective, TargetReport, target, write_targets};
-pub use train::{CtrConfig, CtrModels, CtrReport, SplitRule, train};
+pub use train::{
+    CampaignModels, CtrConfig, CtrModels, CtrReport, SplitRule, train, train_campaigns,
+};

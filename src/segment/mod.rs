@@ -10,4 +10,6 @@ pub mod run;
 pub use describe::{SegmentSummary, describe, plain_summaries, write_members, write_summaries};
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};
 pub use quality::{adjusted_rand_index, choose_k, silhouette};
-pub use run::{Method, SegmentConfig, SegmentError, Segmentation, segment};
+pub use run::{
+    Method, SegmentConfig, SegmentError, SegmentResult, Segmentation, segment, segment_learners,
+};
