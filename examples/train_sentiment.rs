@@ -15,7 +15,7 @@
 //! tokens of the train reviews (one review a line, tokens joined by U+0001) for the script's
 //! `--check-tokens`. `--out FILE` writes the model elsewhere.
 
-use persona_lab::ctr::logistic::{Lbfgs, fit};
+use persona_lab::campaigns::logistic::{Lbfgs, fit};
 use persona_lab::jobs::Progress;
 use persona_lab::math::Csr;
 use persona_lab::profile::sentiment;

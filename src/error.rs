@@ -68,8 +68,8 @@ impl From<crate::segment::SegmentError> for Error {
     }
 }
 
-impl From<crate::abtest::AbError> for Error {
-    fn from(e: crate::abtest::AbError) -> Self {
+impl From<crate::experiments::AbError> for Error {
+    fn from(e: crate::experiments::AbError) -> Self {
         Error::Input(e.to_string())
     }
 }

@@ -4,20 +4,20 @@
 //! [`jobs::Progress`] handle and never touches the UI; the window (`app`) and the command line
 //! (`cli`) call the same functions.
 
-pub mod abtest;
 pub mod app;
+pub mod campaigns;
 pub mod choice;
 pub mod cli;
-pub mod ctr;
 pub mod data;
 pub mod error;
+pub mod experiments;
 pub mod jobs;
 pub mod lang;
 pub mod math;
 pub mod output;
 pub mod privacy;
 pub mod profile;
-pub mod recommend;
+pub mod recommendations;
 pub mod safe_csv;
 pub mod segment;
 pub mod text;

@@ -7,9 +7,9 @@
 mod common;
 
 use common::{assert_ok, csv_rows, fixture, run, sample_dir};
-use persona_lab::ctr::logistic::{self, Lbfgs};
-use persona_lab::ctr::metrics::auc;
-use persona_lab::ctr::{CtrConfig, Objective, SplitRule, target, train};
+use persona_lab::campaigns::logistic::{self, Lbfgs};
+use persona_lab::campaigns::metrics::auc;
+use persona_lab::campaigns::{CtrConfig, Objective, SplitRule, target, train};
 use persona_lab::data::cells::parse_timestamp;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;

@@ -193,7 +193,7 @@ fn the_recommendations_tab_trains_compares_and_explains() {
     // Every model was compared, and the best on NDCG is not popularity.
     let eval = h
         .state()
-        .recs_tab
+        .recommendations_tab
         .evaluation
         .clone()
         .expect("comparison ran");
@@ -210,19 +210,19 @@ fn the_recommendations_tab_trains_compares_and_explains() {
     assert!(h.query_all_by_label_contains("学员都在学").count() >= 10);
     assert!(h.query_all_by_label_contains("与《").count() >= 1);
     // Search for a learner and retrain another model as a job.
-    h.state_mut().recs_tab.search = "u000002".into();
+    h.state_mut().recommendations_tab.search = "u000002".into();
     h.step();
     h.step();
     h.get_by_label("u000002").click();
     h.step();
-    assert_eq!(h.state().recs_tab.selected, Some(1));
-    h.state_mut().recs_tab.kind = persona_lab::recommend::ModelKind::ITEMKNN;
+    assert_eq!(h.state().recommendations_tab.selected, Some(1));
+    h.state_mut().recommendations_tab.kind = persona_lab::recommendations::ModelKind::ITEMKNN;
     h.step();
     h.get_by_label("▶ 训练").click();
     wait_until(&mut h, "retrain", |a| {
         a.recs
             .as_ref()
-            .is_some_and(|r| r.model.kind() == persona_lab::recommend::ModelKind::ITEMKNN)
+            .is_some_and(|r| r.model.kind() == persona_lab::recommendations::ModelKind::ITEMKNN)
             && a.job.is_none()
     });
     assert!(h.query_by_label_contains("推荐给 u000002").is_some());

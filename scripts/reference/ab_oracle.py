@@ -11,7 +11,7 @@ It writes, for i = 0, 1, 2,
     tests/fixtures/ab/multi_<i>.expected.json  what `persona-lab abtest --experiments multi_<i>.csv
                                                --experiment E --control C --alpha A --json` must print
 
-and `tests/abtest_oracle.rs` compares the two with an absolute tolerance of 1e-6 (taking E, C and
+and `tests/experiments_oracle.rs` compares the two with an absolute tolerance of 1e-6 (taking E, C and
 A from the expected JSON's `experiment`, `control` and `alpha`):
 `multi_variant_oracle_cases_match_within_1e_6` checks every key below except `timeline[].cs`,
 which `multi_variant_confidence_sequence_is_the_inverted_always_valid_p` checks (and which our

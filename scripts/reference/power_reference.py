@@ -1,4 +1,4 @@
-"""Reference sample sizes for `tests/abtest_oracle.rs`, computed once with statsmodels.
+"""Reference sample sizes for `tests/experiments_oracle.rs`, computed once with statsmodels.
 
 Run: python3 scripts/reference/power_reference.py > tests/fixtures/power_reference.json
 """

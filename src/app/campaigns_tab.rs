@@ -5,8 +5,8 @@
 use super::i18n::{Lang, T, tr};
 use super::plots::{grouped_bars, unit_curves};
 use super::{Command, style};
-use crate::ctr::CampaignModels;
-use crate::ctr::{CtrConfig, CtrReport, Objective, Target, TargetReport};
+use crate::campaigns::CampaignModels;
+use crate::campaigns::{CtrConfig, CtrReport, Objective, Target, TargetReport};
 use egui::{RichText, Ui};
 use std::sync::Arc;
 

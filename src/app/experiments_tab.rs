@@ -6,8 +6,8 @@ use super::i18n::{Lang, T, tr};
 use super::plots::{band, dashed, error_bar, index_label};
 use super::style;
 use super::{Command, Loaded};
-use crate::abtest::{self, AbOptions, Readout};
 use crate::data::TableKind;
+use crate::experiments::{self, AbOptions, Readout};
 use egui::{RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use std::sync::Arc;
@@ -276,7 +276,7 @@ impl ExperimentsTab {
                             .max_decimals(3),
                     );
                 });
-                let needed = abtest::users_per_variant(p.baseline, p.mde, p.alpha, p.power);
+                let needed = experiments::users_per_variant(p.baseline, p.mde, p.alpha, p.power);
                 ui.label(
                     RichText::new(format!(
                         "{} {}",
@@ -288,7 +288,7 @@ impl ExperimentsTab {
                     .size(16.0),
                 );
                 let smallest = r.variants.iter().map(|v| v.users).min().unwrap_or(0) as f64;
-                let mde = abtest::mde_for_users(p.baseline, smallest, p.alpha, p.power);
+                let mde = experiments::mde_for_users(p.baseline, smallest, p.alpha, p.power);
                 ui.label(format!("{} {}", tr(lang, T::MdeReachable), pct(mde)));
             });
     }
@@ -388,7 +388,7 @@ fn rates_plot(ui: &mut Ui, r: &Readout, height: f32) -> egui::Rect {
 }
 
 fn posterior_plot(ui: &mut Ui, r: &Readout, height: f32) {
-    let curves = abtest::posterior_curves(r, 200);
+    let curves = experiments::posterior_curves(r, 200);
     Plot::new("posterior")
         .height(height)
         .allow_scroll(false)

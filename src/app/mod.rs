@@ -9,17 +9,17 @@ pub mod i18n;
 mod mapping_dialog;
 mod plots;
 pub mod profiles_tab;
-pub mod recs_tab;
+pub mod recommendations_tab;
 pub mod segments_tab;
 pub mod style;
 
-use crate::abtest::{AbOptions, Readout};
-use crate::ctr::CampaignModels;
+use crate::campaigns::CampaignModels;
 use crate::data::summary::{ColumnSummary, summarise};
 use crate::data::{DataError, Dataset, Mapping, TableKind, load_dataset};
+use crate::experiments::{AbOptions, Readout};
 use crate::jobs::{Job, JobError, Progress};
 use crate::lang::Text;
-use crate::recommend::RecsResult;
+use crate::recommendations::RecsResult;
 use crate::segment::SegmentResult;
 use campaigns_tab::{CampaignsTab, TargetRequest};
 use data_tab::DataTab;
@@ -28,7 +28,7 @@ use experiments_tab::ExperimentsTab;
 use i18n::{Lang, T, tr};
 use mapping_dialog::MappingDialog;
 use profiles_tab::ProfilesTab;
-use recs_tab::{RecsRequest, RecsTab};
+use recommendations_tab::{RecsRequest, RecsTab};
 use segments_tab::SegmentsTab;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -128,7 +128,7 @@ pub enum JobOutput {
     /// Campaign models were trained.
     Ctr(Box<CampaignModels>),
     /// A target list was built.
-    Targets(Box<crate::ctr::TargetReport>),
+    Targets(Box<crate::campaigns::TargetReport>),
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -175,7 +175,7 @@ pub enum Command {
         pseudonymise: bool,
     },
     /// Train the campaign models.
-    TrainCtr(crate::ctr::CtrConfig),
+    TrainCtr(crate::campaigns::CtrConfig),
     /// Build a target list for a course.
     RunTarget(TargetRequest),
     /// Export the target list (asks where).
@@ -217,9 +217,9 @@ pub struct PersonaApp {
     /// The Segments tab.
     pub segments_tab: SegmentsTab,
     /// The trained recommender.
-    pub recs: Option<Arc<crate::recommend::Trained>>,
+    pub recs: Option<Arc<crate::recommendations::Trained>>,
     /// The Recommendations tab.
-    pub recs_tab: RecsTab,
+    pub recommendations_tab: RecsTab,
     /// The trained campaign models.
     pub ctr: Option<Arc<CampaignModels>>,
     /// The Campaigns tab.
@@ -290,7 +290,7 @@ impl PersonaApp {
             profiles_tab: ProfilesTab::default(),
             segments_tab: SegmentsTab::default(),
             recs: None,
-            recs_tab: RecsTab::default(),
+            recommendations_tab: RecsTab::default(),
             ctr: None,
             campaigns_tab: CampaignsTab::default(),
             mapping_dialog: None,
@@ -367,7 +367,7 @@ impl PersonaApp {
                 self.profiles = None;
                 self.segments = None;
                 self.recs = None;
-                self.recs_tab.reset();
+                self.recommendations_tab.reset();
                 self.ctr = None;
                 self.campaigns_tab.reset();
             }
@@ -382,7 +382,7 @@ impl PersonaApp {
                     trained,
                     evaluation,
                 } = *r;
-                self.recs_tab.set_result(evaluation);
+                self.recommendations_tab.set_result(evaluation);
                 self.recs = Some(Arc::new(trained));
             }
             Ok(JobOutput::Ctr(r)) => {
@@ -473,7 +473,7 @@ impl PersonaApp {
             return;
         };
         if self.job.is_some() {
-            self.recs_tab.retry_later();
+            self.recommendations_tab.retry_later();
             return;
         }
         let lang = self.lang();
@@ -489,19 +489,19 @@ impl PersonaApp {
                         (u.clone(), Text::pair(s.label_zh.clone(), s.label.clone()))
                     })
                     .collect();
-                crate::recommend::GroupSource::Labels(labels)
+                crate::recommendations::GroupSource::Labels(labels)
             }
-            _ => crate::recommend::GroupSource::Attribute(
-                crate::recommend::interactions::DEFAULT_GROUP_ATTRIBUTE.to_string(),
+            _ => crate::recommendations::GroupSource::Attribute(
+                crate::recommendations::interactions::DEFAULT_GROUP_ATTRIBUTE.to_string(),
             ),
         };
-        let settings = crate::recommend::RecsSettings {
+        let settings = crate::recommendations::RecsSettings {
             kind: request.kind,
             params: request.params,
             groups,
             tune: request.tune,
             compare: request.compare,
-            seed: crate::recommend::session::SEED,
+            seed: crate::recommendations::session::SEED,
         };
         let title = format!(
             "{} {}",
@@ -509,7 +509,7 @@ impl PersonaApp {
             tr(lang, T::TabRecommendations)
         );
         self.spawn_job(title, move |p: &Progress| {
-            let result = crate::recommend::train_and_compare(&loaded.dataset, &settings, p)?;
+            let result = crate::recommendations::train_and_compare(&loaded.dataset, &settings, p)?;
             Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(result)))
         });
     }
@@ -574,11 +574,11 @@ impl PersonaApp {
                     let df = &loaded
                         .dataset
                         .table(TableKind::Experiments)
-                        .ok_or(crate::abtest::AbError::Empty)?
+                        .ok_or(crate::experiments::AbError::Empty)?
                         .df;
-                    let readout = crate::abtest::readout(df, &opts)?;
+                    let readout = crate::experiments::readout(df, &opts)?;
                     p.set(1.0);
-                    Ok::<_, crate::abtest::AbError>(JobOutput::Readout(readout))
+                    Ok::<_, crate::experiments::AbError>(JobOutput::Readout(readout))
                 });
             }
             Command::BuildProfiles => {
@@ -633,7 +633,7 @@ impl PersonaApp {
                     tr(self.lang(), T::TabCampaigns)
                 );
                 self.spawn_job(title, move |p: &Progress| {
-                    let result = crate::ctr::train_campaigns(&loaded.dataset, &config, p)?;
+                    let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
                     Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
                 });
             }
@@ -647,7 +647,7 @@ impl PersonaApp {
                     tr(self.lang(), T::Targeting)
                 );
                 self.spawn_job(title, move |_: &Progress| {
-                    crate::ctr::target(
+                    crate::campaigns::target(
                         &ctr.models,
                         &request.course,
                         request.budget,
@@ -664,7 +664,7 @@ impl PersonaApp {
                 };
                 self.save_as(format!("targets_{}.csv", list.course), move |path| {
                     let salt = pseudonymise.then(fresh_salt);
-                    crate::ctr::write_targets(path, &list, salt.as_deref())
+                    crate::campaigns::write_targets(path, &list, salt.as_deref())
                 });
             }
             Command::ExportRecs { pseudonymise } => {
@@ -674,17 +674,17 @@ impl PersonaApp {
                 self.save_as("recommendations.csv".to_string(), move |path| {
                     let it = &trained.interactions;
                     let users: Vec<usize> = (0..it.users.len()).collect();
-                    let recs = crate::recommend::recommend_all(
+                    let recs = crate::recommendations::recommend_all(
                         &trained.model,
                         &trained.fallback,
                         it,
                         &users,
-                        recs_tab::TOP,
+                        recommendations_tab::TOP,
                         &Progress::default(),
                     )
                     .map_err(|_| std::io::Error::other("cancelled"))?;
                     let salt = pseudonymise.then(fresh_salt);
-                    crate::recommend::write_recommendations(
+                    crate::recommendations::write_recommendations(
                         path,
                         it,
                         &users,
@@ -724,7 +724,7 @@ impl PersonaApp {
                     return;
                 };
                 self.save_as(format!("{}.readout.csv", readout.experiment), move |path| {
-                    std::fs::write(path, crate::abtest::readout_csv(&readout))
+                    std::fs::write(path, crate::experiments::readout_csv(&readout))
                 });
             }
             Command::SaveMainPlot => {
@@ -977,7 +977,7 @@ impl eframe::App for PersonaApp {
                         self.segments.as_ref(),
                         &mut self.commands,
                     ),
-                    Tab::Recommendations => self.recs_tab.ui(
+                    Tab::Recommendations => self.recommendations_tab.ui(
                         ui,
                         lang,
                         self.loaded.is_some(),

@@ -1,9 +1,9 @@
 //! `ctr` and `target`.
 
 use super::{CliError, DataArgs, checks, print_json};
-use crate::ctr::fm::FmParams;
-use crate::ctr::train::{prepare, train_prepared, write_svmlight};
-use crate::ctr::{
+use crate::campaigns::fm::FmParams;
+use crate::campaigns::train::{prepare, train_prepared, write_svmlight};
+use crate::campaigns::{
     CtrConfig, CtrReport, Objective, SplitRule, Target, target, train, write_targets,
 };
 use crate::data::TableKind;

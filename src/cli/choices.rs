@@ -1,9 +1,9 @@
 //! The engine's named settings as command-line values: clap lists and parses exactly the
 //! names the engine gives them.
 
+use crate::campaigns::{Objective, Target};
 use crate::choice::Choice;
-use crate::ctr::{Objective, Target};
-use crate::recommend::ModelKind;
+use crate::recommendations::ModelKind;
 use crate::segment::Method;
 use clap::builder::PossibleValue;
 

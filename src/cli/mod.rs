@@ -3,10 +3,10 @@
 //! Exit codes: 0 success, 2 bad input (the message names file, line and column), 1 internal
 //! error.
 
-use crate::abtest::{self, AbOptions, Readout};
 use crate::data::sample::{SampleConfig, generate};
 use crate::data::{DataError, Dataset, Mapping, load_dataset};
 use crate::data::{TableKind, load_table};
+use crate::experiments::{self, AbOptions, Readout};
 use crate::jobs::Progress;
 use crate::profile::{Profiles, build_profiles};
 use crate::segment::{
@@ -26,7 +26,7 @@ macro_rules! say {
 mod campaigns;
 mod checks;
 mod choices;
-mod recs;
+mod recommendations;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -89,9 +89,9 @@ pub enum Command {
     /// Read out an A/B test: rates, lifts with CIs, p-values, SRM, revenue, CUPED.
     Abtest(AbArgs),
     /// Top-k course recommendations for every learner (or those listed), with reasons.
-    Recommend(recs::RecommendArgs),
+    Recommend(recommendations::RecommendArgs),
     /// Compare recommenders on a held-out split: precision, recall, NDCG, MAP, coverage.
-    EvaluateRecs(recs::EvaluateArgs),
+    EvaluateRecs(recommendations::EvaluateArgs),
     /// Train click models on impressions (logistic regression, factorization machine) and
     /// evaluate them on held-out impressions.
     Ctr(campaigns::CtrArgs),
@@ -339,8 +339,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Profile { input, out, json } => profile_cmd(&input, &out, json),
         Command::Segment(args) => segment_cmd(&args),
         Command::Abtest(args) => abtest(&args),
-        Command::Recommend(args) => recs::recommend_cmd(&args),
-        Command::EvaluateRecs(args) => recs::evaluate_cmd(&args),
+        Command::Recommend(args) => recommendations::recommend_cmd(&args),
+        Command::EvaluateRecs(args) => recommendations::evaluate_cmd(&args),
         Command::Ctr(args) => campaigns::ctr_cmd(&args),
         Command::Target(args) => campaigns::target_cmd(&args),
         Command::Power {
@@ -517,10 +517,12 @@ fn abtest(args: &AbArgs) -> Result<(), CliError> {
         split: (!split.is_empty()).then_some(split),
         tau: None,
     };
-    let readout = abtest::readout(&table.df, &opts)
+    let readout = experiments::readout(&table.df, &opts)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.experiments.display())))?;
     if let Some(out) = &args.out {
-        checks::write_atomically(out, |p| std::fs::write(p, abtest::readout_csv(&readout)))?;
+        checks::write_atomically(out, |p| {
+            std::fs::write(p, experiments::readout_csv(&readout))
+        })?;
     }
     if args.json {
         let mut value =
@@ -629,12 +631,12 @@ fn power_cmd(
     }
     let result = match (users, mde) {
         (Some(n), _) => {
-            let mde = abtest::mde_for_users(baseline, n, alpha, power);
-            let mut r = abtest::users_per_variant(baseline, mde.unwrap_or(0.0), alpha, power);
+            let mde = experiments::mde_for_users(baseline, n, alpha, power);
+            let mut r = experiments::users_per_variant(baseline, mde.unwrap_or(0.0), alpha, power);
             r.mde = mde;
             r
         }
-        (None, Some(mde)) => abtest::users_per_variant(baseline, mde, alpha, power),
+        (None, Some(mde)) => experiments::users_per_variant(baseline, mde, alpha, power),
         (None, None) => return Err(CliError::Input("give --mde or --users".into())),
     };
     if result.users_per_variant.is_none() {

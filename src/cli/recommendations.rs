@@ -4,10 +4,10 @@ use super::{CliError, DataArgs, checks, print_json};
 use crate::choice::Choice;
 use crate::data::TableKind;
 use crate::jobs::Progress;
-use crate::recommend::als::AlsParams;
-use crate::recommend::evaluate::params_of;
-use crate::recommend::interactions::{DEFAULT_GROUP_ATTRIBUTE, from_pair_files};
-use crate::recommend::{
+use crate::recommendations::als::AlsParams;
+use crate::recommendations::evaluate::params_of;
+use crate::recommendations::interactions::{DEFAULT_GROUP_ATTRIBUTE, from_pair_files};
+use crate::recommendations::{
     GroupSource, Groups, Interactions, ModelKind, Params, Split, Strengths, compare, from_dataset,
     holdout, leave_last, read_segments, recommend_all, train, write_recommendations,
 };
@@ -130,7 +130,7 @@ pub struct RecommendArgs {
     #[arg(long, value_name = "SALT")]
     pseudonymise: Option<String>,
     /// Seed (ALS start, tuning split).
-    #[arg(long, default_value_t = crate::recommend::session::SEED)]
+    #[arg(long, default_value_t = crate::recommendations::session::SEED)]
     seed: u64,
     /// Choose the model's settings on a validation split first (NDCG@10).
     #[arg(long)]
@@ -252,13 +252,13 @@ pub struct EvaluateArgs {
     #[arg(long, requires = "train")]
     test: Option<PathBuf>,
     /// Share of each learner's positives held out (learners with at least 5).
-    #[arg(long, default_value_t = crate::recommend::session::HOLDOUT)]
+    #[arg(long, default_value_t = crate::recommendations::session::HOLDOUT)]
     holdout: f64,
     /// Hold out each learner's N most recent courses instead of a random share.
     #[arg(long, value_name = "N", conflicts_with = "holdout")]
     leave_last: Option<usize>,
     /// Seed of the split, the validation split and ALS.
-    #[arg(long, default_value_t = crate::recommend::session::SEED)]
+    #[arg(long, default_value_t = crate::recommendations::session::SEED)]
     seed: u64,
     /// Models to compare, comma-separated.
     #[arg(long, default_value = "pop,segpop,itemknn,userknn,als,ease,content")]

@@ -1,6 +1,6 @@
 //! A/B test read-outs: frequentist and Bayesian comparisons against a control, sample-ratio
 //! mismatch, Holm adjustment, revenue with and without CUPED, sequential monitoring and
-//! power. Numbers agree with scipy/statsmodels (see `tests/abtest_oracle.rs`).
+//! power. Numbers agree with scipy/statsmodels (see `tests/experiments_oracle.rs`).
 
 pub mod arms;
 pub mod error;

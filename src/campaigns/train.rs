@@ -355,7 +355,7 @@ pub struct CampaignModels {
     /// Their evaluation.
     pub report: CtrReport,
     /// Ownership and activity of learners, and course titles.
-    pub interactions: crate::recommend::Interactions,
+    pub interactions: crate::recommendations::Interactions,
 }
 
 /// Trains the campaign models on `ds` and keeps the learners' interactions for targeting:
@@ -366,7 +366,8 @@ pub fn train_campaigns(
     progress: &Progress,
 ) -> crate::error::Result<CampaignModels> {
     let (models, report) = train(ds, config, progress)?;
-    let interactions = crate::recommend::from_dataset(ds, &crate::recommend::Strengths::default());
+    let interactions =
+        crate::recommendations::from_dataset(ds, &crate::recommendations::Strengths::default());
     Ok(CampaignModels {
         models,
         report,

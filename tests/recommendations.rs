@@ -7,9 +7,9 @@ use common::{assert_ok, run, sample_dir};
 use persona_lab::choice::Choice;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
-use persona_lab::recommend::content::{content_neighbours, reach_of_new_course};
-use persona_lab::recommend::evaluate::{evaluate, tune};
-use persona_lab::recommend::{
+use persona_lab::recommendations::content::{content_neighbours, reach_of_new_course};
+use persona_lab::recommendations::evaluate::{evaluate, tune};
+use persona_lab::recommendations::{
     Fitted, Interactions, ModelKind, Params, Reason, Strengths, fallback, from_dataset, holdout,
     recommend_for,
 };
@@ -331,7 +331,7 @@ mod newest {
     use persona_lab::jobs::Progress;
     use persona_lab::lang::Text;
     use persona_lab::math::Csr;
-    use persona_lab::recommend::{FitInput, ModelSpec, Params, Recommender};
+    use persona_lab::recommendations::{FitInput, ModelSpec, Params, Recommender};
 
     #[derive(Debug)]
     pub struct Newest;
@@ -365,7 +365,7 @@ fn a_model_outside_the_registry_plugs_into_fitting_evaluation_and_reasons() {
     let split = holdout(&it.matrix, 0.2, 42);
     let p = Progress::default();
     let newest = ModelKind(&newest::NEWEST);
-    let e = persona_lab::recommend::compare(
+    let e = persona_lab::recommendations::compare(
         &[ModelKind::POP, newest],
         &Params::default(),
         &split,

@@ -6,8 +6,8 @@ use super::i18n::{Lang, T, tr};
 use super::plots::grouped_bars;
 use super::{Command, style};
 use crate::choice::Choice;
-use crate::recommend::content::{Reached, reach_of_new_course};
-use crate::recommend::{
+use crate::recommendations::content::{Reached, reach_of_new_course};
+use crate::recommendations::{
     Evaluation, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
 };
 use egui::{RichText, Ui};
@@ -174,7 +174,7 @@ impl RecsTab {
                 t.train_seconds,
                 tr(lang, T::Seconds),
                 tr(lang, T::ChosenSettings),
-                crate::recommend::evaluate::params_of(t.model.kind(), &t.params)
+                crate::recommendations::evaluate::params_of(t.model.kind(), &t.params)
             ))
             .weak(),
         );

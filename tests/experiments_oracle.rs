@@ -4,9 +4,9 @@
 mod common;
 
 use common::{assert_ok, fixture, run};
-use persona_lab::abtest::{self, AbOptions};
 use persona_lab::data::sample::{SampleConfig, generate};
 use persona_lab::data::{Mapping, TableKind, load_table};
+use persona_lab::experiments::{self, AbOptions};
 use persona_lab::jobs::Progress;
 use serde_json::Value;
 
@@ -171,7 +171,7 @@ fn power_matches_statsmodels() {
             .unwrap();
     for case in reference["cases"].as_array().unwrap() {
         let f = |k: &str| case[k].as_f64().unwrap();
-        let r = abtest::users_per_variant(f("baseline"), f("mde"), f("alpha"), f("power"));
+        let r = experiments::users_per_variant(f("baseline"), f("mde"), f("alpha"), f("power"));
         let want = f("users_per_variant_exact");
         let got = r.users_per_variant_exact.unwrap();
         assert!((got - want).abs() / want < 1e-8, "{case}: got {got}");
@@ -219,7 +219,7 @@ fn the_planted_lift_is_found_and_the_aa_test_is_quiet() {
             .unwrap()
     };
     let read = |exp: &str| {
-        abtest::readout(
+        experiments::readout(
             &table.df,
             &AbOptions {
                 experiment: Some(exp.into()),
@@ -295,7 +295,7 @@ fn degenerate_inputs_give_messages_not_nan() {
         &Progress::default(),
     )
     .unwrap();
-    let r = abtest::readout(
+    let r = experiments::readout(
         &table.df,
         &AbOptions {
             experiment: Some("e".into()),
@@ -308,7 +308,7 @@ fn degenerate_inputs_give_messages_not_nan() {
     assert_eq!(r.variants[1].p_value, None);
     assert_eq!(r.variants[1].revenue_mean, None);
     assert!(r.warnings.iter().any(|w| w.contains("converted none")));
-    let solo = abtest::readout(
+    let solo = experiments::readout(
         &table.df,
         &AbOptions {
             experiment: Some("solo".into()),
@@ -318,7 +318,7 @@ fn degenerate_inputs_give_messages_not_nan() {
     .unwrap();
     assert_eq!(solo.variants.len(), 1);
     assert!(solo.warnings.iter().any(|w| w.contains("only one variant")));
-    let err = abtest::readout(
+    let err = experiments::readout(
         &table.df,
         &AbOptions {
             control: Some("nope".into()),
