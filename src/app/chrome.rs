@@ -1,0 +1,162 @@
+//! The frame around the tabs: the top bar, the toolbar, the status bar, shortcuts and the
+//! drop preview.
+
+use super::i18n::{T, tr};
+use super::{Command, PersonaApp, Tab, sample_dir, style};
+use crate::data::Mapping;
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use std::path::PathBuf;
+
+impl PersonaApp {
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        let pressed = |key| {
+            ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)))
+        };
+        if pressed(Key::O) {
+            self.commands.push(Command::PickFolder);
+        }
+        if pressed(Key::L) {
+            self.commands.push(Command::ToggleLang);
+        }
+        let keys = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+        ];
+        for (key, tab) in keys.into_iter().zip(Tab::ALL) {
+            if pressed(key) {
+                self.commands.push(Command::SetTab(tab));
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.commands.push(Command::OpenFiles(dropped));
+        }
+    }
+
+    pub(super) fn top_bar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Persona Lab").strong().size(16.0));
+            ui.separator();
+            for tab in Tab::ALL {
+                if ui
+                    .selectable_label(self.settings.tab == tab, tr(lang, tab.label()))
+                    .clicked()
+                {
+                    self.commands.push(Command::SetTab(tab));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button(format!("🌐 {}", lang.other().name()))
+                    .on_hover_text(tr(lang, T::Shortcuts))
+                    .clicked()
+                {
+                    self.commands.push(Command::ToggleLang);
+                }
+            });
+        });
+    }
+
+    pub(super) fn toolbar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            if ui
+                .button(format!("📂 {}", tr(lang, T::OpenFolder)))
+                .on_hover_text("Ctrl+O")
+                .clicked()
+            {
+                self.commands.push(Command::PickFolder);
+            }
+            if ui
+                .button(format!("📄 {}", tr(lang, T::OpenFiles)))
+                .clicked()
+            {
+                self.commands.push(Command::PickFiles);
+            }
+            if ui.button(tr(lang, T::OpenSample)).clicked() {
+                self.commands
+                    .push(Command::Load(sample_dir(), Mapping::default()));
+            }
+            ui.menu_button(tr(lang, T::Recent), |ui| {
+                if self.settings.recent.is_empty() {
+                    ui.weak(tr(lang, T::NoRecent));
+                }
+                for dir in &self.settings.recent {
+                    if ui.button(dir.display().to_string()).clicked() {
+                        self.commands
+                            .push(Command::Load(dir.clone(), Mapping::default()));
+                    }
+                }
+            });
+            if ui.button(tr(lang, T::MappingTitle)).clicked() {
+                self.commands.push(Command::EditMapping);
+            }
+        });
+    }
+
+    pub(super) fn status_bar(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        if let Some(job) = &self.job {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(&job.title);
+                let stage = job.progress.stage();
+                ui.add(
+                    egui::ProgressBar::new(job.progress.fraction())
+                        .show_percentage()
+                        .desired_width(260.0),
+                );
+                ui.weak(format!(
+                    "{stage} · {:.1} s",
+                    job.started.elapsed().as_secs_f32()
+                ));
+                if ui.button(tr(lang, T::Cancel)).clicked() {
+                    self.commands.push(Command::CancelJob);
+                }
+            });
+        } else {
+            match &self.status {
+                Some(Err(message)) => {
+                    ui.colored_label(style::ERROR, format!("{}: {message}", tr(lang, T::Error)));
+                }
+                Some(Ok(message)) => {
+                    ui.label(message);
+                }
+                None => {
+                    ui.weak(tr(lang, T::Shortcuts));
+                }
+            }
+        }
+    }
+
+    pub(super) fn drop_preview(&self, ui: &Ui) {
+        if ui.ctx().input(|i| i.raw.hovered_files.is_empty()) {
+            return;
+        }
+        let rect = ui.ctx().content_rect();
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("drop"),
+        ));
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(180));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            tr(self.lang(), T::DropHint),
+            egui::FontId::proportional(22.0),
+            egui::Color32::WHITE,
+        );
+    }
+}

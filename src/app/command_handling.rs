@@ -1,0 +1,500 @@
+//! Applying commands: starting engine calls as jobs, taking their results, file dialogs and
+//! exports.
+
+use super::i18n::{T, tr};
+use super::mapping_dialog::MappingDialog;
+use super::recommendations_tab::RecsRequest;
+use super::{Command, JobOutput, Loaded, PersonaApp, fresh_salt, state::RECENT_MAX};
+use crate::data::summary::summarise;
+use crate::data::{DataError, Mapping, TableKind, load_dataset};
+use crate::jobs::{Job, JobError, Progress};
+use crate::lang::Text;
+use crate::recommendations::RecsResult;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+impl PersonaApp {
+    /// Runs `work` as the background job, cancelling any job still running.
+    pub(super) fn spawn_job<E: std::fmt::Display>(
+        &mut self,
+        title: String,
+        work: impl FnOnce(&Progress) -> Result<JobOutput, E> + Send + 'static,
+    ) {
+        if let Some(job) = &self.job {
+            job.progress.cancel();
+        }
+        let ctx = self.ctx.clone();
+        self.job = Some(Job::spawn(title, move || ctx.request_repaint(), work));
+    }
+
+    /// Starts loading a folder as a job (replacing any running job).
+    pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
+        let title = format!("{} {}", tr(self.lang(), T::Loading), dir.display());
+        self.spawn_job(title, move |p: &Progress| -> Result<JobOutput, DataError> {
+            let started = std::time::Instant::now();
+            let dataset = match load_dataset(&dir, &mapping, &p.part(0.0, 0.9)) {
+                Ok(dataset) => dataset,
+                Err(e @ (DataError::MissingColumn { .. } | DataError::NoFiles(_))) => {
+                    return Ok(JobOutput::NeedsMapping {
+                        dir,
+                        mapping,
+                        message: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            p.set_stage("summaries");
+            let summaries = dataset
+                .tables
+                .iter()
+                .map(|(k, t)| (*k, summarise(&t.df)))
+                .collect();
+            p.set(1.0);
+            Ok(JobOutput::Loaded(Loaded {
+                dataset,
+                summaries,
+                seconds: started.elapsed().as_secs_f64(),
+            }))
+        });
+    }
+
+    pub(super) fn poll_job(&mut self) {
+        let Some(result) = self.job.as_ref().and_then(Job::poll) else {
+            return;
+        };
+        self.job = None;
+        match result {
+            Ok(JobOutput::Loaded(loaded)) => {
+                let dir = loaded.dataset.dir.clone();
+                self.settings.recent.retain(|d| d != &dir);
+                self.settings.recent.insert(0, dir);
+                self.settings.recent.truncate(RECENT_MAX);
+                self.status = None;
+                self.loaded = Some(Arc::new(loaded));
+                self.profiles = None;
+                self.segments = None;
+                self.recs = None;
+                self.recommendations_tab.reset();
+                self.ctr = None;
+                self.campaigns_tab.reset();
+            }
+            Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
+            Ok(JobOutput::Profiles(p)) => {
+                self.profiles = Some(Arc::from(p));
+                self.segments = None;
+            }
+            Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
+            Ok(JobOutput::Recs(r)) => {
+                let RecsResult {
+                    trained,
+                    evaluation,
+                } = *r;
+                self.recommendations_tab.set_result(evaluation);
+                self.recs = Some(Arc::new(trained));
+            }
+            Ok(JobOutput::Ctr(r)) => {
+                self.campaigns_tab.models_changed();
+                self.ctr = Some(Arc::from(r));
+            }
+            Ok(JobOutput::Targets(t)) => self.campaigns_tab.list = Some(Arc::from(t)),
+            Ok(JobOutput::NeedsMapping {
+                dir,
+                mapping,
+                message,
+            }) => {
+                self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, message.clone()));
+                self.status = Some(Err(message));
+            }
+            Err(JobError::Cancelled) => {
+                self.status = Some(Ok(tr(self.lang(), T::Cancelled).to_string()));
+            }
+            Err(JobError::Failed(message)) => {
+                self.status = Some(Err(message));
+            }
+        }
+    }
+
+    pub(super) fn current_dir(&self) -> Option<PathBuf> {
+        self.loaded
+            .as_ref()
+            .map(|l| l.dataset.dir.clone())
+            .or_else(|| self.settings.recent.first().cloned())
+    }
+
+    pub(super) fn current_mapping(&self) -> Mapping {
+        self.loaded
+            .as_ref()
+            .map(|l| l.dataset.mapping.clone())
+            .unwrap_or_default()
+    }
+
+    /// Runs a blocking call (a file dialog, an export) on a worker thread; what it returns is
+    /// applied as a command on a later frame.
+    pub(super) fn off_thread(&self, work: impl FnOnce() -> Option<Command> + Send + 'static) {
+        let outbox = self.outbox.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            if let Some(cmd) = work() {
+                // The window may have closed; then there is nobody to tell.
+                let _ = outbox.send(cmd);
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    /// Asks where to save `file_name` (async dialog, off the UI thread), writes there, and
+    /// reports the outcome in the status bar.
+    pub(super) fn save_as(
+        &self,
+        file_name: String,
+        write: impl FnOnce(&Path) -> std::io::Result<()> + Send + 'static,
+    ) {
+        // The files of the open dataset: an export never replaces one of them.
+        let inputs: Vec<PathBuf> = self
+            .loaded
+            .iter()
+            .flat_map(|l| l.dataset.reports().map(|r| PathBuf::from(&r.file)))
+            .collect();
+        self.off_thread(move || {
+            let picked = pollster::block_on(
+                rfd::AsyncFileDialog::new()
+                    .set_file_name(file_name)
+                    .save_file(),
+            )?;
+            let path = picked.path().to_path_buf();
+            let written = crate::output::check_output(&path, &inputs).and_then(|()| {
+                crate::output::write_atomically(&path, write)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            });
+            Some(Command::Notice(match written {
+                Ok(()) => format!("✔ {}", path.display()),
+                Err(e) => format!("✖ {e}"),
+            }))
+        });
+    }
+
+    /// Trains the requested recommender on the loaded dataset as a job; with `compare`, every
+    /// model is also evaluated on a held-out split.
+    pub(super) fn train_recs(&mut self, request: RecsRequest) {
+        let Some(loaded) = self.loaded.clone() else {
+            return;
+        };
+        if self.job.is_some() {
+            self.recommendations_tab.retry_later();
+            return;
+        }
+        let lang = self.lang();
+        let groups = match (&self.profiles, &self.segments) {
+            (Some(p), Some(r)) if request.by_segments => {
+                let labels = p
+                    .table
+                    .user_ids
+                    .iter()
+                    .zip(&r.seg.labels)
+                    .map(|(u, &l)| {
+                        let s = &r.summaries[l];
+                        (u.clone(), Text::pair(s.label_zh.clone(), s.label.clone()))
+                    })
+                    .collect();
+                crate::recommendations::GroupSource::Labels(labels)
+            }
+            _ => crate::recommendations::GroupSource::Attribute(
+                crate::recommendations::interactions::DEFAULT_GROUP_ATTRIBUTE.to_string(),
+            ),
+        };
+        let settings = crate::recommendations::RecsSettings {
+            kind: request.kind,
+            params: request.params,
+            groups,
+            tune: request.tune,
+            compare: request.compare,
+            seed: crate::recommendations::session::SEED,
+        };
+        let title = format!(
+            "{} {}",
+            tr(lang, T::Computing),
+            tr(lang, T::TabRecommendations)
+        );
+        self.spawn_job(title, move |p: &Progress| {
+            let result = crate::recommendations::train_and_compare(&loaded.dataset, &settings, p)?;
+            Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(result)))
+        });
+    }
+
+    pub(super) fn apply(&mut self, command: Command) {
+        match command {
+            Command::Load(dir, mapping) => self.start_load(dir, mapping),
+            Command::OpenFiles(paths) => self.open_files(paths),
+            Command::PickFolder => self.off_thread(|| {
+                let picked = pollster::block_on(rfd::AsyncFileDialog::new().pick_folder())?;
+                Some(Command::Load(
+                    picked.path().to_path_buf(),
+                    Mapping::default(),
+                ))
+            }),
+            Command::PickFiles => self.off_thread(|| {
+                let picked = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .add_filter("CSV / Parquet", &["csv", "CSV", "parquet"])
+                        .pick_files(),
+                )?;
+                Some(Command::OpenFiles(
+                    picked.iter().map(|f| f.path().to_path_buf()).collect(),
+                ))
+            }),
+            Command::EditMapping => {
+                if let Some(dir) = self.current_dir() {
+                    let mapping = self.current_mapping();
+                    self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, String::new()));
+                }
+            }
+            Command::CancelJob => {
+                if let Some(job) = &self.job {
+                    job.progress.cancel();
+                }
+            }
+            Command::ExportRejects(kind) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                self.save_as(format!("{kind}.rejects.csv"), move |path| {
+                    match loaded.dataset.table(kind) {
+                        Some(table) => table.report.write_rejects(path),
+                        None => Ok(()),
+                    }
+                });
+            }
+            Command::SetTab(tab) => self.settings.tab = tab,
+            Command::ToggleLang => self.settings.lang = self.settings.lang.other(),
+            Command::Notice(text) => self.status = Some(Ok(text)),
+            Command::RunReadout(opts) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                if self.job.is_some() {
+                    // Never cancel a load for a read-out: ask again once the job is done.
+                    self.experiments_tab.retry_later();
+                    return;
+                }
+                let title = format!("{} A/B", tr(self.lang(), T::Computing));
+                self.spawn_job(title, move |p: &Progress| {
+                    let df = &loaded
+                        .dataset
+                        .table(TableKind::Experiments)
+                        .ok_or(crate::experiments::AbError::Empty)?
+                        .df;
+                    let readout = crate::experiments::readout(df, &opts)?;
+                    p.set(1.0);
+                    Ok::<_, crate::experiments::AbError>(JobOutput::Readout(readout))
+                });
+            }
+            Command::BuildProfiles => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::TabProfiles)
+                );
+                self.spawn_job(title, move |p: &Progress| -> Result<JobOutput, DataError> {
+                    loaded.dataset.check_usable(&[
+                        TableKind::Users,
+                        TableKind::Courses,
+                        TableKind::Events,
+                    ])?;
+                    let profiles = crate::profile::build_profiles(&loaded.dataset, p)?;
+                    Ok(JobOutput::Profiles(Box::new(profiles)))
+                });
+            }
+            Command::RunSegments(cfg) => {
+                let Some(profiles) = self.profiles.clone() else {
+                    return;
+                };
+                if self.job.is_some() {
+                    self.segments_tab.retry_later();
+                    return;
+                }
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::TabSegments)
+                );
+                self.spawn_job(title, move |p: &Progress| {
+                    let result = crate::segment::segment_learners(&profiles, &cfg, p)?;
+                    Ok::<_, crate::segment::SegmentError>(JobOutput::Segments(Box::new(result)))
+                });
+            }
+            Command::TrainRecs(request) => self.train_recs(request),
+            Command::TrainCtr(config) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                if self.job.is_some() {
+                    self.campaigns_tab.retry_later();
+                    return;
+                }
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::TabCampaigns)
+                );
+                self.spawn_job(title, move |p: &Progress| {
+                    let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
+                    Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
+                });
+            }
+            Command::RunTarget(request) => {
+                let Some(ctr) = self.ctr.clone() else {
+                    return;
+                };
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::Targeting)
+                );
+                self.spawn_job(title, move |_: &Progress| {
+                    crate::campaigns::target(
+                        &ctr.models,
+                        &request.course,
+                        request.budget,
+                        request.objective,
+                        request.placement,
+                        request.backtest_from,
+                    )
+                    .map(|t| JobOutput::Targets(Box::new(t)))
+                });
+            }
+            Command::ExportTargets { pseudonymise } => {
+                let Some(list) = self.campaigns_tab.list.clone() else {
+                    return;
+                };
+                self.save_as(format!("targets_{}.csv", list.course), move |path| {
+                    let salt = pseudonymise.then(fresh_salt);
+                    crate::campaigns::write_targets(path, &list, salt.as_deref())
+                });
+            }
+            Command::ExportRecs { pseudonymise } => {
+                let Some(trained) = self.recs.clone() else {
+                    return;
+                };
+                self.save_as("recommendations.csv".to_string(), move |path| {
+                    let it = &trained.interactions;
+                    let users: Vec<usize> = (0..it.users.len()).collect();
+                    let recs = crate::recommendations::recommend_all(
+                        &trained.model,
+                        &trained.fallback,
+                        it,
+                        &users,
+                        super::recommendations_tab::TOP,
+                        &Progress::default(),
+                    )
+                    .map_err(|_| std::io::Error::other("cancelled"))?;
+                    let salt = pseudonymise.then(fresh_salt);
+                    crate::recommendations::write_recommendations(
+                        path,
+                        it,
+                        &users,
+                        &recs,
+                        salt.as_deref(),
+                    )
+                });
+            }
+            Command::ExportSegments {
+                members,
+                pseudonymise,
+            } => {
+                let (Some(profiles), Some(result)) = (self.profiles.clone(), self.segments.clone())
+                else {
+                    return;
+                };
+                let name = if members {
+                    "segment_members.csv"
+                } else {
+                    "segment_summaries.csv"
+                };
+                self.save_as(name.to_string(), move |path| {
+                    if !members {
+                        return crate::segment::write_summaries(path, &result.summaries);
+                    }
+                    let salt = pseudonymise.then(fresh_salt);
+                    crate::segment::write_members(
+                        path,
+                        &profiles.table.user_ids,
+                        &result.seg.labels,
+                        salt.as_deref(),
+                    )
+                });
+            }
+            Command::ExportReadout => {
+                let Some(readout) = self.experiments_tab.readout.clone() else {
+                    return;
+                };
+                self.save_as(format!("{}.readout.csv", readout.experiment), move |path| {
+                    std::fs::write(path, crate::experiments::readout_csv(&readout))
+                });
+            }
+            Command::SaveMainPlot => {
+                let Some(rect) = self.experiments_tab.main_plot else {
+                    return;
+                };
+                let outbox = self.outbox.clone();
+                let ctx = self.ctx.clone();
+                let ppp = self.ctx.pixels_per_point();
+                self.ctx
+                    .send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                        egui::ScreenshotCallback::new(move |image| {
+                            let _ = outbox
+                                .send(Command::SavePng(Arc::new(image.region(&rect, Some(ppp)))));
+                            ctx.request_repaint();
+                        }),
+                    ));
+            }
+            Command::SavePng(image) => self.save_as("plot.png".to_string(), move |path| {
+                let [w, h] = image.size;
+                let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+                image::save_buffer(
+                    path,
+                    &rgba,
+                    w as u32,
+                    h as u32,
+                    image::ExtendedColorType::Rgba8,
+                )
+                .map_err(std::io::Error::other)
+            }),
+        }
+    }
+
+    pub(super) fn open_files(&mut self, paths: Vec<PathBuf>) {
+        if let [only] = paths.as_slice()
+            && only.is_dir()
+        {
+            self.start_load(only.clone(), Mapping::default());
+            return;
+        }
+        let Some(dir) = paths
+            .first()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+        else {
+            return;
+        };
+        let mut mapping = Mapping::default();
+        for path in &paths {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let kind = stem.as_deref().and_then(TableKind::from_name).or_else(|| {
+                crate::data::load::read_header(path)
+                    .ok()
+                    .and_then(|h| crate::data::schema::guess_table(&h))
+            });
+            if let Some(kind) = kind {
+                mapping.files.insert(kind, path.display().to_string());
+            }
+        }
+        if mapping.files.is_empty() {
+            self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, String::new()));
+        } else {
+            self.start_load(dir, mapping);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! What widgets, shortcuts and worker threads ask of the app ([`Command`]), and what jobs
+//! bring back ([`JobOutput`]).
+
+use super::campaigns_tab::TargetRequest;
+use super::recommendations_tab::RecsRequest;
+use super::{Loaded, Tab};
+use crate::campaigns::CampaignModels;
+use crate::data::{Mapping, TableKind};
+use crate::experiments::{AbOptions, Readout};
+use crate::recommendations::RecsResult;
+use crate::segment::SegmentResult;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What a background job produces.
+pub enum JobOutput {
+    /// A dataset finished loading.
+    Loaded(Loaded),
+    /// A folder could not be loaded until its columns or files are mapped.
+    NeedsMapping {
+        /// The folder.
+        dir: PathBuf,
+        /// The mapping that was tried.
+        mapping: Mapping,
+        /// What was missing.
+        message: String,
+    },
+    /// An A/B read-out finished.
+    Readout(Readout),
+    /// Learner profiles were built.
+    Profiles(Box<crate::profile::Profiles>),
+    /// A segmentation finished.
+    Segments(Box<SegmentResult>),
+    /// A recommender was trained (and models compared).
+    Recs(Box<RecsResult>),
+    /// Campaign models were trained.
+    Ctr(Box<CampaignModels>),
+    /// A target list was built.
+    Targets(Box<crate::campaigns::TargetReport>),
+}
+
+/// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
+#[derive(Debug)]
+pub enum Command {
+    /// Load a dataset folder with a mapping.
+    Load(PathBuf, Mapping),
+    /// Open dropped or picked files: the folder of the first, each file as the table its
+    /// name or header says.
+    OpenFiles(Vec<PathBuf>),
+    /// Ask for a folder (async dialog).
+    PickFolder,
+    /// Ask for files (async dialog).
+    PickFiles,
+    /// Open the column-mapping dialog for the current folder.
+    EditMapping,
+    /// Cancel the running job.
+    CancelJob,
+    /// Export a table's rejected rows (asks where).
+    ExportRejects(TableKind),
+    /// Show a tab.
+    SetTab(Tab),
+    /// Switch language.
+    ToggleLang,
+    /// Show a message in the status bar.
+    Notice(String),
+    /// Compute an A/B read-out on the loaded experiments.
+    RunReadout(AbOptions),
+    /// Export the A/B read-out as CSV (asks where).
+    ExportReadout,
+    /// Save the main A/B plot as PNG: takes a screenshot of the next frame.
+    SaveMainPlot,
+    /// A cropped screenshot to save as PNG (asks where).
+    SavePng(Arc<egui::ColorImage>),
+    /// Build learner profiles of the loaded dataset.
+    BuildProfiles,
+    /// Segment the profiles.
+    RunSegments(crate::segment::SegmentConfig),
+    /// Train a recommender (and compare every model, if asked).
+    TrainRecs(RecsRequest),
+    /// Export every learner's top 10 (asks where).
+    ExportRecs {
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
+    /// Train the campaign models.
+    TrainCtr(crate::campaigns::CtrConfig),
+    /// Build a target list for a course.
+    RunTarget(TargetRequest),
+    /// Export the target list (asks where).
+    ExportTargets {
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
+    /// Export segment members (or summaries); asks where.
+    ExportSegments {
+        /// Members (`user_id,segment`) rather than summaries.
+        members: bool,
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
+}
