@@ -307,7 +307,11 @@ fn degenerate_inputs_give_messages_not_nan() {
     assert!(!json.contains("NaN"));
     assert_eq!(r.variants[1].p_value, None);
     assert_eq!(r.variants[1].revenue_mean, None);
-    assert!(r.warnings.iter().any(|w| w.contains("converted none")));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.to_string().contains("converted none"))
+    );
     let solo = experiments::readout(
         &table.df,
         &AbOptions {
@@ -317,7 +321,11 @@ fn degenerate_inputs_give_messages_not_nan() {
     )
     .unwrap();
     assert_eq!(solo.variants.len(), 1);
-    assert!(solo.warnings.iter().any(|w| w.contains("only one variant")));
+    assert!(
+        solo.warnings
+            .iter()
+            .any(|w| w.to_string().contains("only one variant"))
+    );
     let err = experiments::readout(
         &table.df,
         &AbOptions {

@@ -133,8 +133,12 @@ impl ExperimentsTab {
             return;
         };
         self.srm_banner(ui, lang, &r);
-        for w in r.warnings.iter().filter(|w| !w.starts_with("sample-ratio")) {
-            ui.colored_label(style::WARN, format!("⚠ {w}"));
+        for w in r.warnings.iter().filter(|w| !w.is_sample_ratio_mismatch()) {
+            let text = match lang {
+                Lang::Zh => w.zh(),
+                Lang::En => w.to_string(),
+            };
+            ui.colored_label(style::WARN, format!("⚠ {text}"));
         }
         ui.add_space(4.0);
         variants_table(ui, lang, &r);

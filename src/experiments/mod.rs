@@ -12,4 +12,6 @@ pub mod stats;
 pub use arms::experiment_names;
 pub use error::AbError;
 pub use power::{PowerResult, mde_for_users, users_per_variant};
-pub use readout::{AbOptions, Readout, VariantResult, posterior_curves, readout, readout_csv};
+pub use readout::{
+    AbOptions, Readout, VariantResult, Warning, posterior_curves, readout, readout_csv,
+};

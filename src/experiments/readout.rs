@@ -154,13 +154,112 @@ pub struct Readout {
     /// present.
     pub timeline: Vec<SequentialPoint>,
     /// Problems with the input, for people.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// All experiments in the table.
     pub experiments: Vec<String>,
 }
 
 /// The threshold below which a sample-ratio mismatch is flagged.
 pub const SRM_THRESHOLD: f64 = 0.001;
+
+/// Something the reader of a read-out must know, in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// The experiment has one variant: nothing to compare.
+    OneVariant {
+        /// The experiment.
+        experiment: String,
+    },
+    /// A variant has no rows.
+    NoUsers {
+        /// The variant.
+        variant: String,
+    },
+    /// A variant converted all or none of its users, so the z-test and intervals are undefined.
+    AllOrNone {
+        /// The variant.
+        variant: String,
+        /// All converted (else none).
+        all: bool,
+    },
+    /// A variant of the planned split has no users at all.
+    PlannedWithoutUsers {
+        /// The variant.
+        variant: String,
+    },
+    /// The planned split gives no share for some variants, so the ratio is not checked.
+    SplitIncomplete,
+    /// The assignment counts are unlikely under the planned split.
+    SampleRatioMismatch {
+        /// Users per variant.
+        observed: Vec<f64>,
+        /// The χ² p-value.
+        p: f64,
+    },
+}
+
+impl Warning {
+    /// The warning in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            Warning::OneVariant { experiment } => {
+                format!("实验 `{experiment}` 只有一个版本，无从比较")
+            }
+            Warning::NoUsers { variant } => format!("版本 `{variant}` 没有用户"),
+            Warning::AllOrNone { variant, all } => format!(
+                "版本 `{variant}` 的用户{}转化：z 检验和置信区间无定义",
+                if *all { "全部" } else { "都没有" }
+            ),
+            Warning::PlannedWithoutUsers { variant } => {
+                format!("计划中的版本 `{variant}` 没有用户")
+            }
+            Warning::SplitIncomplete => "计划分流未给出部分版本的比例，未检查样本比例".into(),
+            Warning::SampleRatioMismatch { observed, p } => format!(
+                "样本比例失衡：各版本人数 {observed:?} 在计划分流下不太可能出现（p = {p:.2e}），结果不可信"
+            ),
+        }
+    }
+
+    /// Whether this is the sample-ratio mismatch (shown as its own banner).
+    pub fn is_sample_ratio_mismatch(&self) -> bool {
+        matches!(self, Warning::SampleRatioMismatch { .. })
+    }
+}
+
+impl std::fmt::Display for Warning {
+    /// The warning in English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::OneVariant { experiment } => write!(
+                f,
+                "experiment `{experiment}` has only one variant; nothing to compare"
+            ),
+            Warning::NoUsers { variant } => write!(f, "variant `{variant}` has no users"),
+            Warning::AllOrNone { variant, all } => write!(
+                f,
+                "variant `{variant}` converted {} of its users: z-test and CIs are not defined",
+                if *all { "all" } else { "none" }
+            ),
+            Warning::PlannedWithoutUsers { variant } => {
+                write!(f, "the planned variant `{variant}` has no users")
+            }
+            Warning::SplitIncomplete => {
+                f.write_str("the planned split names no share for some variants; SRM not checked")
+            }
+            Warning::SampleRatioMismatch { observed, p } => write!(
+                f,
+                "sample-ratio mismatch: assignment counts {observed:?} are unlikely under the planned split (p = {p:.2e}); the read-out is not to be trusted"
+            ),
+        }
+    }
+}
+
+impl Serialize for Warning {
+    /// Written as its English text, as read-outs have always been.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// Reads out one experiment from a loaded experiments table.
 pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
@@ -197,9 +296,9 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
     let has_revenue = column(df, "revenue").is_some();
     let mut warnings = Vec::new();
     if arms.len() < 2 {
-        warnings.push(format!(
-            "experiment `{experiment}` has only one variant; nothing to compare"
-        ));
+        warnings.push(Warning::OneVariant {
+            experiment: experiment.to_string(),
+        });
     }
 
     let counts: Vec<(f64, f64)> = arms
@@ -262,13 +361,14 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
     }
     for v in &variants {
         if v.users == 0 {
-            warnings.push(format!("variant `{}` has no users", v.name));
+            warnings.push(Warning::NoUsers {
+                variant: v.name.clone(),
+            });
         } else if v.conversions == 0 || v.conversions == v.users {
-            warnings.push(format!(
-                "variant `{}` converted {} of its users: z-test and CIs are not defined",
-                v.name,
-                if v.conversions == 0 { "none" } else { "all" }
-            ));
+            warnings.push(Warning::AllOrNone {
+                variant: v.name.clone(),
+                all: v.conversions == v.users,
+            });
         }
     }
 
@@ -284,7 +384,9 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
     if let Some(split) = &opts.split {
         for (name, share) in split {
             if !arms.iter().any(|a| &a.name == name) {
-                warnings.push(format!("the planned variant `{name}` has no users"));
+                warnings.push(Warning::PlannedWithoutUsers {
+                    variant: name.clone(),
+                });
                 observed.push(0.0);
                 shares.push(*share);
             }
@@ -293,15 +395,15 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
     let srm_p = if shares.iter().all(|s| *s > 0.0) {
         chi_square_gof(&observed, &shares)
     } else {
-        warnings.push("the planned split names no share for some variants; SRM not checked".into());
+        warnings.push(Warning::SplitIncomplete);
         None
     };
     let srm_warning = srm_p.is_some_and(|p| p < SRM_THRESHOLD);
     if srm_warning {
-        warnings.push(format!(
-            "sample-ratio mismatch: assignment counts {observed:?} are unlikely under the planned split (p = {:.2e}); the read-out is not to be trusted",
-            srm_p.unwrap_or(0.0)
-        ));
+        warnings.push(Warning::SampleRatioMismatch {
+            observed: observed.clone(),
+            p: srm_p.unwrap_or(0.0),
+        });
     }
 
     let cuped = cuped(&arms, opts.alpha);
