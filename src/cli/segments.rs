@@ -1,0 +1,240 @@
+//! `segment`.
+
+use super::{CliError, DataArgs, checks, print_json};
+use crate::data::Mapping;
+use crate::jobs::Progress;
+use crate::profile::{Profiles, build_profiles};
+use crate::segment::{
+    Method, SegmentConfig, SegmentResult, SegmentSummary, Segmentation, plain_summaries, segment,
+    segment_learners, write_members, write_summaries,
+};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `segment`.
+#[derive(Debug, Clone, Args)]
+pub struct SegmentArgs {
+    /// Dataset folder: cluster its learner profiles.
+    #[arg(
+        long,
+        conflicts_with = "features",
+        required_unless_present = "features"
+    )]
+    pub data: Option<PathBuf>,
+    /// A CSV of your own features (first column = id, the rest numeric), clustered as given.
+    #[arg(long)]
+    pub features: Option<PathBuf>,
+    /// Standardise `--features` columns first (z-scores).
+    #[arg(long)]
+    pub scale: bool,
+    /// Method.
+    #[arg(long, value_enum, default_value_t = Method::Kmeans)]
+    pub method: Method,
+    /// Number of segments, or `auto` to choose by silhouette over 2..=10.
+    #[arg(long, default_value = "auto")]
+    pub k: String,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to write `user_id,segment`.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also write one summary row per segment (segments under 10 learners are suppressed).
+    #[arg(long, value_name = "FILE")]
+    pub summaries: Option<PathBuf>,
+    /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
+    #[arg(long, value_name = "SALT")]
+    pub pseudonymise: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A features CSV as read: ids, the numeric column names and their numbers, and the text
+/// columns left out.
+struct FeatureFile {
+    ids: Vec<String>,
+    names: Vec<String>,
+    x: ndarray::Array2<f64>,
+    skipped: Vec<String>,
+}
+
+/// Reads a features CSV: first column id, then any columns. A column whose first non-empty
+/// value is a number is numeric (a later non-number names its line and column; empty cells
+/// take the column mean); a column whose first value is text (a label, an attribute, as in
+/// `profile`'s output) is left out and listed.
+fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
+    let bad = |e: &dyn std::fmt::Display| CliError::Input(format!("{}: {e}", path.display()));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| CliError::Input(format!("{}: cannot be read: {e}", path.display())))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(&e))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let width = header.len();
+    let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(&e))?;
+        let line = record.position().map_or(i as u64 + 2, |p| p.line());
+        if record.len() != width {
+            return Err(CliError::Input(format!(
+                "{}: line {line}: expected {width} fields, found {}",
+                path.display(),
+                record.len()
+            )));
+        }
+        rows.push((line, record));
+    }
+    let parse = crate::data::cells::parse_number;
+    let (numeric, skipped): (Vec<usize>, Vec<usize>) = (1..width).partition(|&j| {
+        rows.iter()
+            .map(|(_, r)| r[j].trim())
+            .find(|c| !c.is_empty())
+            .is_none_or(|c| parse(c).is_some())
+    });
+    if numeric.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: line 1: no numeric feature columns after the id",
+            path.display()
+        )));
+    }
+    if rows.len() < 2 {
+        return Err(CliError::Input(format!(
+            "{}: needs at least two rows",
+            path.display()
+        )));
+    }
+    let mut x = ndarray::Array2::from_elem((rows.len(), numeric.len()), f64::NAN);
+    for (i, (line, record)) in rows.iter().enumerate() {
+        for (k, &j) in numeric.iter().enumerate() {
+            let cell = record[j].trim();
+            if cell.is_empty() {
+                continue;
+            }
+            x[[i, k]] = parse(cell).ok_or_else(|| {
+                CliError::Input(format!(
+                    "{}: line {line}, column {}: `{cell}` is not a number",
+                    path.display(),
+                    header[j]
+                ))
+            })?;
+        }
+    }
+    for mut col in x.columns_mut() {
+        let known: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
+        let (mean, sd) = crate::math::mean_sd(&known);
+        col.mapv_inplace(|v| {
+            let v = if v.is_nan() { mean } else { v };
+            match (scale, sd > 0.0) {
+                (false, _) => v,
+                (true, true) => (v - mean) / sd,
+                (true, false) => 0.0,
+            }
+        });
+    }
+    Ok(FeatureFile {
+        ids: rows.iter().map(|(_, r)| r[0].to_string()).collect(),
+        names: numeric.iter().map(|&j| header[j].clone()).collect(),
+        x,
+        skipped: skipped.iter().map(|&j| header[j].clone()).collect(),
+    })
+}
+
+pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
+    let k = match args.k.as_str() {
+        "auto" => None,
+        n => Some(n.parse::<usize>().ok().filter(|k| *k >= 1).ok_or_else(|| {
+            CliError::Input(format!("--k `{n}` is not a positive number or `auto`"))
+        })?),
+    };
+    let cfg = SegmentConfig {
+        method: args.method,
+        k,
+        seed: args.seed,
+        ..SegmentConfig::default()
+    };
+    let internal = |e: crate::jobs::Cancelled| CliError::Internal(e.to_string());
+    let salt = checks::salt(args.pseudonymise.as_deref())?;
+    let inputs = match (&args.data, &args.features) {
+        (Some(dir), _) => checks::dataset_files(dir, &Mapping::default()),
+        (None, Some(file)) => vec![file.clone()],
+        (None, None) => Vec::new(),
+    };
+    checks::output(&args.out, &inputs)?;
+    if let Some(path) = &args.summaries {
+        checks::output(path, &inputs)?;
+    }
+    let fit_seconds: f64;
+    let mut skipped: Vec<String> = Vec::new();
+    let (ids, seg, segments): (Vec<String>, Segmentation, Vec<SegmentSummary>) =
+        match (&args.data, &args.features) {
+            (Some(dir), _) => {
+                let input = DataArgs {
+                    data: dir.clone(),
+                    map: Vec::new(),
+                    file: Vec::new(),
+                    mapping: None,
+                    day_origin: None,
+                };
+                let dataset = input.load_only(&super::profiles::PROFILE_TABLES)?;
+                let profiles: Profiles =
+                    build_profiles(&dataset, &Progress::default()).map_err(internal)?;
+                let started = std::time::Instant::now();
+                let SegmentResult { seg, summaries } =
+                    segment_learners(&profiles, &cfg, &Progress::default())?;
+                fit_seconds = started.elapsed().as_secs_f64();
+                (profiles.table.user_ids.clone(), seg, summaries)
+            }
+            (None, Some(path)) => {
+                let file = read_features(path, args.scale)?;
+                let FeatureFile { ids, names, x, .. } = file;
+                skipped = file.skipped;
+                let started = std::time::Instant::now();
+                let seg = segment(x.view(), &cfg, &Progress::default())
+                    .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+                fit_seconds = started.elapsed().as_secs_f64();
+                let summaries = plain_summaries(&seg, &names);
+                (ids, seg, summaries)
+            }
+            (None, None) => return Err(CliError::Input("give --data or --features".into())),
+        };
+    checks::write_atomically(&args.out, |p| write_members(p, &ids, &seg.labels, salt))?;
+    if let Some(path) = &args.summaries {
+        checks::write_atomically(path, |p| write_summaries(p, &segments))?;
+    }
+    let result = serde_json::json!({
+        "k": seg.k,
+        "method": seg.method,
+        "inertia": seg.inertia,
+        "silhouette": seg.silhouette,
+        "sizes": seg.sizes,
+        "segments": segments,
+        "k_scores": seg.k_scores,
+        "skipped_columns": skipped,
+        "seconds": fit_seconds,
+    });
+    if args.json {
+        return print_json(&result);
+    }
+    say!(
+        "{} segments ({}), inertia {:.1}, silhouette {}",
+        seg.k,
+        match seg.method {
+            Method::Kmeans => "k-means",
+            Method::Hierarchical => "hierarchical, Ward",
+        },
+        seg.inertia,
+        seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
+    );
+    for s in &segments {
+        say!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label);
+    }
+    if !skipped.is_empty() {
+        say!("text columns left out: {}", skipped.join(", "));
+    }
+    Ok(())
+}
