@@ -6,7 +6,7 @@ use super::i18n::{Lang, T, tr};
 use super::style::series_color;
 use super::{Command, style};
 use crate::profile::Profiles;
-use crate::segment::hierarchical::Merge;
+use crate::segment::hierarchical::{Merge, dendrogram_lines};
 use crate::segment::{Method, SegmentConfig, SegmentResult};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
@@ -384,51 +384,10 @@ fn k_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
 
 /// Draws the top of a Ward tree: the last merges above [`DENDRO_LEAVES`] clusters.
 fn dendrogram_plot(ui: &mut Ui, merges: &[Merge]) {
-    let m = merges.len() + 1;
-    let shown_from = merges.len().saturating_sub(DENDRO_LEAVES - 1);
-    let mut segments: Vec<[[f64; 2]; 2]> = Vec::new();
-    let mut next_x = 0.0;
-    // Returns (x, height) of a node, drawing below it.
-    fn walk(
-        node: usize,
-        m: usize,
-        merges: &[Merge],
-        shown_from: usize,
-        next_x: &mut f64,
-        out: &mut Vec<[[f64; 2]; 2]>,
-    ) -> (f64, f64) {
-        if node < m || node - m < shown_from {
-            let x = *next_x;
-            *next_x += 1.0;
-            return (
-                x,
-                if node < m {
-                    0.0
-                } else {
-                    merges[node - m].height
-                },
-            );
-        }
-        let merge = merges[node - m];
-        let (xa, ha) = walk(merge.a, m, merges, shown_from, next_x, out);
-        let (xb, hb) = walk(merge.b, m, merges, shown_from, next_x, out);
-        let h = merge.height;
-        out.push([[xa, ha], [xa, h]]);
-        out.push([[xb, hb], [xb, h]]);
-        out.push([[xa, h], [xb, h]]);
-        ((xa + xb) / 2.0, h)
-    }
     if merges.is_empty() {
         return;
     }
-    walk(
-        m + merges.len() - 1,
-        m,
-        merges,
-        shown_from,
-        &mut next_x,
-        &mut segments,
-    );
+    let segments = dendrogram_lines(merges, DENDRO_LEAVES);
     Plot::new("dendrogram")
         .height(220.0)
         .allow_scroll(false)

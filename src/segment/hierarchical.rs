@@ -97,9 +97,90 @@ pub fn cut(merges: &[Merge], leaves: usize, k: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The lines of a dendrogram of `merges` (as [`ward`] returns them) cut to its top `leaves`
+/// clusters: each merge is two vertical lines up from its children and one across, as
+/// `[[x, height], [x, height]]` pairs; leaves sit at x = 0, 1, 2, … in tree order.
+pub fn dendrogram_lines(merges: &[Merge], leaves: usize) -> Vec<[[f64; 2]; 2]> {
+    let m = merges.len() + 1;
+    let shown_from = merges.len().saturating_sub(leaves.saturating_sub(1));
+    let mut lines = Vec::new();
+    let mut next_x = 0.0;
+    // Returns (x, height) of a node, drawing below it.
+    fn walk(
+        node: usize,
+        m: usize,
+        merges: &[Merge],
+        shown_from: usize,
+        next_x: &mut f64,
+        out: &mut Vec<[[f64; 2]; 2]>,
+    ) -> (f64, f64) {
+        if node < m || node - m < shown_from {
+            let x = *next_x;
+            *next_x += 1.0;
+            let height = if node < m {
+                0.0
+            } else {
+                merges[node - m].height
+            };
+            return (x, height);
+        }
+        let merge = merges[node - m];
+        let (xa, ha) = walk(merge.a, m, merges, shown_from, next_x, out);
+        let (xb, hb) = walk(merge.b, m, merges, shown_from, next_x, out);
+        let h = merge.height;
+        out.push([[xa, ha], [xa, h]]);
+        out.push([[xb, hb], [xb, h]]);
+        out.push([[xa, h], [xb, h]]);
+        ((xa + xb) / 2.0, h)
+    }
+    if !merges.is_empty() {
+        walk(
+            m + merges.len() - 1,
+            m,
+            merges,
+            shown_from,
+            &mut next_x,
+            &mut lines,
+        );
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dendrogram_cut_to_three_leaves_draws_two_merges() {
+        // Four points: 0 and 1 merge first (node 4), then 2 and 3 (node 5), then both (node 6).
+        let merges = [
+            Merge {
+                a: 0,
+                b: 1,
+                height: 1.0,
+                size: 2.0,
+            },
+            Merge {
+                a: 2,
+                b: 3,
+                height: 2.0,
+                size: 2.0,
+            },
+            Merge {
+                a: 4,
+                b: 5,
+                height: 5.0,
+                size: 4.0,
+            },
+        ];
+        let lines = dendrogram_lines(&merges, 3);
+        assert_eq!(lines.len(), 6, "two merges, three lines each");
+        // Node 4 is a leaf of the cut at its own height; node 5 joins leaves 1 and 2.
+        assert_eq!(lines[0], [[1.0, 0.0], [1.0, 2.0]]);
+        assert_eq!(lines[5], [[0.0, 5.0], [1.5, 5.0]]);
+        assert_eq!(dendrogram_lines(&merges, 10).len(), 9);
+        assert!(dendrogram_lines(&[], 3).is_empty());
+    }
 
     #[test]
     fn two_tight_pairs_merge_first_and_cut_into_two() {
