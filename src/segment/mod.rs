@@ -6,6 +6,7 @@ pub mod hierarchical;
 pub mod kmeans;
 pub mod quality;
 pub mod run;
+pub mod traits;
 
 pub use describe::{SegmentSummary, describe, plain_summaries, write_members, write_summaries};
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};

@@ -115,6 +115,9 @@ pub enum SegmentError {
     /// The user cancelled.
     #[error("cancelled")]
     Cancelled,
+    /// The input cannot be clustered (as reported by linfa's checks).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl From<Cancelled> for SegmentError {
