@@ -4,7 +4,7 @@ use super::{CliError, DataArgs, checks, print_json};
 use crate::choice::Choice;
 use crate::data::TableKind;
 use crate::jobs::Progress;
-use crate::recommendations::als::AlsParams;
+use crate::recommendations::AlsParams;
 use crate::recommendations::evaluate::params_of;
 use crate::recommendations::interactions::{DEFAULT_GROUP_ATTRIBUTE, from_pair_files};
 use crate::recommendations::{

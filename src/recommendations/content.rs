@@ -2,10 +2,10 @@
 //! courses nobody has taken yet.
 
 use super::interactions::Catalog;
-use super::knn::NEIGHBOURS;
 use super::knn::{Neighbours, cosine_neighbours};
-use super::model::{Params, Reason, cited};
-use super::registry::{FitInput, Knob, ModelSpec, Recommender};
+use super::params::{NEIGHBOURS, Params};
+use super::reason::{Reason, cited};
+use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;

@@ -1,9 +1,9 @@
 //! EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): the item-item
 //! weights `B = I − P·diag(1/diag P)` with `P = (XᵀX + λI)⁻¹`, so `B` has a zero diagonal.
 
-use super::knn::typed;
-use super::model::{Params, Reason, history_reasons};
-use super::registry::{FitInput, Knob, ModelSpec, Recommender};
+use super::params::{Params, typed};
+use super::reason::{Reason, history_reasons};
+use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;

@@ -2,7 +2,8 @@
 //! hyper-parameter search on a validation split carved from the training data.
 
 use super::interactions::{Catalog, Groups};
-use super::model::{Fitted, Params};
+use super::model::Fitted;
+use super::params::Params;
 use super::registry::ModelKind;
 use crate::choice::Choice;
 use crate::jobs::Progress;

@@ -1,8 +1,9 @@
 //! Neighbourhood models: item-kNN and user-kNN on cosine similarity with shrinkage
 //! (`a·b / (|a||b| + shrink)`), computed sparsely and in parallel.
 
-use super::model::{Params, Reason, history_reasons};
-use super::registry::{FitInput, Knob, ModelSpec, Recommender};
+use super::params::{NEIGHBOURS, Params, typed};
+use super::reason::{Reason, history_reasons};
+use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;
@@ -236,14 +237,6 @@ pub(crate) const SHRINK: Knob = Knob {
     get: |p| f64::from(p.shrink),
     set: |p, v| p.shrink = v as f32,
 };
-
-/// The label of every neighbourhood-size control.
-pub(crate) const NEIGHBOURS: Text = Text::new("近邻数", "Neighbours");
-
-/// Readable value of an `f32` setting (the decimals it was typed as).
-pub(crate) fn typed(v: f32) -> f64 {
-    (f64::from(v) * 1e6).round() / 1e6
-}
 
 /// Neighbourhood sizes and shrinkages tried when tuning.
 fn knn_grid(base: &Params, sizes: &[usize], set: fn(&mut Params, usize)) -> Vec<Params> {

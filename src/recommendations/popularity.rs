@@ -2,8 +2,9 @@
 //! cold-start fallback of all of them.
 
 use super::interactions::Groups;
-use super::model::{Params, Reason};
-use super::registry::{FitInput, ModelSpec, Recommender};
+use super::params::Params;
+use super::reason::Reason;
+use super::recommender::{FitInput, ModelSpec, Recommender};
 use crate::jobs::Progress;
 use crate::lang::Text;
 use crate::math::Csr;

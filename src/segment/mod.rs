@@ -4,13 +4,13 @@
 pub mod describe;
 pub mod hierarchical;
 pub mod kmeans;
+pub mod learners;
 pub mod quality;
 pub mod run;
 pub mod traits;
 
 pub use describe::{SegmentSummary, describe, plain_summaries, write_members, write_summaries};
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};
+pub use learners::{SegmentResult, segment_learners};
 pub use quality::{adjusted_rand_index, choose_k, silhouette};
-pub use run::{
-    Method, SegmentConfig, SegmentError, SegmentResult, Segmentation, segment, segment_learners,
-};
+pub use run::{Method, SegmentConfig, SegmentError, Segmentation, segment};

@@ -248,24 +248,3 @@ pub fn segment(
         dendrogram,
     })
 }
-
-/// A segmentation of learners with a description (persona) of each segment.
-#[derive(Debug, Clone)]
-pub struct SegmentResult {
-    /// The clustering.
-    pub seg: Segmentation,
-    /// One description per segment.
-    pub summaries: Vec<super::SegmentSummary>,
-}
-
-/// Segments the learners of `profiles` and describes each segment: what the Segments tab and
-/// `segment --data` show.
-pub fn segment_learners(
-    profiles: &crate::profile::Profiles,
-    config: &SegmentConfig,
-    progress: &Progress,
-) -> Result<SegmentResult, SegmentError> {
-    let seg = segment(profiles.matrix.view(), config, progress)?;
-    let summaries = super::describe(profiles, &seg);
-    Ok(SegmentResult { seg, summaries })
-}

@@ -1,0 +1,79 @@
+//! The interface every recommender implements ([`Recommender`]) and what registers it
+//! ([`ModelSpec`]): its name, labels, settings, tuning grid and how to fit it.
+
+use super::interactions::{Catalog, Groups};
+use super::params::Params;
+use super::reason::Reason;
+use crate::jobs::Progress;
+use crate::lang::Text;
+use crate::math::Csr;
+
+/// A fitted recommender: scores every course for a learner and says why.
+pub trait Recommender: std::fmt::Debug + Send + Sync {
+    /// Scores of every course for learner `u` (higher is better), written into `out` (one
+    /// place per course).
+    fn score(&self, train: &Csr, u: usize, out: &mut [f32]);
+
+    /// Why each of `items` is recommended to learner `u`, whose owned courses are `owned`
+    /// (sorted). [`super::model::history_reasons`] turns per-course contributions into reasons.
+    fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
+        let _ = (train, u, owned);
+        vec![Reason::Popular; items.len()]
+    }
+
+    /// Whether a score of zero or below means the model knows nothing about the course (those
+    /// places are then filled by the cold-start fallback). Popularity models rank every course
+    /// and say no.
+    fn zero_is_no_signal(&self) -> bool {
+        true
+    }
+}
+
+/// What a model is fitted on.
+#[derive(Debug, Clone, Copy)]
+pub struct FitInput<'a> {
+    /// Settings of every model (each reads its own).
+    pub params: &'a Params,
+    /// Learners × courses interaction strengths.
+    pub train: &'a Csr,
+    /// The courses.
+    pub catalog: &'a Catalog,
+    /// Learner groups (segments or an attribute), for group popularity.
+    pub groups: Option<&'a Groups>,
+}
+
+/// A setting of a model, shown as a control in the window.
+#[derive(Debug, Clone)]
+pub struct Knob {
+    /// Its label.
+    pub label: Text,
+    /// Smallest value offered.
+    pub min: f64,
+    /// Largest value offered.
+    pub max: f64,
+    /// Whether it takes whole numbers only.
+    pub whole: bool,
+    /// Reads it from the settings.
+    pub get: fn(&Params) -> f64,
+    /// Writes it into the settings.
+    pub set: fn(&mut Params, f64),
+}
+
+/// One registered recommender.
+#[derive(Debug)]
+pub struct ModelSpec {
+    /// The name on the command line, in JSON and in saved settings.
+    pub name: &'static str,
+    /// Its name in the window.
+    pub label: Text,
+    /// What it does, for tooltips.
+    pub about: Text,
+    /// Its settings.
+    pub knobs: &'static [Knob],
+    /// Fits it.
+    pub fit: fn(&FitInput<'_>, &Progress) -> crate::error::Result<Box<dyn Recommender>>,
+    /// The settings that matter, as JSON (for reports).
+    pub settings: fn(&Params) -> serde_json::Value,
+    /// The settings tried when tuning (empty when it has none).
+    pub grid: fn(&Params) -> Vec<Params>,
+}
