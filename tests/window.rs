@@ -4,6 +4,7 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use persona_lab::app::tasks::Task;
 use persona_lab::app::{PersonaApp, Tab, sample_dir};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ fn app_on(dir: PathBuf) -> Harness<'static, PersonaApp> {
 }
 
 fn settle(h: &mut Harness<'static, PersonaApp>) {
-    wait_until(h, "the job", |a| a.job.is_none());
+    wait_until(h, "the job", |a| a.tasks.is_idle());
 }
 
 #[test]
@@ -83,8 +84,8 @@ fn a_load_job_shows_progress_and_can_be_cancelled() {
     let start = Instant::now();
     while h
         .state()
-        .job
-        .as_ref()
+        .tasks
+        .get(Task::Load)
         .is_some_and(|j| j.progress.fraction() == 0.0)
     {
         assert!(
@@ -95,7 +96,7 @@ fn a_load_job_shows_progress_and_can_be_cancelled() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(
-        h.state().job.is_some(),
+        h.state().tasks.is_running(Task::Load),
         "the load finished before it could be cancelled"
     );
     h.step();
@@ -165,7 +166,7 @@ fn the_segments_tab_segments_the_sample_into_its_personas() {
     settle(&mut h);
     h.get_by_label("用户分群").click();
     wait_until(&mut h, "segments", |a| {
-        a.segments.is_some() && a.job.is_none()
+        a.segments.is_some() && a.tasks.is_idle()
     });
     let result = h.state().segments.clone().unwrap();
     // Six personas and the learners who never came back after signing up.
@@ -178,7 +179,7 @@ fn the_segments_tab_segments_the_sample_into_its_personas() {
     h.step();
     h.get_by_label_contains("运行").click();
     wait_until(&mut h, "re-run", |a| {
-        a.segments.as_ref().is_some_and(|s| s.seg.k == 4) && a.job.is_none()
+        a.segments.as_ref().is_some_and(|s| s.seg.k == 4) && a.tasks.is_idle()
     });
 }
 
@@ -188,7 +189,7 @@ fn the_recommendations_tab_trains_compares_and_explains() {
     settle(&mut h);
     h.get_by_label("课程推荐").click();
     wait_until(&mut h, "recommendations", |a| {
-        a.recs.is_some() && a.job.is_none()
+        a.recs.is_some() && a.tasks.is_idle()
     });
     // Every model was compared, and the best on NDCG is not popularity.
     let eval = h
@@ -223,7 +224,7 @@ fn the_recommendations_tab_trains_compares_and_explains() {
         a.recs
             .as_ref()
             .is_some_and(|r| r.model.kind() == persona_lab::recommendations::ModelKind::ITEMKNN)
-            && a.job.is_none()
+            && a.tasks.is_idle()
     });
     assert!(h.query_by_label_contains("推荐给 u000002").is_some());
 }
@@ -234,7 +235,7 @@ fn the_campaigns_tab_trains_plots_and_targets() {
     settle(&mut h);
     h.get_by_label("营销投放").click();
     wait_until(&mut h, "campaign models and the first list", |a| {
-        a.ctr.is_some() && a.campaigns_tab.list.is_some() && a.job.is_none()
+        a.ctr.is_some() && a.campaigns_tab.list.is_some() && a.tasks.is_idle()
     });
     let report = h.state().ctr.clone().unwrap().report.clone();
     assert!(report.auc.unwrap() > 0.65);
@@ -253,7 +254,7 @@ fn the_campaigns_tab_trains_plots_and_targets() {
             .list
             .as_ref()
             .is_some_and(|l| l.rows.len() == 40)
-            && a.job.is_none()
+            && a.tasks.is_idle()
     });
 }
 
@@ -311,7 +312,7 @@ fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
     settle(&mut h);
     h.get_by_label("用户画像").click();
     wait_until(&mut h, "profiles job", |a| {
-        a.job.is_none() && a.status.is_some()
+        a.tasks.is_idle() && a.status.is_some()
     });
     let status = h.state().status.clone();
     assert!(
@@ -319,4 +320,39 @@ fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
         "{status:?}"
     );
     assert!(h.state().profiles.is_none());
+}
+
+#[test]
+fn an_export_runs_as_its_own_task_beside_other_work() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("export.csv");
+    // Segments and an export at once: neither waits for nor cancels the other.
+    h.state_mut().settings.tab = Tab::Segments;
+    h.step();
+    h.step();
+    h.state_mut().submit(persona_lab::app::Command::Export {
+        path: path.clone(),
+        write: persona_lab::app::Writer(Box::new(|p| std::fs::write(p, "a,b\n1,2\n"))),
+    });
+    h.step();
+    h.step();
+    wait_until(&mut h, "segments and the export", |a| {
+        a.tasks.is_idle() && a.segments.is_some()
+    });
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n1,2\n");
+    assert_eq!(h.state().status, Some(Ok(format!("✔ {}", path.display()))));
+    // An export never replaces a file of the open dataset.
+    let users = sample_dir().join("users.csv");
+    let before = std::fs::read(&users).unwrap();
+    h.state_mut().submit(persona_lab::app::Command::Export {
+        path: users.clone(),
+        write: persona_lab::app::Writer(Box::new(|p| std::fs::write(p, "x"))),
+    });
+    h.step();
+    h.step();
+    wait_until(&mut h, "the refused export", |a| a.tasks.is_idle());
+    assert_eq!(std::fs::read(&users).unwrap(), before);
+    assert!(matches!(h.state().status, Some(Err(_))));
 }

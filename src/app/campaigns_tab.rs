@@ -81,11 +81,6 @@ impl CampaignsTab {
         }
     }
 
-    /// Forgets that training was requested (a job was busy).
-    pub fn retry_later(&mut self) {
-        self.requested = false;
-    }
-
     /// Takes newly trained models: the list is rebuilt with them.
     pub fn models_changed(&mut self) {
         self.list = None;

@@ -108,24 +108,29 @@ impl PersonaApp {
 
     pub(super) fn status_bar(&mut self, ui: &mut Ui) {
         let lang = self.lang();
-        if let Some(job) = &self.job {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(&job.title);
-                let stage = job.progress.stage();
-                ui.add(
-                    egui::ProgressBar::new(job.progress.fraction())
-                        .show_percentage()
-                        .desired_width(260.0),
-                );
-                ui.weak(format!(
-                    "{stage} · {:.1} s",
-                    job.started.elapsed().as_secs_f32()
-                ));
-                if ui.button(tr(lang, T::Cancel)).clicked() {
-                    self.commands.push(Command::CancelJob);
-                }
-            });
+        if !self.tasks.is_idle() {
+            let mut cancel = Vec::new();
+            for (task, job) in self.tasks.iter() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(&job.title);
+                    let stage = job.progress.stage();
+                    ui.add(
+                        egui::ProgressBar::new(job.progress.fraction())
+                            .show_percentage()
+                            .desired_width(260.0),
+                    );
+                    ui.weak(format!(
+                        "{stage} · {:.1} s",
+                        job.started.elapsed().as_secs_f32()
+                    ));
+                    if ui.button(tr(lang, T::Cancel)).clicked() {
+                        cancel.push(task);
+                    }
+                });
+            }
+            self.commands
+                .extend(cancel.into_iter().map(Command::Cancel));
         } else {
             match &self.status {
                 Some(Err(message)) => {

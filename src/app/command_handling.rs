@@ -1,9 +1,11 @@
 //! Applying commands: starting engine calls as jobs, taking their results, file dialogs and
 //! exports.
 
+use super::commands::Writer;
 use super::i18n::{T, tr};
 use super::mapping_dialog::MappingDialog;
 use super::recommendations_tab::RecsRequest;
+use super::tasks::Task;
 use super::{Command, JobOutput, Loaded, PersonaApp, fresh_salt, state::RECENT_MAX};
 use crate::data::summary::summarise;
 use crate::data::{DataError, Mapping, TableKind, load_dataset};
@@ -14,57 +16,72 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 impl PersonaApp {
-    /// Runs `work` as the background job, cancelling any job still running.
+    /// Runs `work` as `task` on the current dataset, replacing a running job of that task.
     pub(super) fn spawn_job<E: std::fmt::Display>(
         &mut self,
+        task: Task,
         title: String,
         work: impl FnOnce(&Progress) -> Result<JobOutput, E> + Send + 'static,
     ) {
-        if let Some(job) = &self.job {
-            job.progress.cancel();
-        }
         let ctx = self.ctx.clone();
-        self.job = Some(Job::spawn(title, move || ctx.request_repaint(), work));
+        let job = Job::spawn(title, move || ctx.request_repaint(), work);
+        self.tasks.start(task, self.generation, job);
     }
 
-    /// Starts loading a folder as a job (replacing any running job).
+    /// Starts loading a folder as a job (replacing any running load).
     pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
         let title = format!("{} {}", tr(self.lang(), T::Loading), dir.display());
-        self.spawn_job(title, move |p: &Progress| -> Result<JobOutput, DataError> {
-            let started = std::time::Instant::now();
-            let dataset = match load_dataset(&dir, &mapping, &p.part(0.0, 0.9)) {
-                Ok(dataset) => dataset,
-                Err(e @ (DataError::MissingColumn { .. } | DataError::NoFiles(_))) => {
-                    return Ok(JobOutput::NeedsMapping {
-                        dir,
-                        mapping,
-                        message: e.to_string(),
-                    });
-                }
-                Err(e) => return Err(e),
-            };
-            p.set_stage("summaries");
-            let summaries = dataset
-                .tables
-                .iter()
-                .map(|(k, t)| (*k, summarise(&t.df)))
-                .collect();
-            p.set(1.0);
-            Ok(JobOutput::Loaded(Loaded {
-                dataset,
-                summaries,
-                seconds: started.elapsed().as_secs_f64(),
-            }))
-        });
+        self.spawn_job(
+            Task::Load,
+            title,
+            move |p: &Progress| -> Result<JobOutput, DataError> {
+                let started = std::time::Instant::now();
+                let dataset = match load_dataset(&dir, &mapping, &p.part(0.0, 0.9)) {
+                    Ok(dataset) => dataset,
+                    Err(e @ (DataError::MissingColumn { .. } | DataError::NoFiles(_))) => {
+                        return Ok(JobOutput::NeedsMapping {
+                            dir,
+                            mapping,
+                            message: e.to_string(),
+                        });
+                    }
+                    Err(e) => return Err(e),
+                };
+                p.set_stage("summaries");
+                let summaries = dataset
+                    .tables
+                    .iter()
+                    .map(|(k, t)| (*k, summarise(&t.df)))
+                    .collect();
+                p.set(1.0);
+                Ok(JobOutput::Loaded(Loaded {
+                    dataset,
+                    summaries,
+                    seconds: started.elapsed().as_secs_f64(),
+                }))
+            },
+        );
     }
 
-    pub(super) fn poll_job(&mut self) {
-        let Some(result) = self.job.as_ref().and_then(Job::poll) else {
-            return;
-        };
-        self.job = None;
+    /// Takes the results of the jobs that ended; a result computed on an earlier dataset is
+    /// dropped.
+    pub(super) fn poll_jobs(&mut self) {
+        for (task, generation, result) in self.tasks.finished() {
+            if task != Task::Load && generation != self.generation {
+                continue;
+            }
+            self.take(result);
+        }
+    }
+
+    fn take(&mut self, result: Result<JobOutput, JobError>) {
         match result {
+            Ok(JobOutput::Exported(path)) => {
+                self.status = Some(Ok(format!("✔ {}", path.display())));
+            }
             Ok(JobOutput::Loaded(loaded)) => {
+                self.generation += 1;
+                self.tasks.cancel_all();
                 let dir = loaded.dataset.dir.clone();
                 self.settings.recent.retain(|d| d != &dir);
                 self.settings.recent.insert(0, dir);
@@ -142,34 +159,31 @@ impl PersonaApp {
         });
     }
 
-    /// Asks where to save `file_name` (async dialog, off the UI thread), writes there, and
-    /// reports the outcome in the status bar.
+    /// The files of the open dataset: an export never replaces one of them.
+    fn dataset_files(&self) -> Vec<PathBuf> {
+        self.loaded
+            .iter()
+            .flat_map(|l| l.dataset.reports().map(|r| PathBuf::from(&r.file)))
+            .collect()
+    }
+
+    /// Asks where to save `file_name` (async dialog, off the UI thread), then writes there as
+    /// an export task; the outcome shows in the status bar.
     pub(super) fn save_as(
         &self,
         file_name: String,
         write: impl FnOnce(&Path) -> std::io::Result<()> + Send + 'static,
     ) {
-        // The files of the open dataset: an export never replaces one of them.
-        let inputs: Vec<PathBuf> = self
-            .loaded
-            .iter()
-            .flat_map(|l| l.dataset.reports().map(|r| PathBuf::from(&r.file)))
-            .collect();
         self.off_thread(move || {
             let picked = pollster::block_on(
                 rfd::AsyncFileDialog::new()
                     .set_file_name(file_name)
                     .save_file(),
             )?;
-            let path = picked.path().to_path_buf();
-            let written = crate::output::check_output(&path, &inputs).and_then(|()| {
-                crate::output::write_atomically(&path, write)
-                    .map_err(|e| format!("{}: {e}", path.display()))
-            });
-            Some(Command::Notice(match written {
-                Ok(()) => format!("✔ {}", path.display()),
-                Err(e) => format!("✖ {e}"),
-            }))
+            Some(Command::Export {
+                path: picked.path().to_path_buf(),
+                write: Writer(Box::new(write)),
+            })
         });
     }
 
@@ -179,10 +193,6 @@ impl PersonaApp {
         let Some(loaded) = self.loaded.clone() else {
             return;
         };
-        if self.job.is_some() {
-            self.recommendations_tab.retry_later();
-            return;
-        }
         let lang = self.lang();
         let groups = match (&self.profiles, &self.segments) {
             (Some(p), Some(r)) if request.by_segments => {
@@ -215,7 +225,7 @@ impl PersonaApp {
             tr(lang, T::Computing),
             tr(lang, T::TabRecommendations)
         );
-        self.spawn_job(title, move |p: &Progress| {
+        self.spawn_job(Task::Recommendations, title, move |p: &Progress| {
             let result = crate::recommendations::train_and_compare(&loaded.dataset, &settings, p)?;
             Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(result)))
         });
@@ -248,10 +258,16 @@ impl PersonaApp {
                     self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, String::new()));
                 }
             }
-            Command::CancelJob => {
-                if let Some(job) = &self.job {
-                    job.progress.cancel();
-                }
+            Command::Cancel(task) => self.tasks.cancel(task),
+            Command::Export { path, write } => {
+                let inputs = self.dataset_files();
+                let title = format!("{} {}", tr(self.lang(), T::Exporting), path.display());
+                self.spawn_job(Task::Export, title, move |_: &Progress| {
+                    crate::output::check_output(&path, &inputs)?;
+                    crate::output::write_atomically(&path, write.0)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    Ok::<_, String>(JobOutput::Exported(path))
+                });
             }
             Command::ExportRejects(kind) => {
                 let Some(loaded) = self.loaded.clone() else {
@@ -271,13 +287,8 @@ impl PersonaApp {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
                 };
-                if self.job.is_some() {
-                    // Never cancel a load for a read-out: ask again once the job is done.
-                    self.experiments_tab.retry_later();
-                    return;
-                }
                 let title = format!("{} A/B", tr(self.lang(), T::Computing));
-                self.spawn_job(title, move |p: &Progress| {
+                self.spawn_job(Task::Readout, title, move |p: &Progress| {
                     let df = &loaded
                         .dataset
                         .table(TableKind::Experiments)
@@ -297,30 +308,30 @@ impl PersonaApp {
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::TabProfiles)
                 );
-                self.spawn_job(title, move |p: &Progress| -> Result<JobOutput, DataError> {
-                    loaded.dataset.check_usable(&[
-                        TableKind::Users,
-                        TableKind::Courses,
-                        TableKind::Events,
-                    ])?;
-                    let profiles = crate::profile::build_profiles(&loaded.dataset, p)?;
-                    Ok(JobOutput::Profiles(Box::new(profiles)))
-                });
+                self.spawn_job(
+                    Task::Profiles,
+                    title,
+                    move |p: &Progress| -> Result<JobOutput, DataError> {
+                        loaded.dataset.check_usable(&[
+                            TableKind::Users,
+                            TableKind::Courses,
+                            TableKind::Events,
+                        ])?;
+                        let profiles = crate::profile::build_profiles(&loaded.dataset, p)?;
+                        Ok(JobOutput::Profiles(Box::new(profiles)))
+                    },
+                );
             }
             Command::RunSegments(cfg) => {
                 let Some(profiles) = self.profiles.clone() else {
                     return;
                 };
-                if self.job.is_some() {
-                    self.segments_tab.retry_later();
-                    return;
-                }
                 let title = format!(
                     "{} {}",
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::TabSegments)
                 );
-                self.spawn_job(title, move |p: &Progress| {
+                self.spawn_job(Task::Segments, title, move |p: &Progress| {
                     let result = crate::segment::segment_learners(&profiles, &cfg, p)?;
                     Ok::<_, crate::segment::SegmentError>(JobOutput::Segments(Box::new(result)))
                 });
@@ -330,16 +341,12 @@ impl PersonaApp {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
                 };
-                if self.job.is_some() {
-                    self.campaigns_tab.retry_later();
-                    return;
-                }
                 let title = format!(
                     "{} {}",
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::TabCampaigns)
                 );
-                self.spawn_job(title, move |p: &Progress| {
+                self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
                     let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
                     Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
                 });
@@ -353,7 +360,7 @@ impl PersonaApp {
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::Targeting)
                 );
-                self.spawn_job(title, move |_: &Progress| {
+                self.spawn_job(Task::Targets, title, move |_: &Progress| {
                     crate::campaigns::target(
                         &ctr.models,
                         &request.course,

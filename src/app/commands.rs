@@ -3,19 +3,22 @@
 
 use super::campaigns_tab::TargetRequest;
 use super::recommendations_tab::RecsRequest;
+use super::tasks::Task;
 use super::{Loaded, Tab};
 use crate::campaigns::CampaignModels;
 use crate::data::{Mapping, TableKind};
 use crate::experiments::{AbOptions, Readout};
 use crate::recommendations::RecsResult;
 use crate::segment::SegmentResult;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What a background job produces.
 pub enum JobOutput {
     /// A dataset finished loading.
     Loaded(Loaded),
+    /// An export was written there.
+    Exported(PathBuf),
     /// A folder could not be loaded until its columns or files are mapped.
     NeedsMapping {
         /// The folder.
@@ -53,8 +56,8 @@ pub enum Command {
     PickFiles,
     /// Open the column-mapping dialog for the current folder.
     EditMapping,
-    /// Cancel the running job.
-    CancelJob,
+    /// Cancel the running job of a task.
+    Cancel(Task),
     /// Export a table's rejected rows (asks where).
     ExportRejects(TableKind),
     /// Show a tab.
@@ -63,6 +66,13 @@ pub enum Command {
     ToggleLang,
     /// Show a message in the status bar.
     Notice(String),
+    /// Write an export to a chosen path, as a job.
+    Export {
+        /// Where.
+        path: PathBuf,
+        /// What writes it.
+        write: Writer,
+    },
     /// Compute an A/B read-out on the loaded experiments.
     RunReadout(AbOptions),
     /// Export the A/B read-out as CSV (asks where).
@@ -98,4 +108,16 @@ pub enum Command {
         /// Pseudonymise learner ids.
         pseudonymise: bool,
     },
+}
+
+/// Writes an export to the path it is given.
+pub type WriteFn = dyn FnOnce(&Path) -> std::io::Result<()> + Send;
+
+/// What writes an export, given its path.
+pub struct Writer(pub Box<WriteFn>);
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
 }

@@ -85,11 +85,6 @@ impl ExperimentsTab {
         self.readout = Some(Arc::new(readout));
     }
 
-    /// Forgets what was requested, so the next frame asks again.
-    pub fn retry_later(&mut self) {
-        self.requested = None;
-    }
-
     /// Draws the tab; asks for a new read-out when the dataset or the choices change.
     pub fn ui(
         &mut self,

@@ -39,6 +39,7 @@ strings! {
     Cancel => "Cancel", "取消";
     Loading => "Loading", "正在加载";
     Cancelled => "Cancelled.", "已取消。";
+    Exporting => "Writing", "正在导出";
     Dataset => "Dataset", "数据集";
     NoData => "No dataset loaded. Open a folder of CSV or Parquet files, or drop files here.",
               "尚未加载数据。请打开包含 CSV 或 Parquet 文件的文件夹，或将文件拖放到此处。";

@@ -19,13 +19,13 @@ mod chrome;
 mod command_handling;
 mod commands;
 mod state;
+pub mod tasks;
 
-pub use commands::{Command, JobOutput};
+pub use commands::{Command, JobOutput, Writer};
 pub use state::{Loaded, Settings, Tab};
 
 use crate::campaigns::CampaignModels;
 use crate::data::Mapping;
-use crate::jobs::Job;
 use crate::segment::SegmentResult;
 use campaigns_tab::CampaignsTab;
 use data_tab::DataTab;
@@ -39,6 +39,7 @@ use segments_tab::SegmentsTab;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use tasks::{Task, Tasks};
 
 /// The application.
 pub struct PersonaApp {
@@ -46,8 +47,10 @@ pub struct PersonaApp {
     pub settings: Settings,
     /// The dataset on screen.
     pub loaded: Option<Arc<Loaded>>,
-    /// The running job, if any.
-    pub job: Option<Job<JobOutput>>,
+    /// The running background work, by task.
+    pub tasks: Tasks,
+    /// Bumped at every loaded dataset, so results computed on an earlier one are dropped.
+    generation: u64,
     /// Last error or notice.
     pub status: Option<Result<String, String>>,
     data_tab: DataTab,
@@ -128,7 +131,8 @@ impl PersonaApp {
         let mut app = PersonaApp {
             settings,
             loaded: None,
-            job: None,
+            tasks: Tasks::default(),
+            generation: 0,
             status: None,
             data_tab: DataTab::default(),
             experiments_tab: ExperimentsTab::default(),
@@ -151,6 +155,11 @@ impl PersonaApp {
         app
     }
 
+    /// Asks the app to do `command` after the next frame (as a widget would).
+    pub fn submit(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
     fn lang(&self) -> Lang {
         self.settings.lang
     }
@@ -162,7 +171,7 @@ impl eframe::App for PersonaApp {
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        self.poll_job();
+        self.poll_jobs();
         self.commands.extend(self.inbox.try_iter());
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
@@ -225,7 +234,7 @@ impl eframe::App for PersonaApp {
             && self.profiles.is_none()
             && loaded_at.is_some()
             && self.profiles_asked_for != loaded_at
-            && self.job.is_none()
+            && !self.tasks.is_running(Task::Load)
         {
             self.profiles_asked_for = loaded_at;
             self.commands.push(Command::BuildProfiles);

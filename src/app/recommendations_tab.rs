@@ -101,11 +101,6 @@ impl RecsTab {
         }
     }
 
-    /// Forgets that training was requested (a job was busy), so the next frame asks again.
-    pub fn retry_later(&mut self) {
-        self.requested = false;
-    }
-
     /// Takes a finished job's output.
     pub fn set_result(&mut self, evaluation: Option<Evaluation>) {
         if let Some(e) = evaluation {

@@ -56,11 +56,6 @@ impl SegmentsTab {
         }
     }
 
-    /// Forgets what was requested, so the next frame asks again.
-    pub fn retry_later(&mut self) {
-        self.requested = None;
-    }
-
     /// Draws the tab.
     pub fn ui(
         &mut self,
