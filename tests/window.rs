@@ -356,3 +356,40 @@ fn an_export_runs_as_its_own_task_beside_other_work() {
     assert_eq!(std::fs::read(&users).unwrap(), before);
     assert!(matches!(h.state().status, Some(Err(_))));
 }
+
+#[test]
+fn each_tab_remembers_its_settings_between_runs() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    {
+        let a = h.state_mut();
+        a.segments_tab.auto_k = false;
+        a.segments_tab.k = 4;
+        a.recommendations_tab.kind = persona_lab::recommendations::ModelKind::ALS;
+        a.recommendations_tab.params.als.factors = 16;
+        a.campaigns_tab.budget = 40;
+        a.campaigns_tab.with_fm = false;
+    }
+    // As eframe stores them: JSON.
+    let stored = serde_json::to_string(&h.state().remembered()).unwrap();
+    let settings: persona_lab::app::Settings = serde_json::from_str(&stored).unwrap();
+    let mut fresh = app_on(sample_dir());
+    settle(&mut fresh);
+    fresh.state_mut().restore(settings);
+    let a = fresh.state();
+    assert!(!a.segments_tab.auto_k);
+    assert_eq!(a.segments_tab.k, 4);
+    assert_eq!(
+        a.recommendations_tab.kind,
+        persona_lab::recommendations::ModelKind::ALS
+    );
+    assert_eq!(a.recommendations_tab.params.als.factors, 16);
+    assert_eq!(
+        (a.campaigns_tab.budget, a.campaigns_tab.with_fm),
+        (40, false)
+    );
+    // Settings saved before the tabs had any still load, with the tabs' defaults.
+    let old: persona_lab::app::Settings =
+        serde_json::from_str(r#"{"lang":"En","tab":"Data","recent":[]}"#).unwrap();
+    assert_eq!(old.tabs, persona_lab::app::TabSettings::default());
+}

@@ -22,7 +22,7 @@ mod state;
 pub mod tasks;
 
 pub use commands::{Command, JobOutput, Writer};
-pub use state::{Loaded, Settings, Tab};
+pub use state::{Loaded, Settings, Tab, TabSettings};
 
 use crate::campaigns::CampaignModels;
 use crate::data::Mapping;
@@ -129,7 +129,7 @@ impl PersonaApp {
             .unwrap_or_default();
         let (outbox, inbox) = channel();
         let mut app = PersonaApp {
-            settings,
+            settings: Settings::default(),
             loaded: None,
             tasks: Tasks::default(),
             generation: 0,
@@ -151,8 +151,32 @@ impl PersonaApp {
             outbox,
             ctx: cc.egui_ctx.clone(),
         };
+        app.restore(settings);
         app.start_load(data.unwrap_or_else(sample_dir), Mapping::default());
         app
+    }
+
+    /// What to remember between runs: the settings, with the tabs' analysis settings as they
+    /// are now.
+    pub fn remembered(&self) -> Settings {
+        Settings {
+            tabs: TabSettings::from_tabs(
+                &self.segments_tab,
+                &self.recommendations_tab,
+                &self.campaigns_tab,
+            ),
+            ..self.settings.clone()
+        }
+    }
+
+    /// Takes remembered settings: language, tab, recent folders and each tab's settings.
+    pub fn restore(&mut self, settings: Settings) {
+        settings.tabs.apply(
+            &mut self.segments_tab,
+            &mut self.recommendations_tab,
+            &mut self.campaigns_tab,
+        );
+        self.settings = settings;
     }
 
     /// Asks the app to do `command` after the next frame (as a widget would).
@@ -167,7 +191,7 @@ impl PersonaApp {
 
 impl eframe::App for PersonaApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        eframe::set_value(storage, eframe::APP_KEY, &self.remembered());
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {

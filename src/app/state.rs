@@ -1,8 +1,14 @@
 //! What the window holds: the tabs, the settings remembered between runs, the loaded dataset.
 
+use super::campaigns_tab::CampaignsTab;
 use super::i18n::{Lang, T};
+use super::recommendations_tab::RecsTab;
+use super::segments_tab::SegmentsTab;
+use crate::campaigns::{Objective, Target};
 use crate::data::summary::ColumnSummary;
 use crate::data::{Dataset, TableKind};
+use crate::recommendations::{ModelKind, Params};
+use crate::segment::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -62,6 +68,91 @@ pub struct Settings {
     pub tab: Tab,
     /// Recently opened dataset folders, newest first.
     pub recent: Vec<PathBuf>,
+    /// The analysis settings of the tabs.
+    pub tabs: TabSettings,
+}
+
+/// The analysis settings each tab remembers between runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TabSettings {
+    /// Clustering method.
+    pub method: Method,
+    /// Choose k by silhouette.
+    pub auto_k: bool,
+    /// k when not automatic.
+    pub k: usize,
+    /// Recommender.
+    pub model: ModelKind,
+    /// Recommender settings.
+    pub model_params: Params,
+    /// Tune the recommender's settings first.
+    pub tune: bool,
+    /// Popularity within segments rather than occupation.
+    pub groups_by_segments: bool,
+    /// What the campaign models predict.
+    pub target: Target,
+    /// Fit the factorization machine too.
+    pub with_fm: bool,
+    /// Learners to contact.
+    pub budget: usize,
+    /// Ranking objective of target lists.
+    pub objective: Objective,
+    /// Pseudonymise learner ids in exports.
+    pub pseudonymise: bool,
+}
+
+impl Default for TabSettings {
+    fn default() -> Self {
+        TabSettings::from_tabs(
+            &SegmentsTab::default(),
+            &RecsTab::default(),
+            &CampaignsTab::default(),
+        )
+    }
+}
+
+impl TabSettings {
+    /// The settings the tabs hold now.
+    pub fn from_tabs(segments: &SegmentsTab, recs: &RecsTab, campaigns: &CampaignsTab) -> Self {
+        TabSettings {
+            method: segments.method,
+            auto_k: segments.auto_k,
+            k: segments.k,
+            model: recs.kind,
+            model_params: recs.params,
+            tune: recs.tune,
+            groups_by_segments: recs.by_segments,
+            target: campaigns.target,
+            with_fm: campaigns.with_fm,
+            budget: campaigns.budget,
+            objective: campaigns.objective,
+            pseudonymise: recs.pseudonymise,
+        }
+    }
+
+    /// Gives the tabs these settings.
+    pub fn apply(
+        &self,
+        segments: &mut SegmentsTab,
+        recs: &mut RecsTab,
+        campaigns: &mut CampaignsTab,
+    ) {
+        segments.method = self.method;
+        segments.auto_k = self.auto_k;
+        segments.k = self.k;
+        recs.kind = self.model;
+        recs.params = self.model_params;
+        recs.tune = self.tune;
+        recs.by_segments = self.groups_by_segments;
+        campaigns.target = self.target;
+        campaigns.with_fm = self.with_fm;
+        campaigns.budget = self.budget;
+        campaigns.objective = self.objective;
+        segments.pseudonymise = self.pseudonymise;
+        recs.pseudonymise = self.pseudonymise;
+        campaigns.pseudonymise = self.pseudonymise;
+    }
 }
 
 /// A loaded dataset with what the Data tab shows of it, computed on the worker thread.

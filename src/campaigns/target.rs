@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// What to rank by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Objective {
     /// P(click) × P(convert | click).
