@@ -160,7 +160,7 @@ impl CampaignsTab {
             }
         });
         models_grid(ui, lang, rep);
-        ui.add_space(6.0);
+        ui.add_space(style::GAP);
         ui.columns(3, |cols| {
             cols[0]
                 .label(RichText::new(tr(lang, T::RocPlot)).strong())
@@ -268,7 +268,7 @@ impl CampaignsTab {
                         catalog.title(self.course),
                         catalog.categories[self.course]
                     ))
-                    .height(300.0)
+                    .height(style::PLOT_HEIGHT)
                     .show_ui(ui, |ui| {
                         for c in 0..catalog.len() {
                             let text = format!("{} ({})", catalog.title(c), catalog.categories[c]);
@@ -409,7 +409,7 @@ impl CampaignsTab {
         grouped_bars(ui, "target-bars", &metrics, &bars, 140.0);
         egui::Grid::new("target-rows")
             .striped(true)
-            .spacing([12.0, 2.0])
+            .spacing(style::TABLE_SPACING)
             .show(ui, |ui| {
                 for key in [T::Learner, T::PClick, T::PPurchase, T::ExpectedRevenue] {
                     ui.strong(tr(lang, key));

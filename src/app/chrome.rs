@@ -118,7 +118,7 @@ impl PersonaApp {
                     ui.add(
                         egui::ProgressBar::new(job.progress.fraction())
                             .show_percentage()
-                            .desired_width(260.0),
+                            .desired_width(style::PROGRESS_WIDTH),
                     );
                     ui.weak(format!(
                         "{stage} · {:.1} s",

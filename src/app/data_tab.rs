@@ -47,7 +47,7 @@ impl DataTab {
                 tr(lang, T::Seconds)
             ));
         });
-        ui.add_space(4.0);
+        ui.add_space(style::GAP_SMALL);
         ui.label(RichText::new(tr(lang, T::Files)).heading());
         self.files_table(ui, lang, loaded);
         ui.separator();
@@ -182,7 +182,7 @@ fn report_ui(ui: &mut Ui, lang: Lang, table: &crate::data::Table, commands: &mut
             .on_hover_text(tr(lang, T::OrphansTip));
     }
     if !r.rejects.is_empty() {
-        ui.add_space(4.0);
+        ui.add_space(style::GAP_SMALL);
         TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(360.0)

@@ -135,9 +135,9 @@ impl ExperimentsTab {
             };
             ui.colored_label(style::WARN, format!("⚠ {text}"));
         }
-        ui.add_space(4.0);
+        ui.add_space(style::GAP_SMALL);
         variants_table(ui, lang, &r);
-        ui.add_space(8.0);
+        ui.add_space(style::GAP_LARGE);
         let height = 230.0;
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::RatesPlot)).strong());
@@ -146,7 +146,7 @@ impl ExperimentsTab {
             cols[1].label(RichText::new(tr(lang, T::PosteriorPlot)).strong());
             posterior_plot(&mut cols[1], &r, height);
         });
-        ui.add_space(8.0);
+        ui.add_space(style::GAP_LARGE);
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::LiftPlot)).strong());
             lift_plot(&mut cols[0], &r, height);
@@ -166,7 +166,7 @@ impl ExperimentsTab {
             });
             revenue_plot(&mut cols[1], &r, self.cuped, height);
         });
-        ui.add_space(8.0);
+        ui.add_space(style::GAP_LARGE);
         self.power_ui(ui, lang, &r);
     }
 
@@ -401,7 +401,7 @@ fn posterior_plot(ui: &mut Ui, r: &Readout, height: f32) {
                         .color(style::series_color(i))
                         .fill(0.0)
                         .fill_alpha(0.15)
-                        .width(2.0),
+                        .width(style::LINE_WIDTH),
                 );
             }
         });

@@ -1,7 +1,7 @@
 //! Shared plot pieces: error bars, confidence bands and date axes, all styled from
 //! [`super::style`].
 
-use super::style::series_color;
+use super::style::{self, series_color};
 use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Points};
 
 /// A point with a vertical error bar (e.g. a rate and its CI) at `x`.
@@ -10,7 +10,7 @@ pub fn error_bar(plot: &mut PlotUi<'_>, name: &str, series: usize, x: f64, y: f6
     plot.line(
         Line::new(name, PlotPoints::from(vec![[x, ci[0]], [x, ci[1]]]))
             .color(color)
-            .width(2.0),
+            .width(style::LINE_WIDTH),
     );
     for end in ci {
         plot.line(
@@ -19,7 +19,7 @@ pub fn error_bar(plot: &mut PlotUi<'_>, name: &str, series: usize, x: f64, y: f6
                 PlotPoints::from(vec![[x - 0.08, end], [x + 0.08, end]]),
             )
             .color(color)
-            .width(2.0),
+            .width(style::LINE_WIDTH),
         );
     }
     plot.points(
@@ -48,7 +48,7 @@ pub fn band(
             PlotPoints::from(xs.iter().zip(y).map(|(x, y)| [*x, *y]).collect::<Vec<_>>()),
         )
         .color(color)
-        .width(2.0),
+        .width(style::LINE_WIDTH),
     );
 }
 
@@ -58,7 +58,7 @@ pub fn dashed(plot: &mut PlotUi<'_>, name: &str, series: usize, points: Vec<[f64
         Line::new(name, PlotPoints::from(points))
             .color(series_color(series))
             .style(LineStyle::dashed_dense())
-            .width(1.5),
+            .width(style::THIN_LINE_WIDTH),
     );
 }
 
@@ -138,7 +138,7 @@ pub fn unit_curves(
                 plot.line(
                     Line::new(name.clone(), PlotPoints::from(points.clone()))
                         .color(series_color(s))
-                        .width(2.0),
+                        .width(style::LINE_WIDTH),
                 );
                 if points.len() <= 12 {
                     plot.points(

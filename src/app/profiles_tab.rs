@@ -104,7 +104,7 @@ impl ProfilesTab {
             ui.add(
                 egui::TextEdit::singleline(&mut self.query)
                     .hint_text(tr(lang, T::Search))
-                    .desired_width(260.0),
+                    .desired_width(style::PROGRESS_WIDTH),
             );
             ui.weak(format!(
                 "{} / {} {}",
@@ -113,7 +113,7 @@ impl ProfilesTab {
                 tr(lang, T::Learners)
             ));
         });
-        ui.add_space(4.0);
+        ui.add_space(style::GAP_SMALL);
         ui.columns(2, |cols| {
             cols[0].push_id("learners", |ui| self.table(ui, lang, p));
             cols[1].push_id("card", |ui| match self.selected {

@@ -174,7 +174,7 @@ impl RecsTab {
             .weak(),
         );
         if let Some(e) = &self.evaluation {
-            ui.add_space(6.0);
+            ui.add_space(style::GAP);
             ui.label(RichText::new(tr(lang, T::CompareModels)).strong())
                 .on_hover_text(tr(lang, T::CompareTip));
             ui.columns(2, |cols| {
@@ -291,7 +291,7 @@ impl RecsTab {
             self.cache = Some((key, u, recs));
         }
         let recs = &self.cache.as_ref().expect("just filled").2;
-        ui.add_space(4.0);
+        ui.add_space(style::GAP_SMALL);
         ui.label(RichText::new(format!("{} {}", tr(lang, T::RecsFor), it.users[u])).strong());
         let history: Vec<&str> = it
             .matrix
@@ -330,7 +330,7 @@ impl RecsTab {
             });
         let cold = t.for_new_learner(self.new_group, TOP);
         recs_grid(ui, lang, t, &cold, "cold-learner");
-        ui.add_space(8.0);
+        ui.add_space(style::GAP_LARGE);
         ui.label(RichText::new(tr(lang, T::NewCourse)).strong())
             .on_hover_text(tr(lang, T::NewCourseTip));
         if self
@@ -344,7 +344,7 @@ impl RecsTab {
         };
         egui::ComboBox::from_id_salt("new-course")
             .selected_text(it.catalog.title(course as usize))
-            .height(300.0)
+            .height(style::PLOT_HEIGHT)
             .show_ui(ui, |ui| {
                 for c in 0..it.catalog.len() {
                     ui.selectable_value(&mut self.new_course, Some(c as u32), it.catalog.title(c));
@@ -362,7 +362,7 @@ impl RecsTab {
         let reach = &self.reach_cache.as_ref().expect("just filled").2;
         egui::Grid::new("reach")
             .striped(true)
-            .spacing([12.0, 2.0])
+            .spacing(style::TABLE_SPACING)
             .show(ui, |ui| {
                 ui.strong(tr(lang, T::Learner));
                 ui.strong(tr(lang, T::Score));
@@ -382,7 +382,7 @@ fn recs_grid(ui: &mut Ui, lang: Lang, t: &Trained, recs: &[Recommendation], id: 
     let c = &t.interactions.catalog;
     egui::Grid::new(id)
         .striped(true)
-        .spacing([12.0, 2.0])
+        .spacing(style::TABLE_SPACING)
         .show(ui, |ui| {
             for key in [
                 T::Course,

@@ -127,14 +127,14 @@ impl SegmentsTab {
             ui.label(format!("{}: {:.1}", tr(lang, T::Inertia), r.seg.inertia));
         });
         summaries_table(ui, lang, r, &mut self.selected);
-        ui.add_space(6.0);
+        ui.add_space(style::GAP);
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::SegmentMap)).strong());
             self.scatter(&mut cols[0], lang, p, r);
             cols[1].label(RichText::new(tr(lang, T::Distinctive)).strong());
             distinctive_plot(&mut cols[1], r, self.selected.unwrap_or(0));
         });
-        ui.add_space(6.0);
+        ui.add_space(style::GAP);
         ui.columns(2, |cols| {
             if r.seg.k_scores.is_empty() && r.seg.dendrogram.is_empty() {
                 cols[0].label(RichText::new(tr(lang, T::SegmentSizes)).strong());
@@ -184,7 +184,7 @@ impl SegmentsTab {
         };
         let labels_for_hover = labels.clone();
         let response = Plot::new("segment-map")
-            .height(300.0)
+            .height(style::PLOT_HEIGHT)
             .legend(Legend::default())
             .allow_scroll(false)
             .x_axis_label(format!("PC1 ({:.0}%)", p.explained[0] * 100.0))
@@ -286,7 +286,7 @@ fn sizes_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
         })
         .collect();
     Plot::new("sizes")
-        .height(220.0)
+        .height(style::PLOT_HEIGHT_SMALL)
         .allow_scroll(false)
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(tr(lang, T::SegmentSizes), bars))
@@ -313,7 +313,7 @@ fn distinctive_plot(ui: &mut Ui, r: &SegmentResult, segment: usize) {
         })
         .collect();
     Plot::new("distinctive")
-        .height(300.0)
+        .height(style::PLOT_HEIGHT)
         .allow_scroll(false)
         .x_axis_formatter(move |mark, _| super::plots::index_label(&names, mark.value))
         .show(ui, |plot| {
@@ -346,14 +346,14 @@ fn k_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
         .filter_map(|s| Some([s.k as f64, s.stability?]))
         .collect();
     Plot::new("choose-k")
-        .height(220.0)
+        .height(style::PLOT_HEIGHT_SMALL)
         .allow_scroll(false)
         .legend(Legend::default())
         .show(ui, |plot| {
             plot.line(
                 Line::new(tr(lang, T::Silhouette), PlotPoints::from(sil.clone()))
                     .color(series_color(0))
-                    .width(2.0),
+                    .width(style::LINE_WIDTH),
             );
             plot.points(
                 Points::new(tr(lang, T::Silhouette), PlotPoints::from(sil))
@@ -363,12 +363,12 @@ fn k_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
             plot.line(
                 Line::new(tr(lang, T::Inertia), PlotPoints::from(inertia))
                     .color(series_color(1))
-                    .width(2.0),
+                    .width(style::LINE_WIDTH),
             );
             plot.line(
                 Line::new(tr(lang, T::Stability), PlotPoints::from(stability))
                     .color(series_color(2))
-                    .width(2.0),
+                    .width(style::LINE_WIDTH),
             );
             plot.vline(
                 egui_plot::VLine::new(tr(lang, T::ChosenK), r.seg.k as f64)
@@ -384,7 +384,7 @@ fn dendrogram_plot(ui: &mut Ui, merges: &[Merge]) {
     }
     let segments = dendrogram_lines(merges, DENDRO_LEAVES);
     Plot::new("dendrogram")
-        .height(220.0)
+        .height(style::PLOT_HEIGHT_SMALL)
         .allow_scroll(false)
         .show_axes([false, true])
         .show(ui, |plot| {
@@ -392,7 +392,7 @@ fn dendrogram_plot(ui: &mut Ui, merges: &[Merge]) {
                 plot.line(
                     Line::new("", PlotPoints::from(s.to_vec()))
                         .color(series_color(0))
-                        .width(1.5),
+                        .width(style::THIN_LINE_WIDTH),
                 );
             }
         });

@@ -49,6 +49,26 @@ pub const ERROR: Color32 = Color32::from_rgb(0xD0, 0x3A, 0x3A);
 /// Text colour for success.
 pub const OK: Color32 = Color32::from_rgb(0x3A, 0x9A, 0x4A);
 
+/// Design tokens: the sizes and spacing every tab uses, named once.
+/// A small gap (between a heading and what it heads).
+pub const GAP_SMALL: f32 = 4.0;
+/// A medium gap (between rows of controls).
+pub const GAP: f32 = 6.0;
+/// A large gap (between sections of a tab).
+pub const GAP_LARGE: f32 = 8.0;
+/// Height of a plot that has a row to itself.
+pub const PLOT_HEIGHT: f32 = 300.0;
+/// Height of a plot beside another.
+pub const PLOT_HEIGHT_SMALL: f32 = 220.0;
+/// Column and row spacing of tables.
+pub const TABLE_SPACING: [f32; 2] = [12.0, 2.0];
+/// Width of plotted lines.
+pub const LINE_WIDTH: f32 = 2.0;
+/// Width of secondary lines (reference lines, tree edges).
+pub const THIN_LINE_WIDTH: f32 = 1.5;
+/// Width of a progress bar in the status bar.
+pub const PROGRESS_WIDTH: f32 = 260.0;
+
 /// Paints a small bar histogram (for column summaries) into a fixed-size box.
 pub fn sparkline(ui: &mut egui::Ui, counts: &[u64], size: egui::Vec2) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
