@@ -2,6 +2,7 @@
 //! thread with a [`Progress`] handle (fraction, stage text, cooperative cancel); a panic inside
 //! it becomes an error result, and the result reaches the UI with a repaint request.
 
+use crate::lang::Text;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -18,7 +19,7 @@ type Notify = Box<dyn Fn() + Send + Sync>;
 #[derive(Default)]
 struct ProgressInner {
     fraction: AtomicU32,
-    stage: Mutex<String>,
+    stage: Mutex<Text>,
     cancel: AtomicBool,
     notify: Mutex<Option<Notify>>,
 }
@@ -91,9 +92,9 @@ impl Progress {
         }
     }
 
-    /// Sets the stage text shown beside the bar.
-    pub fn set_stage(&self, stage: impl Into<String>) {
-        *self.inner.stage.lock().unwrap_or_else(|e| e.into_inner()) = stage.into();
+    /// Sets the stage shown beside the bar, in both languages.
+    pub fn set_stage(&self, stage: Text) {
+        *self.inner.stage.lock().unwrap_or_else(|e| e.into_inner()) = stage;
         self.notify();
     }
 
@@ -102,8 +103,8 @@ impl Progress {
         f32::from_bits(self.inner.fraction.load(Ordering::Relaxed))
     }
 
-    /// The current stage text.
-    pub fn stage(&self) -> String {
+    /// The current stage.
+    pub fn stage(&self) -> Text {
         self.inner
             .stage
             .lock()
@@ -241,7 +242,7 @@ mod tests {
             "count",
             || {},
             |p| {
-                p.set_stage("counting");
+                p.set_stage(Text::new("计数", "counting"));
                 p.set(0.5);
                 Ok::<_, Cancelled>(42)
             },
@@ -291,8 +292,8 @@ mod tests {
         let q = p.clone();
         p.set(1.7);
         assert_eq!(q.fraction(), 1.0);
-        p.set_stage("x");
-        assert_eq!(q.stage(), "x");
+        p.set_stage(Text::new("甲", "x"));
+        assert_eq!(q.stage().en, "x");
         let half = p.part(0.5, 0.5);
         half.set(0.5);
         assert_eq!(q.fraction(), 0.75);

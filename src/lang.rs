@@ -34,7 +34,7 @@ impl Lang {
 
 /// A text in both languages: fixed (a model's name) or from the data (a segment's label, an
 /// attribute value, which reads the same in both).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Text {
     /// Chinese.
     pub zh: Cow<'static, str>,

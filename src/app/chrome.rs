@@ -115,6 +115,7 @@ impl PersonaApp {
                     ui.spinner();
                     ui.label(&job.title);
                     let stage = job.progress.stage();
+                    let stage = stage.get(lang);
                     ui.add(
                         egui::ProgressBar::new(job.progress.fraction())
                             .show_percentage()

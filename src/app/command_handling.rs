@@ -47,7 +47,7 @@ impl PersonaApp {
                     }
                     Err(e) => return Err(e),
                 };
-                p.set_stage("summaries");
+                p.set_stage(crate::lang::Text::new("列概况", "summaries"));
                 let summaries = dataset
                     .tables
                     .iter()

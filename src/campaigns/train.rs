@@ -227,9 +227,9 @@ pub fn prepare(
             "no impressions table (impressions.csv) to learn clicks from".into(),
         ));
     }
-    progress.set_stage("learner profiles");
+    progress.set_stage(crate::lang::Text::new("学员画像", "learner profiles"));
     let learners = learner_table(ds, &progress.part(0.0, 0.1))?;
-    progress.set_stage("encoding impressions");
+    progress.set_stage(crate::lang::Text::new("编码曝光", "encoding impressions"));
     let mut encoder = Encoder::fit(ds, &learners);
     let histories = Histories::from_dataset(ds, &encoder.learner_index, &encoder.course_index);
     let cut = match config.split {
@@ -406,11 +406,14 @@ pub fn train_prepared(
     let c = match config.c {
         Some(c) => c,
         None => {
-            progress.set_stage("choosing the regularisation");
+            progress.set_stage(crate::lang::Text::new(
+                "选择正则化",
+                "choosing the regularisation",
+            ));
             choose_c(&x_train, &y_train, &order, &progress.part(0.2, 0.15))?
         }
     };
-    progress.set_stage("logistic regression");
+    progress.set_stage(crate::lang::Text::new("逻辑回归", "logistic regression"));
     let started = Instant::now();
     let lr = logistic::fit(
         &x_train,
@@ -430,7 +433,10 @@ pub fn train_prepared(
     }];
     let mut best = (ClickModel::Logistic(lr.clone()), p_lr);
     if config.with_fm {
-        progress.set_stage("factorization machine");
+        progress.set_stage(crate::lang::Text::new(
+            "因子分解机",
+            "factorization machine",
+        ));
         let started = Instant::now();
         let fm = fm::fit(
             &x_train,
@@ -454,7 +460,7 @@ pub fn train_prepared(
         }
         models.push(score);
     }
-    progress.set_stage("conversion and spend");
+    progress.set_stage(crate::lang::Text::new("转化与消费", "conversion and spend"));
     let conversion = if config.target == Target::Clicked {
         conversion_model(&design, &x_train, &train_rows, c, progress)?
     } else {

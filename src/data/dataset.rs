@@ -155,13 +155,16 @@ pub fn load_tables(
     let mut done = 0u64;
     let mut tables = BTreeMap::new();
     for ((kind, path), size) in files.iter().zip(&sizes) {
-        progress.set_stage(format!("{}", path.display()));
+        progress.set_stage(crate::lang::Text::same(path.display().to_string()));
         let part = progress.part(done as f32 / total as f32, *size as f32 / total as f32);
         let table = load_table(path, *kind, &merged, &part)?;
         done += size;
         tables.insert(*kind, table);
     }
-    progress.set_stage("checking learners and courses");
+    progress.set_stage(crate::lang::Text::new(
+        "核对学员与课程",
+        "checking learners and courses",
+    ));
     count_orphans(&mut tables);
     progress.set(1.0);
     Ok(Dataset {

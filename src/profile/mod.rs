@@ -113,10 +113,10 @@ pub fn pca(x: &Array2<f64>, k: usize) -> (Array2<f64>, Vec<f64>) {
 /// Builds profiles from a dataset.
 pub fn build_profiles(ds: &Dataset, progress: &Progress) -> Result<Profiles, Cancelled> {
     let table = learner_table(ds, &progress.part(0.0, 0.8))?;
-    progress.set_stage("standardising");
+    progress.set_stage(crate::lang::Text::new("标准化", "standardising"));
     let (matrix, scale) = standardise(&table.features);
     progress.check()?;
-    progress.set_stage("embedding");
+    progress.set_stage(crate::lang::Text::new("降维", "embedding"));
     let (embedding, explained) = pca(&matrix, 2);
     progress.set(1.0);
     Ok(Profiles {

@@ -57,14 +57,17 @@ impl Ease {
                 "EASE needs a dense {n} × {n} course matrix; catalogues above {MAX_ITEMS} courses are refused (use ALS or item-kNN)"
             )));
         }
-        progress.set_stage("EASE: course co-occurrence");
+        progress.set_stage(crate::lang::Text::new(
+            "EASE：课程共现",
+            "EASE: course co-occurrence",
+        ));
         let mut g = gram(train, progress)?;
         for i in 0..n {
             g[[i, i]] += f64::from(lambda);
         }
         progress.set(0.3);
         progress.check()?;
-        progress.set_stage("EASE: inverse");
+        progress.set_stage(crate::lang::Text::new("EASE：求逆", "EASE: inverse"));
         let p = spd_inverse(&g);
         progress.set(0.9);
         let mut weights = vec![0f32; n * n];

@@ -229,7 +229,10 @@ pub fn compare(
         let part = progress.part(n as f32 * span, span);
         let mut p = *params;
         if let Some(seed) = tune_seed {
-            progress.set_stage(format!("{}: tuning", kind.name()));
+            progress.set_stage(crate::lang::Text::pair(
+                format!("{}：调参", kind.spec().label.zh),
+                format!("{}: tuning", kind.spec().label.en),
+            ));
             p = tune(
                 kind,
                 params,
@@ -242,12 +245,18 @@ pub fn compare(
             )?
             .0;
         }
-        progress.set_stage(format!("{}: training", kind.name()));
+        progress.set_stage(crate::lang::Text::pair(
+            format!("{}：训练", kind.spec().label.zh),
+            format!("{}: training", kind.spec().label.en),
+        ));
         let fit_part = part.part(0.7 * f32::from(tune_seed.is_some()), 0.2);
         let started = Instant::now();
         let model = Fitted::fit(kind, &p, &split.train, catalog, groups, &fit_part)?;
         let train_seconds = started.elapsed().as_secs_f64();
-        progress.set_stage(format!("{}: evaluating", kind.name()));
+        progress.set_stage(crate::lang::Text::pair(
+            format!("{}：评估", kind.spec().label.zh),
+            format!("{}: evaluating", kind.spec().label.en),
+        ));
         let m = evaluate(&model, split, k, &part.part(0.9, 0.1))?;
         models.push(ModelReport {
             name: kind.name().to_string(),

@@ -63,7 +63,7 @@ pub fn train(
     tune_seed: Option<u64>,
     progress: &Progress,
 ) -> crate::error::Result<Trained> {
-    progress.set_stage("interactions");
+    progress.set_stage(crate::lang::Text::new("学习记录", "interactions"));
     let interactions = from_dataset(ds, &params.strengths);
     if interactions.catalog.is_empty() {
         return Err(crate::error::Error::Input(
@@ -77,7 +77,10 @@ pub fn train(
     progress.set(0.05);
     let (params, trials) = match tune_seed {
         Some(seed) => {
-            progress.set_stage(format!("{}: tuning", kind.name()));
+            progress.set_stage(crate::lang::Text::pair(
+                format!("{}：调参", kind.spec().label.zh),
+                format!("{}: tuning", kind.spec().label.en),
+            ));
             let held = holdout(&interactions.matrix, 0.2, seed);
             tune(
                 kind,
@@ -92,7 +95,10 @@ pub fn train(
         }
         None => (*params, Vec::new()),
     };
-    progress.set_stage(format!("{}: training", kind.name()));
+    progress.set_stage(crate::lang::Text::pair(
+        format!("{}：训练", kind.spec().label.zh),
+        format!("{}: training", kind.spec().label.en),
+    ));
     let started = Instant::now();
     let model = Fitted::fit(
         kind,

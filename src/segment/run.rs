@@ -147,7 +147,7 @@ pub fn segment(
             ));
         }
         None => {
-            progress.set_stage("choosing k");
+            progress.set_stage(crate::lang::Text::new("选择 k", "choosing k"));
             let range = *cfg.k_range.start()..=(*cfg.k_range.end()).min(n.saturating_sub(1)).max(2);
             choose_k(x, range, cfg.seed, &progress.part(0.0, 0.6))?
         }
@@ -156,7 +156,7 @@ pub fn segment(
         if cfg.k.is_some() { 0.0 } else { 0.6 },
         if cfg.k.is_some() { 0.9 } else { 0.3 },
     );
-    progress.set_stage("clustering");
+    progress.set_stage(crate::lang::Text::new("聚类", "clustering"));
     let (labels, dendrogram) = match cfg.method {
         Method::Kmeans => (
             kmeans(
@@ -230,7 +230,7 @@ pub fn segment(
         .enumerate()
         .map(|(i, &l)| sq_dist(&data[i * d..(i + 1) * d], &centres[l * d..(l + 1) * d]))
         .sum();
-    progress.set_stage("silhouette");
+    progress.set_stage(crate::lang::Text::new("轮廓系数", "silhouette"));
     let rows = sample_rows(n, SILHOUETTE_SAMPLE, cfg.seed);
     let sample = x.select(Axis(0), &rows);
     let sample_labels: Vec<usize> = rows.iter().map(|&r| labels[r]).collect();
