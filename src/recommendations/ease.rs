@@ -2,7 +2,7 @@
 //! weights `B = I − P·diag(1/diag P)` with `P = (XᵀX + λI)⁻¹`, so `B` has a zero diagonal.
 
 use super::params::{Params, typed};
-use super::reason::{Reason, history_reasons};
+use super::reason::{Reason, item_history_reasons};
 use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
@@ -113,12 +113,9 @@ impl Recommender for Ease {
     }
 
     fn reasons(&self, train: &Csr, u: usize, items: &[u32], owned: &[u32]) -> Vec<Reason> {
-        let (mine, ws) = train.row(u);
-        let parts = items
-            .iter()
-            .map(|&j| self.contributions(mine, ws, j))
-            .collect();
-        history_reasons(parts, items, owned)
+        item_history_reasons(train, u, items, owned, |mine, ws, j| {
+            self.contributions(mine, ws, j)
+        })
     }
 }
 

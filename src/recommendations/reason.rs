@@ -3,6 +3,7 @@
 
 use super::interactions::Catalog;
 use crate::lang::Text;
+use crate::math::Csr;
 use serde::Serialize;
 
 /// Why a course is recommended.
@@ -103,4 +104,18 @@ pub fn cited(parts: Vec<(u32, f32)>, j: u32) -> Vec<u32> {
         .take(CITED)
         .map(|p| p.0)
         .collect()
+}
+
+/// Reasons of an item-to-item model (item-kNN, EASE): for each of `items`, the courses of
+/// learner `u`'s history that `contributions(history, weights, item)` says counted most.
+pub fn item_history_reasons(
+    train: &Csr,
+    u: usize,
+    items: &[u32],
+    owned: &[u32],
+    contributions: impl Fn(&[u32], &[f32], u32) -> Vec<(u32, f32)>,
+) -> Vec<Reason> {
+    let (mine, ws) = train.row(u);
+    let parts = items.iter().map(|&j| contributions(mine, ws, j)).collect();
+    history_reasons(parts, items, owned)
 }
