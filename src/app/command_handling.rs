@@ -218,7 +218,7 @@ impl PersonaApp {
             groups,
             tune: request.tune,
             compare: request.compare,
-            seed: crate::recommendations::session::SEED,
+            seed: crate::recommendations::run::SEED,
         };
         let title = format!(
             "{} {}",

@@ -8,11 +8,11 @@ pub mod history;
 pub mod linear;
 pub mod logistic;
 pub mod metrics;
+pub mod run;
 pub mod target;
 pub mod train;
 
 pub use encode::{CROSS_BUCKETS, Context, Encoder, Target};
+pub use run::{CampaignModels, train_campaigns};
 pub use target::{Objective, TargetReport, target, write_targets};
-pub use train::{
-    CampaignModels, CtrConfig, CtrModels, CtrReport, SplitRule, train, train_campaigns,
-};
+pub use train::{CtrConfig, CtrModels, CtrReport, SplitRule, train};

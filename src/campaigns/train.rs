@@ -347,34 +347,6 @@ pub fn train(
     train_prepared(prepared, config, progress)
 }
 
-/// Trained campaign models with what targeting needs beside them.
-#[derive(Debug, Clone)]
-pub struct CampaignModels {
-    /// The models.
-    pub models: CtrModels,
-    /// Their evaluation.
-    pub report: CtrReport,
-    /// Ownership and activity of learners, and course titles.
-    pub interactions: crate::recommendations::Interactions,
-}
-
-/// Trains the campaign models on `ds` and keeps the learners' interactions for targeting:
-/// what the Campaigns tab works from.
-pub fn train_campaigns(
-    ds: &Dataset,
-    config: &CtrConfig,
-    progress: &Progress,
-) -> crate::error::Result<CampaignModels> {
-    let (models, report) = train(ds, config, progress)?;
-    let interactions =
-        crate::recommendations::from_dataset(ds, &crate::recommendations::Strengths::default());
-    Ok(CampaignModels {
-        models,
-        report,
-        interactions,
-    })
-}
-
 /// Fits and evaluates the models on impressions already [prepared](prepare).
 pub fn train_prepared(
     prepared: Prepared,

@@ -130,7 +130,7 @@ pub struct RecommendArgs {
     #[arg(long, value_name = "SALT")]
     pseudonymise: Option<String>,
     /// Seed (ALS start, tuning split).
-    #[arg(long, default_value_t = crate::recommendations::session::SEED)]
+    #[arg(long, default_value_t = crate::recommendations::run::SEED)]
     seed: u64,
     /// Choose the model's settings on a validation split first (NDCG@10).
     #[arg(long)]
@@ -252,13 +252,13 @@ pub struct EvaluateArgs {
     #[arg(long, requires = "train")]
     test: Option<PathBuf>,
     /// Share of each learner's positives held out (learners with at least 5).
-    #[arg(long, default_value_t = crate::recommendations::session::HOLDOUT)]
+    #[arg(long, default_value_t = crate::recommendations::run::HOLDOUT)]
     holdout: f64,
     /// Hold out each learner's N most recent courses instead of a random share.
     #[arg(long, value_name = "N", conflicts_with = "holdout")]
     leave_last: Option<usize>,
     /// Seed of the split, the validation split and ALS.
-    #[arg(long, default_value_t = crate::recommendations::session::SEED)]
+    #[arg(long, default_value_t = crate::recommendations::run::SEED)]
     seed: u64,
     /// Models to compare, comma-separated.
     #[arg(long, default_value = "pop,segpop,itemknn,userknn,als,ease,content")]

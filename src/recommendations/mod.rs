@@ -15,7 +15,7 @@ pub mod popularity;
 pub mod reason;
 pub mod recommender;
 pub mod registry;
-pub mod session;
+pub mod run;
 
 pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
 pub use export::{read_segments, recommend_all, write_recommendations};
@@ -25,4 +25,4 @@ pub use params::{AlsParams, Params};
 pub use reason::Reason;
 pub use recommender::{FitInput, Knob, ModelSpec, Recommender};
 pub use registry::ModelKind;
-pub use session::{GroupSource, RecsResult, RecsSettings, Trained, train, train_and_compare};
+pub use run::{GroupSource, RecsResult, RecsSettings, Trained, train, train_and_compare};

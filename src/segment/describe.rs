@@ -1,7 +1,7 @@
 //! Describing segments as personas: size, value, the features that set each apart, keywords,
 //! and a bilingual label.
 
-use super::run::Segmentation;
+use super::cluster::Segmentation;
 use crate::profile::Profiles;
 use crate::text;
 use serde::Serialize;

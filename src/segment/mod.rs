@@ -1,16 +1,16 @@
 //! Segmentation: k-means, hierarchical (Ward) clustering on k-means micro-centroids, choosing
 //! k by silhouette, and describing segments as personas.
 
+pub mod cluster;
 pub mod describe;
 pub mod hierarchical;
 pub mod kmeans;
-pub mod learners;
 pub mod quality;
 pub mod run;
 pub mod traits;
 
+pub use cluster::{Method, SegmentConfig, SegmentError, Segmentation, segment};
 pub use describe::{SegmentSummary, describe, plain_summaries, write_members, write_summaries};
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};
-pub use learners::{SegmentResult, segment_learners};
 pub use quality::{adjusted_rand_index, choose_k, silhouette};
-pub use run::{Method, SegmentConfig, SegmentError, Segmentation, segment};
+pub use run::{SegmentResult, segment_learners};

@@ -1,250 +1,28 @@
-//! Running a segmentation: k-means or hierarchical, a given k or one chosen by silhouette.
+//! The Segments capability's one call: cluster the learners' profiles, then describe each
+//! segment as a persona. What the Segments tab and `segment --data` call.
 
-use super::hierarchical::{Merge, cut, ward};
-use super::kmeans::{KMeansConfig, cluster_means, kmeans, kmeans_from, sizes, sq_dist};
-use super::quality::{KScore, SILHOUETTE_SAMPLE, choose_k, sample_rows, silhouette};
-use crate::jobs::{Cancelled, Progress};
-use ndarray::{Array2, ArrayView2, Axis};
-use serde::{Deserialize, Serialize};
+use super::cluster::{SegmentConfig, SegmentError, Segmentation, segment};
+use super::describe::{SegmentSummary, describe};
+use crate::jobs::Progress;
+use crate::profile::Profiles;
 
-/// Clustering method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Method {
-    /// K-Means.
-    #[default]
-    Kmeans,
-    /// Ward hierarchical clustering (on k-means micro-centroids of a sample for large inputs),
-    /// the cut consolidated by a few k-means iterations over all rows from its centres.
-    Hierarchical,
-}
-
-impl crate::choice::Choice for Method {
-    const ALL: &'static [Method] = &[Method::Kmeans, Method::Hierarchical];
-
-    fn name(self) -> &'static str {
-        match self {
-            Method::Kmeans => "kmeans",
-            Method::Hierarchical => "hierarchical",
-        }
-    }
-}
-
-/// Settings of a segmentation.
+/// A segmentation of learners with a description (persona) of each segment.
 #[derive(Debug, Clone)]
-pub struct SegmentConfig {
-    /// Method.
-    pub method: Method,
-    /// Number of segments; `None` chooses it by silhouette over `k_range`.
-    pub k: Option<usize>,
-    /// Candidates when choosing k.
-    pub k_range: std::ops::RangeInclusive<usize>,
-    /// Random seed.
-    pub seed: u64,
+pub struct SegmentResult {
+    /// The clustering.
+    pub seg: Segmentation,
+    /// One description per segment.
+    pub summaries: Vec<SegmentSummary>,
 }
 
-impl Default for SegmentConfig {
-    fn default() -> Self {
-        SegmentConfig {
-            method: Method::Kmeans,
-            k: None,
-            k_range: 2..=10,
-            seed: 42,
-        }
-    }
-}
-
-/// Rows above which segmentation runs fewer k-means restarts.
-pub const LARGE: usize = 200_000;
-
-/// K-Means restarts for `n` rows: 10 as scikit-learn's classic default, 3 beyond [`LARGE`]
-/// rows, where one greedy k-means++ start already lands close to the best (scikit-learn's
-/// current default runs a single start).
-pub fn restarts(n: usize) -> usize {
-    if n > LARGE { 3 } else { 10 }
-}
-
-/// Micro-centroids the hierarchical method builds its tree on.
-pub const MICRO_CLUSTERS: usize = 400;
-/// Rows the micro-centroids are fitted on (a sample above this).
-pub const MICRO_SAMPLE: usize = 50_000;
-/// Lloyd iterations of the micro-clustering.
-pub const MICRO_ITERATIONS: usize = 25;
-/// Lloyd iterations that consolidate a hierarchical cut.
-pub const CONSOLIDATION_ITERATIONS: usize = 10;
-
-/// A segmentation of the rows of a matrix.
-#[derive(Debug, Clone)]
-pub struct Segmentation {
-    /// Method used.
-    pub method: Method,
-    /// Number of segments.
-    pub k: usize,
-    /// Segment of each row.
-    pub labels: Vec<usize>,
-    /// Segment centres in the clustered space.
-    pub centroids: Array2<f64>,
-    /// Sum of squared distances of rows to their segment's centre.
-    pub inertia: f64,
-    /// Mean silhouette (on a sample of at most [`SILHOUETTE_SAMPLE`] rows).
-    pub silhouette: Option<f64>,
-    /// Rows per segment.
-    pub sizes: Vec<usize>,
-    /// Inertia and silhouette per candidate k, when k was chosen or scanned.
-    pub k_scores: Vec<KScore>,
-    /// The Ward tree over micro-centroids (hierarchical only).
-    pub dendrogram: Vec<Merge>,
-}
-
-/// Why a segmentation could not be made.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SegmentError {
-    /// Fewer rows than the segments asked for (or than choosing k needs).
-    #[error("{rows} learners cannot form {wanted}; give a k from 1 to {rows}")]
-    TooFewRows {
-        /// Rows to cluster.
-        rows: usize,
-        /// What was asked, in words.
-        wanted: String,
-    },
-    /// A value is not a finite number.
-    #[error("the features hold a value that is not a finite number (column {column})")]
-    NotFinite {
-        /// The 1-based column.
-        column: usize,
-    },
-    /// The user cancelled.
-    #[error("cancelled")]
-    Cancelled,
-    /// The input cannot be clustered (as reported by linfa's checks).
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl From<Cancelled> for SegmentError {
-    fn from(_: Cancelled) -> Self {
-        SegmentError::Cancelled
-    }
-}
-
-/// Segments the rows of `x`. A k above the number of rows, choosing k among fewer than
-/// three rows, or a value that is not finite is an error, never a panic.
-pub fn segment(
-    x: ArrayView2<f64>,
-    cfg: &SegmentConfig,
+/// Segments the learners of `profiles` and describes each segment: what the Segments tab and
+/// `segment --data` show.
+pub fn segment_learners(
+    profiles: &Profiles,
+    config: &SegmentConfig,
     progress: &Progress,
-) -> Result<Segmentation, SegmentError> {
-    let n = x.nrows();
-    if let Some(((_, j), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(SegmentError::NotFinite { column: j + 1 });
-    }
-    let too_few = |wanted: String| SegmentError::TooFewRows { rows: n, wanted };
-    let (k, k_scores) = match cfg.k {
-        Some(k) if k == 0 || k > n => return Err(too_few(format!("{k} segments"))),
-        Some(k) => (k, Vec::new()),
-        None if n < 3 => {
-            return Err(too_few(
-                "segments chosen automatically (3 or more needed)".into(),
-            ));
-        }
-        None => {
-            progress.set_stage(crate::lang::Text::new("选择 k", "choosing k"));
-            let range = *cfg.k_range.start()..=(*cfg.k_range.end()).min(n.saturating_sub(1)).max(2);
-            choose_k(x, range, cfg.seed, &progress.part(0.0, 0.6))?
-        }
-    };
-    let rest = progress.part(
-        if cfg.k.is_some() { 0.0 } else { 0.6 },
-        if cfg.k.is_some() { 0.9 } else { 0.3 },
-    );
-    progress.set_stage(crate::lang::Text::new("聚类", "clustering"));
-    let (labels, dendrogram) = match cfg.method {
-        Method::Kmeans => (
-            kmeans(
-                x,
-                &KMeansConfig {
-                    n_init: restarts(n),
-                    ..KMeansConfig::new(k, cfg.seed)
-                },
-                &rest,
-            )?
-            .labels,
-            Vec::new(),
-        ),
-        Method::Hierarchical => {
-            // The tree only needs micro-centroids, so they are fitted on a sample of rows.
-            let rows = sample_rows(n, MICRO_SAMPLE, cfg.seed);
-            let sample = x.select(Axis(0), &rows);
-            let m = MICRO_CLUSTERS.min(rows.len());
-            let (weights, centres) = if m < rows.len() {
-                // Rough micro-centroids are enough: consolidation refines the result.
-                let c = KMeansConfig {
-                    n_init: 1,
-                    max_iter: MICRO_ITERATIONS,
-                    ..KMeansConfig::new(m, cfg.seed)
-                };
-                let fit = kmeans(sample.view(), &c, &rest.part(0.0, 0.7))?;
-                let w: Vec<f64> = sizes(&fit.labels, m)
-                    .into_iter()
-                    .map(|s| s as f64)
-                    .collect();
-                (w, fit.centroids)
-            } else {
-                (vec![1.0; rows.len()], sample)
-            };
-            progress.check()?;
-            let points: Vec<Vec<f64>> = centres.outer_iter().map(|r| r.to_vec()).collect();
-            let tree = ward(&points, &weights);
-            let groups = cut(&tree, points.len(), k);
-            // Consolidation (as FactoMineR's HCPC): Lloyd iterations over every row from the
-            // cut's centres (weighted means of its micro-centroids).
-            let k_cut = groups.iter().copied().max().map_or(1, |m| m + 1);
-            let mut start = Array2::<f64>::zeros((k_cut, x.ncols()));
-            let mut mass = vec![0.0; k_cut];
-            for ((g, w), c) in groups.iter().zip(&weights).zip(centres.outer_iter()) {
-                start.row_mut(*g).scaled_add(*w, &c);
-                mass[*g] += w;
-            }
-            for (mut row, m) in start.outer_iter_mut().zip(&mass) {
-                row /= m.max(f64::MIN_POSITIVE);
-            }
-            let consolidated = kmeans_from(
-                x,
-                start,
-                &KMeansConfig {
-                    max_iter: CONSOLIDATION_ITERATIONS,
-                    ..KMeansConfig::new(k_cut, cfg.seed)
-                },
-                &rest.part(0.7, 0.3),
-            )?;
-            (consolidated.labels, tree)
-        }
-    };
-    let k = labels.iter().copied().max().map_or(1, |m| m + 1);
-    let centroids = cluster_means(x, &labels, k);
-    let standard = x.as_standard_layout();
-    let data = standard.as_slice().expect("standard layout");
-    let centres = centroids.as_slice().expect("standard layout");
-    let d = x.ncols();
-    let inertia = labels
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| sq_dist(&data[i * d..(i + 1) * d], &centres[l * d..(l + 1) * d]))
-        .sum();
-    progress.set_stage(crate::lang::Text::new("轮廓系数", "silhouette"));
-    let rows = sample_rows(n, SILHOUETTE_SAMPLE, cfg.seed);
-    let sample = x.select(Axis(0), &rows);
-    let sample_labels: Vec<usize> = rows.iter().map(|&r| labels[r]).collect();
-    let silhouette = silhouette(sample.view(), &sample_labels);
-    progress.set(1.0);
-    Ok(Segmentation {
-        method: cfg.method,
-        k,
-        sizes: sizes(&labels, k),
-        labels,
-        centroids,
-        inertia,
-        silhouette,
-        k_scores,
-        dendrogram,
-    })
+) -> Result<SegmentResult, SegmentError> {
+    let seg = segment(profiles.matrix.view(), config, progress)?;
+    let summaries = describe(profiles, &seg);
+    Ok(SegmentResult { seg, summaries })
 }

@@ -2,8 +2,8 @@
 //! `KMeansConfig::new(k, seed).fit(&DatasetBase::from(x))?.predict(&x)` gives each row's
 //! segment. The Segments tab and `segment` call [`super::segment`], which adds the choice of k.
 
+use super::cluster::SegmentError;
 use super::kmeans::{KMeansConfig, KMeansFit, kmeans, sq_dist};
-use super::run::SegmentError;
 use crate::jobs::Progress;
 use linfa::DatasetBase;
 use linfa::traits::{Fit, PredictInplace};

@@ -1,5 +1,7 @@
-//! A recommender trained on a whole dataset, with everything the window and the command
-//! line need around it: the interactions, cold-start fallback and content neighbours.
+//! The Recommendations capability's one call: train a recommender on a whole dataset (with
+//! the interactions, cold-start fallback and content neighbours the faces need around it)
+//! and compare the models on a held-out split. The Recommendations tab, `recommend` and
+//! `evaluate-recs --data` call it.
 
 use super::content::content_neighbours;
 use super::evaluate::{Evaluation, Trial, compare, holdout, tune};
