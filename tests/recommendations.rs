@@ -124,7 +124,7 @@ fn owned_courses_never_come_back_and_reasons_name_past_courses() {
                     // "Took" only for courses enrolled in, bought or completed.
                     assert!(took.iter().all(|i| it.owned[u].binary_search(i).is_ok()));
                     assert!(seen.iter().all(|i| it.owned[u].binary_search(i).is_err()));
-                    let zh = r.reason.zh(&it.catalog);
+                    let zh = r.reason.text(&it.catalog).zh;
                     if took.is_empty() {
                         assert!(zh.starts_with("因为你看过《"), "{zh}");
                     } else {

@@ -10,7 +10,6 @@ use super::{Command, JobOutput, Loaded, PersonaApp, fresh_salt, state::RECENT_MA
 use crate::data::summary::summarise;
 use crate::data::{DataError, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
-use crate::lang::Text;
 use crate::recommendations::RecsResult;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -203,7 +202,7 @@ impl PersonaApp {
                     .zip(&r.seg.labels)
                     .map(|(u, &l)| {
                         let s = &r.summaries[l];
-                        (u.clone(), Text::pair(s.label_zh.clone(), s.label.clone()))
+                        (u.clone(), s.label.clone())
                     })
                     .collect();
                 crate::recommendations::GroupSource::Labels(labels)

@@ -129,11 +129,7 @@ impl ExperimentsTab {
         };
         self.srm_banner(ui, lang, &r);
         for w in r.warnings.iter().filter(|w| !w.is_sample_ratio_mismatch()) {
-            let text = match lang {
-                Lang::Zh => w.zh(),
-                Lang::En => w.to_string(),
-            };
-            ui.colored_label(style::WARN, format!("⚠ {text}"));
+            ui.colored_label(style::WARN, format!("⚠ {}", w.text().get(lang)));
         }
         ui.add_space(style::GAP_SMALL);
         variants_table(ui, lang, &r);

@@ -67,7 +67,7 @@ impl ProfilesTab {
                 q.is_empty()
                     || t.user_ids[i].to_lowercase().contains(&q)
                     || t.rfm_segment[i].name().to_lowercase().contains(&q)
-                    || t.rfm_segment[i].name_zh().contains(&q)
+                    || t.rfm_segment[i].text().zh.contains(&q)
             })
             .collect();
         let (by, asc) = self.sort;
@@ -199,11 +199,7 @@ impl ProfilesTab {
                         }
                     });
                     row.col(|ui| {
-                        ui.label(if lang == Lang::Zh {
-                            seg.name_zh()
-                        } else {
-                            seg.name()
-                        });
+                        ui.label(seg.text().get(lang));
                     });
                     row.col(|ui| {
                         let s = t.rfm_scores[i];
@@ -249,18 +245,11 @@ fn card(ui: &mut Ui, lang: Lang, p: &Profiles, i: usize) {
                 }
             });
             ui.separator();
-            let pick = |pair: &(String, String)| {
-                if lang == Lang::Zh {
-                    pair.1.clone()
-                } else {
-                    pair.0.clone()
-                }
-            };
             ui.horizontal(|ui| {
                 ui.strong(tr(lang, T::RfmSegmentCol));
                 ui.label(format!(
                     "{} (R{} F{} M{})",
-                    pick(&c.rfm_segment),
+                    c.rfm_segment.get(lang),
                     c.rfm[0],
                     c.rfm[1],
                     c.rfm[2]
@@ -269,7 +258,7 @@ fn card(ui: &mut Ui, lang: Lang, p: &Profiles, i: usize) {
             });
             ui.horizontal(|ui| {
                 ui.strong(tr(lang, T::ValueTier));
-                ui.label(pick(&c.value_tier));
+                ui.label(c.value_tier.get(lang));
             });
             if c.churn_risk {
                 ui.colored_label(

@@ -83,10 +83,7 @@ impl Default for RecsTab {
 
 /// A reason in the interface language.
 fn reason_text(lang: Lang, reason: &Reason, t: &Trained) -> String {
-    match lang {
-        Lang::Zh => reason.zh(&t.interactions.catalog),
-        Lang::En => reason.en(&t.interactions.catalog),
-    }
+    reason.text(&t.interactions.catalog).get(lang).to_string()
 }
 
 impl RecsTab {

@@ -165,13 +165,7 @@ impl SegmentsTab {
         let labels: Vec<String> = r
             .summaries
             .iter()
-            .map(|s| {
-                if lang == Lang::Zh {
-                    s.label_zh.clone()
-                } else {
-                    s.label.clone()
-                }
-            })
+            .map(|s| s.label.get(lang).to_string())
             .collect();
         let ids = &p.table.user_ids;
         let seg_labels = &r.seg.labels;
@@ -242,11 +236,7 @@ fn summaries_table(ui: &mut Ui, lang: Lang, r: &SegmentResult, selected: &mut Op
             }
             ui.end_row();
             for s in &r.summaries {
-                let label = if lang == Lang::Zh {
-                    &s.label_zh
-                } else {
-                    &s.label
-                };
+                let label = s.label.get(lang);
                 let text = RichText::new(format!("● {label}")).color(series_color(s.id));
                 if ui.selectable_label(*selected == Some(s.id), text).clicked() {
                     *selected = if *selected == Some(s.id) {
@@ -278,11 +268,7 @@ fn sizes_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
         .map(|s| {
             Bar::new(s.id as f64, s.size as f64)
                 .fill(series_color(s.id))
-                .name(if lang == Lang::Zh {
-                    &s.label_zh
-                } else {
-                    &s.label
-                })
+                .name(s.label.get(lang))
         })
         .collect();
     Plot::new("sizes")

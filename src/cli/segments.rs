@@ -231,7 +231,7 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         seg.silhouette.map_or("—".into(), |s| format!("{s:.3}"))
     );
     for s in &segments {
-        say!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label);
+        say!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label.en);
     }
     if !skipped.is_empty() {
         say!("text columns left out: {}", skipped.join(", "));

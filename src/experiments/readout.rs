@@ -9,6 +9,7 @@ use super::stats::{
     chi_square_gof, finite, holm, mean, mean_var, prob_beta_greater, relative_ci, t_crit,
     two_proportion_p, wald_ci, welch,
 };
+use crate::lang::Text;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -199,8 +200,12 @@ pub enum Warning {
 }
 
 impl Warning {
-    /// The warning in Chinese.
-    pub fn zh(&self) -> String {
+    /// The warning in both languages.
+    pub fn text(&self) -> Text {
+        Text::pair(self.zh(), self.to_string())
+    }
+
+    fn zh(&self) -> String {
         match self {
             Warning::OneVariant { experiment } => {
                 format!("实验 `{experiment}` 只有一个版本，无从比较")

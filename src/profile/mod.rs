@@ -8,6 +8,7 @@ pub mod sentiment;
 
 use crate::data::Dataset;
 use crate::jobs::{Cancelled, Progress};
+use crate::lang::Text;
 use crate::math::mean_sd;
 use crate::text;
 pub use features::{Block, Feature, LearnerTable, learner_table};
@@ -133,11 +134,11 @@ pub fn build_profiles(ds: &Dataset, progress: &Progress) -> Result<Profiles, Can
 }
 
 /// The value tier of a learner by monetary quintile.
-pub fn value_tier(m_score: u8) -> (&'static str, &'static str) {
+pub fn value_tier(m_score: u8) -> Text {
     match m_score {
-        5 => ("High value", "高价值"),
-        3 | 4 => ("Medium value", "中等价值"),
-        _ => ("Low value", "低价值"),
+        5 => Text::new("高价值", "High value"),
+        3 | 4 => Text::new("中等价值", "Medium value"),
+        _ => Text::new("低价值", "Low value"),
     }
 }
 
@@ -152,10 +153,10 @@ pub struct PersonaCard {
     pub interests: Vec<(String, f64)>,
     /// RFM scores and segment.
     pub rfm: [u8; 3],
-    /// RFM segment (English, Chinese).
-    pub rfm_segment: (String, String),
-    /// Value tier (English, Chinese).
-    pub value_tier: (String, String),
+    /// RFM segment.
+    pub rfm_segment: Text,
+    /// Value tier.
+    pub value_tier: Text,
     /// Days since the last activity (since sign-up for a learner without events), if known.
     pub days_inactive: Option<f64>,
     /// Inactive for more than [`features::CHURN_DAYS`].
@@ -212,15 +213,13 @@ impl Profiles {
         if let Some(age) = self.feature("age", i) {
             facts.insert(0, ("age".into(), format!("{age:.0}")));
         }
-        let seg = t.rfm_segment[i];
-        let tier = value_tier(t.rfm_scores[i][2]);
         PersonaCard {
             user_id: t.user_ids[i].clone(),
             facts,
             interests,
             rfm: t.rfm_scores[i],
-            rfm_segment: (seg.name().into(), seg.name_zh().into()),
-            value_tier: (tier.0.into(), tier.1.into()),
+            rfm_segment: t.rfm_segment[i].text(),
+            value_tier: value_tier(t.rfm_scores[i][2]),
             days_inactive: t.days_inactive[i],
             churn_risk: t.churn_risk(i),
             sentiment: t.sentiment[i],
@@ -266,7 +265,7 @@ impl Profiles {
                 t.rfm_scores[i][1].to_string(),
                 t.rfm_scores[i][2].to_string(),
                 t.rfm_segment[i].name().to_string(),
-                t.rfm_segment[i].name_zh().to_string(),
+                t.rfm_segment[i].text().zh.into_owned(),
                 u8::from(t.churn_risk(i)).to_string(),
                 t.sentiment[i].map_or(String::new(), |s| format!("{s:.3}")),
             ];

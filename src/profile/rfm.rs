@@ -1,6 +1,7 @@
 //! RFM: recency, frequency and monetary value scored 1–5 by quintile, and the conventional
 //! named RFM segments in English and Chinese.
 
+use crate::lang::Text;
 use serde::Serialize;
 
 /// A conventional RFM segment.
@@ -46,7 +47,7 @@ impl RfmSegment {
         RfmSegment::Lost,
     ];
 
-    /// English name.
+    /// English name: the key written to files.
     pub fn name(self) -> &'static str {
         match self {
             RfmSegment::Champions => "Champions",
@@ -63,9 +64,9 @@ impl RfmSegment {
         }
     }
 
-    /// Chinese name.
-    pub fn name_zh(self) -> &'static str {
-        match self {
+    /// The segment's name in both languages.
+    pub fn text(self) -> Text {
+        let zh = match self {
             RfmSegment::Champions => "重要价值用户",
             RfmSegment::Loyal => "忠诚用户",
             RfmSegment::PotentialLoyalists => "潜在忠诚用户",
@@ -77,7 +78,8 @@ impl RfmSegment {
             RfmSegment::CantLoseThem => "不能失去",
             RfmSegment::Hibernating => "沉睡用户",
             RfmSegment::Lost => "已流失",
-        }
+        };
+        Text::new(zh, self.name())
     }
 
     /// The segment of an R score and the mean of the F and M scores (all 1–5), by the usual

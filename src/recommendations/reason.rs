@@ -35,8 +35,12 @@ fn titles(catalog: &Catalog, items: &[u32], open: &str, close: &str, sep: &str) 
 }
 
 impl Reason {
-    /// The reason in Chinese.
-    pub fn zh(&self, catalog: &Catalog) -> String {
+    /// The reason in both languages, with the courses' titles.
+    pub fn text(&self, catalog: &Catalog) -> Text {
+        Text::pair(self.zh(catalog), self.en(catalog))
+    }
+
+    fn zh(&self, catalog: &Catalog) -> String {
         let t = |items: &[u32]| titles(catalog, items, "《", "》", "、");
         match self {
             Reason::History { took, seen } => match (took.is_empty(), seen.is_empty()) {
@@ -50,8 +54,7 @@ impl Reason {
         }
     }
 
-    /// The reason in English.
-    pub fn en(&self, catalog: &Catalog) -> String {
+    fn en(&self, catalog: &Catalog) -> String {
         let t = |items: &[u32]| titles(catalog, items, "", "", ", ");
         match self {
             Reason::History { took, seen } => match (took.is_empty(), seen.is_empty()) {
@@ -69,7 +72,8 @@ impl Reason {
 
     /// Both languages, as written to CSV.
     pub fn bilingual(&self, catalog: &Catalog) -> String {
-        format!("{} / {}", self.zh(catalog), self.en(catalog))
+        let text = self.text(catalog);
+        format!("{} / {}", text.zh, text.en)
     }
 }
 

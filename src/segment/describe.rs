@@ -2,6 +2,7 @@
 //! and a bilingual label.
 
 use super::cluster::Segmentation;
+use crate::lang::Text;
 use crate::profile::Profiles;
 use crate::text;
 use serde::Serialize;
@@ -18,8 +19,9 @@ pub struct Distinction {
     pub z: f64,
 }
 
-/// One segment described for people.
-#[derive(Debug, Clone, Serialize)]
+/// One segment described for people. Written to JSON with its label as `label` (English)
+/// and `label_zh` (Chinese).
+#[derive(Debug, Clone)]
 pub struct SegmentSummary {
     /// Segment number.
     pub id: usize,
@@ -29,10 +31,8 @@ pub struct SegmentSummary {
     pub share: f64,
     /// Share of all revenue.
     pub revenue_share: f64,
-    /// Label, e.g. "High-value Programming learners".
-    pub label: String,
-    /// Label in Chinese, e.g. "高价值·编程学员".
-    pub label_zh: String,
+    /// Label, e.g. "高价值·编程学员" / "High-value Programming learners".
+    pub label: Text,
     /// The features that most set it apart (largest |z| first).
     pub distinctions: Vec<Distinction>,
     /// The words that most set its learners' comments apart from other segments' (log-odds
@@ -45,6 +45,37 @@ pub struct SegmentSummary {
     pub suppressed: bool,
 }
 
+impl Serialize for SegmentSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Written<'a> {
+            id: usize,
+            size: usize,
+            share: f64,
+            revenue_share: f64,
+            label: &'a str,
+            label_zh: &'a str,
+            distinctions: &'a [Distinction],
+            keywords: &'a [String],
+            centroid: &'a BTreeMap<String, f64>,
+            suppressed: bool,
+        }
+        Written {
+            id: self.id,
+            size: self.size,
+            share: self.share,
+            revenue_share: self.revenue_share,
+            label: &self.label.en,
+            label_zh: &self.label.zh,
+            distinctions: &self.distinctions,
+            keywords: &self.keywords,
+            centroid: &self.centroid,
+            suppressed: self.suppressed,
+        }
+        .serialize(serializer)
+    }
+}
+
 impl SegmentSummary {
     /// The summary as it may be shown: a segment under [`crate::privacy::MIN_GROUP`]
     /// learners keeps its id, size and share only.
@@ -54,8 +85,10 @@ impl SegmentSummary {
         }
         SegmentSummary {
             revenue_share: 0.0,
-            label: format!("Segment {}: fewer than 10 learners, not described", self.id),
-            label_zh: format!("分群{}：不足10人，不作描述", self.id),
+            label: Text::pair(
+                format!("分群{}：不足10人，不作描述", self.id),
+                format!("Segment {}: fewer than 10 learners, not described", self.id),
+            ),
             distinctions: Vec::new(),
             keywords: Vec::new(),
             centroid: BTreeMap::new(),
@@ -192,8 +225,10 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
                 } else {
                     0.0
                 },
-                label: format!("{tier} {topic} learners"),
-                label_zh: format!("{tier_zh}·{topic_zh}学员"),
+                label: Text::pair(
+                    format!("{tier_zh}·{topic_zh}学员"),
+                    format!("{tier} {topic} learners"),
+                ),
                 distinctions,
                 keywords: keywords.next().unwrap_or_default(),
                 centroid: features
@@ -233,8 +268,10 @@ fn distinct_labels(summaries: &mut [SegmentSummary]) {
                         format!("{sign}{}", d.feature)
                     },
                 );
-            s.label = format!("{} ({mark})", s.label);
-            s.label_zh = format!("{}（{mark}）", s.label_zh);
+            s.label = Text::pair(
+                format!("{}（{mark}）", s.label.zh),
+                format!("{} ({mark})", s.label.en),
+            );
         }
     }
 }
@@ -250,8 +287,7 @@ pub fn plain_summaries(seg: &Segmentation, names: &[String]) -> Vec<SegmentSumma
                 size: seg.sizes[c],
                 share: seg.sizes[c] as f64 / n as f64,
                 revenue_share: 0.0,
-                label: format!("Segment {c}"),
-                label_zh: format!("分群 {c}"),
+                label: Text::pair(format!("分群 {c}"), format!("Segment {c}")),
                 distinctions: Vec::new(),
                 keywords: Vec::new(),
                 centroid: names
@@ -308,8 +344,8 @@ pub fn write_summaries(
             s.size.to_string(),
             format!("{:.4}", s.share),
             format!("{:.4}", s.revenue_share),
-            s.label.clone(),
-            s.label_zh.clone(),
+            s.label.en.to_string(),
+            s.label.zh.to_string(),
             s.keywords.join(";"),
         ])?;
     }
@@ -326,8 +362,7 @@ mod tests {
             size: 100,
             share: 0.1,
             revenue_share: 0.1,
-            label: label.to_string(),
-            label_zh: format!("{label}·zh"),
+            label: Text::pair(format!("{label}·zh"), label),
             distinctions: vec![
                 Distinction {
                     feature: "interest:职场".into(),
@@ -355,11 +390,11 @@ mod tests {
         ];
         distinct_labels(&mut s);
         assert_eq!(
-            s[0].label,
+            s[0].label.en,
             "High-value Career learners (+occupation=管理者)"
         );
-        assert_eq!(s[1].label, "High-value Career learners (−log_frequency)");
-        assert_eq!(s[2].label, "Mid-value Exam learners");
-        assert_ne!(s[0].label_zh, s[1].label_zh);
+        assert_eq!(s[1].label.en, "High-value Career learners (−log_frequency)");
+        assert_eq!(s[2].label.en, "Mid-value Exam learners");
+        assert_ne!(s[0].label.zh, s[1].label.zh);
     }
 }
