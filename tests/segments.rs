@@ -105,3 +105,54 @@ fn auto_k_picks_the_planted_k() {
         profiles.len()
     );
 }
+
+/// The soft membership (a Gaussian mixture, one component per segment) tells the planted
+/// personas apart nearly as well as k-means (measured: ARI 0.74 against k-means' 0.86), and
+/// is much less sure (measured 0.30 against 0.92) of exactly the learners k-means
+/// puts in a segment whose planted majority is not theirs.
+#[test]
+fn soft_membership_is_sure_where_segments_are_right() {
+    let (profiles, truth, k) = planted();
+    let cfg = SegmentConfig {
+        k: Some(k),
+        ..SegmentConfig::default()
+    };
+    let seg = segment(profiles.matrix.view(), &cfg, &Progress::default()).unwrap();
+    let m = persona_lab::segment::membership(profiles.matrix.view(), &seg, &Progress::default())
+        .unwrap();
+    let p = &m.probabilities;
+    assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-4));
+    let most_likely: Vec<usize> = p
+        .rows()
+        .into_iter()
+        .map(|r| (0..k).max_by(|&a, &b| r[a].total_cmp(&r[b])).unwrap())
+        .collect();
+    let ari = adjusted_rand_index(&most_likely, &truth);
+    // Each segment's planted majority; a learner is "right" when it is theirs.
+    let majority: Vec<usize> = (0..k)
+        .map(|c| {
+            let mut count = vec![0usize; k];
+            for (l, t) in seg.labels.iter().zip(&truth) {
+                if *l == c {
+                    count[*t] += 1;
+                }
+            }
+            (0..k).max_by_key(|&t| count[t]).unwrap()
+        })
+        .collect();
+    let sure = |i: usize| p[[i, seg.labels[i]]] as f64;
+    let (right, wrong): (Vec<usize>, Vec<usize>) =
+        (0..truth.len()).partition(|&i| majority[seg.labels[i]] == truth[i]);
+    let mean = |rows: &[usize]| rows.iter().map(|&i| sure(i)).sum::<f64>() / rows.len() as f64;
+    println!(
+        "ARI {ari:.3}, agreement {:.3}, sure when right {:.3} ({}), when wrong {:.3} ({})",
+        m.agreement,
+        mean(&right),
+        right.len(),
+        mean(&wrong),
+        wrong.len()
+    );
+    assert!(ari >= 0.7, "ARI {ari}");
+    assert!(m.agreement >= 0.8, "agreement {}", m.agreement);
+    assert!(mean(&wrong) < mean(&right) - 0.3);
+}

@@ -1,4 +1,4 @@
-"""Reference values for tests/kmeans_reference.rs, computed once with scikit-learn.
+"""Reference values for tests/clustering_reference.rs, computed once with scikit-learn.
 
 Run: python3 scripts/reference/kmeans_reference.py
 Writes tests/fixtures/kmeans/{blobs.csv, small.csv, reference.json}.

@@ -151,6 +151,8 @@ strings! {
     PersonaCard => "Persona card", "画像卡片";
     SelectLearner => "Select a learner to see their card.", "选择一位学员查看画像卡片。";
     ValueTier => "Value", "价值分层";
+    SegmentMembership => "Segment", "所属分群";
+    SegmentMembershipTip => "How likely this learner belongs to each segment: a Gaussian mixture fitted on the profiles (the top principal components), one component per segment. Segments under 5% are not listed.", "该学员属于各分群的概率：在画像（前几个主成分）上拟合的高斯混合模型，每个分群一个成分。低于 5% 的分群不列出。";
     ChurnRisk => "Churn risk: inactive for over 60 days", "流失风险：超过 60 天未活跃";
     Active => "Active", "活跃";
     Keywords => "Keywords", "关键词";

@@ -214,7 +214,12 @@ impl eframe::App for PersonaApp {
                         self.data_tab
                             .ui(ui, lang, self.loaded.as_deref(), &mut self.commands)
                     }
-                    Tab::Profiles => self.profiles_tab.ui(ui, lang, self.profiles.as_ref()),
+                    Tab::Profiles => self.profiles_tab.ui(
+                        ui,
+                        lang,
+                        self.profiles.as_ref(),
+                        self.segments.as_deref(),
+                    ),
                     Tab::Segments => self.segments_tab.ui(
                         ui,
                         lang,

@@ -4,6 +4,7 @@
 use super::i18n::{Lang, T, tr};
 use super::style;
 use crate::profile::Profiles;
+use crate::segment::SegmentResult;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::sync::Arc;
@@ -90,7 +91,13 @@ impl ProfilesTab {
     }
 
     /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, profiles: Option<&Arc<Profiles>>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        profiles: Option<&Arc<Profiles>>,
+        segments: Option<&SegmentResult>,
+    ) {
         let Some(p) = profiles else {
             ui.spinner();
             return;
@@ -117,7 +124,7 @@ impl ProfilesTab {
         ui.columns(2, |cols| {
             cols[0].push_id("learners", |ui| self.table(ui, lang, p));
             cols[1].push_id("card", |ui| match self.selected {
-                Some(i) if i < p.len() => card(ui, lang, p, i),
+                Some(i) if i < p.len() => card(ui, lang, p, segments, i),
                 _ => {
                     ui.weak(tr(lang, T::SelectLearner));
                 }
@@ -228,7 +235,32 @@ impl ProfilesTab {
     }
 }
 
-fn card(ui: &mut Ui, lang: Lang, p: &Profiles, i: usize) {
+/// The learner's segments with their probability (the soft membership), most likely first.
+fn membership_row(ui: &mut Ui, lang: Lang, r: &SegmentResult, i: usize) {
+    let Some(m) = r
+        .membership
+        .as_ref()
+        .filter(|m| m.probabilities.nrows() > i)
+    else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(tr(lang, T::SegmentMembership))
+            .on_hover_text(tr(lang, T::SegmentMembershipTip));
+        for (segment, p) in m.of(i, 0.05).into_iter().take(3) {
+            let label = r
+                .summaries
+                .get(segment)
+                .map_or(String::new(), |s| s.label.get(lang).to_string());
+            ui.label(
+                RichText::new(format!("● {label} {:.0}%", p * 100.0))
+                    .color(style::series_color(segment)),
+            );
+        }
+    });
+}
+
+fn card(ui: &mut Ui, lang: Lang, p: &Profiles, segments: Option<&SegmentResult>, i: usize) {
     let c = p.card(i);
     egui::Frame::group(ui.style())
         .inner_margin(10.0)
@@ -260,6 +292,9 @@ fn card(ui: &mut Ui, lang: Lang, p: &Profiles, i: usize) {
                 ui.strong(tr(lang, T::ValueTier));
                 ui.label(c.value_tier.get(lang));
             });
+            if let Some(r) = segments.filter(|r| r.seg.labels.len() == p.len()) {
+                membership_row(ui, lang, r, i);
+            }
             if c.churn_risk {
                 ui.colored_label(
                     style::WARN,

@@ -6,7 +6,7 @@ use crate::jobs::Progress;
 use crate::profile::{Profiles, build_profiles};
 use crate::segment::{
     Method, SegmentConfig, SegmentResult, SegmentSummary, Segmentation, plain_summaries, segment,
-    segment_learners, write_members, write_summaries,
+    segment_learners, write_members, write_membership, write_summaries,
 };
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -45,6 +45,10 @@ pub struct SegmentArgs {
     /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
     #[arg(long, value_name = "SALT")]
     pub pseudonymise: Option<String>,
+    /// Also write each learner's probability per segment (a Gaussian mixture fitted on the
+    /// top principal components): `user_id,segment,p_0,…`.
+    #[arg(long, value_name = "FILE")]
+    pub membership: Option<PathBuf>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -144,6 +148,15 @@ fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
     })
 }
 
+/// The soft membership of the rows of `x` in `seg`'s segments, or why it cannot be fitted.
+fn soft_membership(
+    x: &ndarray::Array2<f64>,
+    seg: &Segmentation,
+) -> Result<crate::segment::Membership, CliError> {
+    crate::segment::membership(x.view(), seg, &Progress::default())
+        .map_err(|e| CliError::Input(format!("--membership: {e}")))
+}
+
 pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     let k = match args.k.as_str() {
         "auto" => None,
@@ -165,12 +178,12 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         (None, None) => Vec::new(),
     };
     checks::output(&args.out, &inputs)?;
-    if let Some(path) = &args.summaries {
+    for path in args.summaries.iter().chain(&args.membership) {
         checks::output(path, &inputs)?;
     }
     let fit_seconds: f64;
     let mut skipped: Vec<String> = Vec::new();
-    let (ids, seg, segments): (Vec<String>, Segmentation, Vec<SegmentSummary>) =
+    let (ids, seg, segments, soft): (Vec<String>, Segmentation, Vec<SegmentSummary>, _) =
         match (&args.data, &args.features) {
             (Some(dir), _) => {
                 let input = DataArgs {
@@ -184,10 +197,18 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 let profiles: Profiles =
                     build_profiles(&dataset, &Progress::default()).map_err(internal)?;
                 let started = std::time::Instant::now();
-                let SegmentResult { seg, summaries } =
-                    segment_learners(&profiles, &cfg, &Progress::default())?;
+                let SegmentResult {
+                    seg,
+                    summaries,
+                    membership: soft,
+                } = segment_learners(&profiles, &cfg, &Progress::default())?;
                 fit_seconds = started.elapsed().as_secs_f64();
-                (profiles.table.user_ids.clone(), seg, summaries)
+                let soft = match (soft, &args.membership) {
+                    (Some(m), _) => Some(m),
+                    (None, Some(_)) => Some(soft_membership(&profiles.matrix, &seg)?),
+                    (None, None) => None,
+                };
+                (profiles.table.user_ids.clone(), seg, summaries, soft)
             }
             (None, Some(path)) => {
                 let file = read_features(path, args.scale)?;
@@ -198,7 +219,11 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                     .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
                 fit_seconds = started.elapsed().as_secs_f64();
                 let summaries = plain_summaries(&seg, &names);
-                (ids, seg, summaries)
+                let soft = match &args.membership {
+                    Some(_) => Some(soft_membership(&x, &seg)?),
+                    None => None,
+                };
+                (ids, seg, summaries, soft)
             }
             (None, None) => return Err(CliError::Input("give --data or --features".into())),
         };
@@ -206,7 +231,12 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     if let Some(path) = &args.summaries {
         checks::write_atomically(path, |p| write_summaries(p, &segments))?;
     }
-    let result = serde_json::json!({
+    let mut agreement = None;
+    if let (Some(path), Some(soft)) = (&args.membership, &soft) {
+        checks::write_atomically(path, |p| write_membership(p, &ids, &seg.labels, soft, salt))?;
+        agreement = Some(soft.agreement);
+    }
+    let mut result = serde_json::json!({
         "k": seg.k,
         "method": seg.method,
         "inertia": seg.inertia,
@@ -217,6 +247,9 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         "skipped_columns": skipped,
         "seconds": fit_seconds,
     });
+    if let Some(agreement) = agreement {
+        result["membership_agreement"] = agreement.into();
+    }
     if args.json {
         return print_json(&result);
     }

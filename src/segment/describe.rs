@@ -318,6 +318,29 @@ pub fn write_members(
     w.flush()
 }
 
+/// Writes each learner's probability per segment: `user_id,segment,p_0,…,p_{k-1}` (`segment`
+/// is the hard k-means segment, the `p_` columns the soft membership).
+pub fn write_membership(
+    path: &std::path::Path,
+    ids: &[String],
+    labels: &[usize],
+    membership: &super::Membership,
+    salt: Option<&str>,
+) -> std::io::Result<()> {
+    let mut w = crate::safe_csv::SafeCsv::create(path)?;
+    let k = membership.probabilities.ncols();
+    let mut header = vec!["user_id".to_string(), "segment".to_string()];
+    header.extend((0..k).map(|c| format!("p_{c}")));
+    w.write_record(&header)?;
+    for ((id, l), p) in ids.iter().zip(labels).zip(membership.probabilities.rows()) {
+        let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+        let mut row = vec![id, l.to_string()];
+        row.extend(p.iter().map(|v| format!("{v:.4}")));
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
+
 /// Writes one row per segment; a segment of fewer than [`crate::privacy::MIN_GROUP`] learners
 /// keeps only its id and the word `suppressed`.
 pub fn write_summaries(

@@ -3,6 +3,7 @@
 
 use super::cluster::{SegmentConfig, SegmentError, Segmentation, segment};
 use super::describe::{SegmentSummary, describe};
+use super::membership::{Membership, membership};
 use crate::jobs::Progress;
 use crate::profile::Profiles;
 
@@ -13,6 +14,10 @@ pub struct SegmentResult {
     pub seg: Segmentation,
     /// One description per segment.
     pub summaries: Vec<SegmentSummary>,
+    /// Each learner's probability per segment (a Gaussian mixture); `None` when the mixture
+    /// cannot be fitted (e.g. a segment too small for a covariance), which leaves the hard
+    /// segments as they are.
+    pub membership: Option<Membership>,
 }
 
 /// Segments the learners of `profiles` and describes each segment: what the Segments tab and
@@ -22,7 +27,16 @@ pub fn segment_learners(
     config: &SegmentConfig,
     progress: &Progress,
 ) -> Result<SegmentResult, SegmentError> {
-    let seg = segment(profiles.matrix.view(), config, progress)?;
+    let seg = segment(profiles.matrix.view(), config, &progress.part(0.0, 0.85))?;
     let summaries = describe(profiles, &seg);
-    Ok(SegmentResult { seg, summaries })
+    let membership = match membership(profiles.matrix.view(), &seg, &progress.part(0.85, 0.15)) {
+        Ok(m) => Some(m),
+        Err(SegmentError::Cancelled) => return Err(SegmentError::Cancelled),
+        Err(_) => None,
+    };
+    Ok(SegmentResult {
+        seg,
+        summaries,
+        membership,
+    })
 }
