@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real window under Xvfb and saves a PNG of it.
 # Usage: scripts/screenshot.sh OUT.png [KEYS...] [-- persona-lab args]
-#   KEYS are xdotool key names sent after start-up, e.g. ctrl+l (language) or ctrl+2 (second tab).
+#   KEYS are xdotool key names sent after start-up, e.g. ctrl+l (language) or ctrl+2 (second tab),
+#   click:X,Y for a left click at window pixel X,Y, or wait:S to wait S seconds.
 #   SETTLE (s) waits before the keys, AFTER_KEYS (s) after them; PERSONA_LAB_BIN picks the binary.
 # Needs: xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 set -euo pipefail
@@ -29,7 +30,12 @@ done
 sleep "${SETTLE:-4}"
 win=$(DISPLAY=$display xdotool search --name "Persona Lab" | head -n 1)
 for k in "${keys[@]}"; do
-    DISPLAY=$display xdotool windowfocus --sync "$win" key --window "$win" "$k"
+    case "$k" in
+        wait:*) sleep "${k#wait:}" ;;
+        click:*) xy=${k#click:}
+                 DISPLAY=$display xdotool mousemove --window "$win" "${xy%,*}" "${xy#*,}" click 1 ;;
+        *) DISPLAY=$display xdotool windowfocus --sync "$win" key --window "$win" "$k" ;;
+    esac
     sleep 1
 done
 sleep "${AFTER_KEYS:-1}"
