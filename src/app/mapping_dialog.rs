@@ -2,18 +2,10 @@
 //! required column, for exports whose names differ from the contract.
 
 use super::i18n::{Lang, T, tr};
-use crate::data::load::read_header;
-use crate::data::mapping::MAPPING_FILE;
-use crate::data::schema::{guess_table, header_matches};
+use crate::data::mapping::{FileGuess, MAPPING_FILE};
+use crate::data::schema::header_matches;
 use crate::data::{Mapping, TableKind};
 use std::path::PathBuf;
-
-/// One data file in the folder.
-struct FileChoice {
-    name: String,
-    headers: Vec<String>,
-    table: Option<TableKind>,
-}
 
 /// What the dialog asks of the app after a frame.
 pub enum Outcome {
@@ -29,7 +21,7 @@ pub enum Outcome {
 pub struct MappingDialog {
     dir: PathBuf,
     reason: String,
-    files: Vec<FileChoice>,
+    files: Vec<FileGuess>,
     /// (table, canonical column) → header, or `=constant`; empty means automatic.
     columns: Vec<((TableKind, &'static str), String)>,
     day_origin: String,
@@ -41,36 +33,7 @@ const AUTO: &str = "";
 impl MappingDialog {
     /// Opens the dialog on a folder, starting from the mapping that was tried.
     pub fn new(dir: PathBuf, mapping: &Mapping, reason: String) -> MappingDialog {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        entries.retain(|p| {
-            p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("parquet"))
-        });
-        entries.sort();
-        let files = entries
-            .iter()
-            .map(|path| {
-                let name = path
-                    .file_name()
-                    .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-                let headers = read_header(path).unwrap_or_default();
-                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-                let table = mapping
-                    .files
-                    .iter()
-                    .find(|(_, f)| dir.join(f) == *path)
-                    .map(|(k, _)| *k)
-                    .or_else(|| stem.as_deref().and_then(TableKind::from_name))
-                    .or_else(|| guess_table(&headers));
-                FileChoice {
-                    name,
-                    headers,
-                    table,
-                }
-            })
-            .collect();
+        let files = mapping.for_files(&dir);
         let columns = TableKind::ALL
             .iter()
             .flat_map(|&t| {

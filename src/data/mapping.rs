@@ -50,7 +50,55 @@ pub struct Mapping {
     pub day_origin: Option<String>,
 }
 
+/// A data file of a dataset folder, with its header and the table it is taken to hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileGuess {
+    /// The file's name inside the folder.
+    pub name: String,
+    /// Its header (empty when it cannot be read).
+    pub headers: Vec<String>,
+    /// The table it holds: as the mapping says, else by its name, else by its header.
+    pub table: Option<TableKind>,
+}
+
 impl Mapping {
+    /// The CSV and Parquet files of `dir` (sorted by name) and the table each holds under this
+    /// mapping: what the mapping dialog starts from.
+    pub fn for_files(&self, dir: &Path) -> Vec<FileGuess> {
+        let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        entries.retain(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("parquet")
+                })
+        });
+        entries.sort();
+        entries
+            .iter()
+            .map(|path| {
+                let name = path
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                let headers = super::load::read_header(path).unwrap_or_default();
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                let table = self
+                    .files
+                    .iter()
+                    .find(|(_, f)| dir.join(f) == *path)
+                    .map(|(k, _)| *k)
+                    .or_else(|| stem.as_deref().and_then(TableKind::from_name))
+                    .or_else(|| super::schema::guess_table(&headers));
+                FileGuess {
+                    name,
+                    headers,
+                    table,
+                }
+            })
+            .collect()
+    }
+
     /// The source of a canonical column in a table, if the mapping names one.
     pub fn source(&self, table: TableKind, canonical: &str) -> Option<Source> {
         self.tables
@@ -147,6 +195,31 @@ impl Mapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_matched_by_mapping_name_and_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("users.csv", "user_id,gender\n");
+        write("kurse.csv", "course_id,title,category\n");
+        write("export_2024.csv", "课程ID,标题,分类\n");
+        write("notes.txt", "not data\n");
+        std::fs::create_dir(dir.path().join("folder.csv")).unwrap();
+        let mut m = Mapping::default();
+        m.files.insert(TableKind::Events, "export_2024.csv".into());
+        let files = m.for_files(dir.path());
+        let found: Vec<(&str, Option<TableKind>)> =
+            files.iter().map(|f| (f.name.as_str(), f.table)).collect();
+        assert_eq!(
+            found,
+            vec![
+                ("export_2024.csv", Some(TableKind::Events)),
+                ("kurse.csv", Some(TableKind::Courses)),
+                ("users.csv", Some(TableKind::Users)),
+            ]
+        );
+        assert_eq!(files[1].headers, vec!["course_id", "title", "category"]);
+    }
 
     #[test]
     fn entries_parse_into_global_table_and_constant_sources() {
