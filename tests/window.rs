@@ -206,6 +206,10 @@ fn the_recommendations_tab_trains_compares_and_explains() {
         .unwrap();
     assert_ne!(best.name, "pop");
     assert!(h.query_all_by_label("全站热门").count() >= 1);
+    // The learners a new course would reach are found by a job of their own.
+    wait_until(&mut h, "reach of a new course", |a| {
+        a.recommendations_tab.reach().is_some_and(|r| r.len() == 10)
+    });
     // A learner's list shows reasons; the cold-start panels are filled.
     assert!(h.query_all_by_label_contains("因为你学习了《").count() >= 1);
     assert!(h.query_all_by_label_contains("学员都在学").count() >= 10);

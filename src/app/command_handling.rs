@@ -113,6 +113,11 @@ impl PersonaApp {
                 self.ctr = Some(Arc::from(r));
             }
             Ok(JobOutput::Targets(t)) => self.campaigns_tab.list = Some(Arc::from(t)),
+            Ok(JobOutput::Reach {
+                trained,
+                course,
+                reach,
+            }) => self.recommendations_tab.set_reach(trained, course, reach),
             Ok(JobOutput::NeedsMapping {
                 dir,
                 mapping,
@@ -348,6 +353,25 @@ impl PersonaApp {
                 self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
                     let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
                     Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
+                });
+            }
+            Command::Reach(course) => {
+                let Some(trained) = self.recs.clone() else {
+                    return;
+                };
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::NewCourse)
+                );
+                self.spawn_job(Task::Reach, title, move |_: &Progress| {
+                    let reach =
+                        trained.reach_of_new_course(course, super::recommendations_tab::TOP);
+                    Ok::<_, crate::error::Error>(JobOutput::Reach {
+                        trained: Arc::as_ptr(&trained) as usize,
+                        course,
+                        reach,
+                    })
                 });
             }
             Command::RunTarget(request) => {

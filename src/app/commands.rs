@@ -40,6 +40,15 @@ pub enum JobOutput {
     Ctr(Box<CampaignModels>),
     /// A target list was built.
     Targets(Box<crate::campaigns::TargetReport>),
+    /// The learners a new course would reach, for a trained recommender (by address).
+    Reach {
+        /// The trained recommender it was computed on.
+        trained: usize,
+        /// The course.
+        course: u32,
+        /// Best first.
+        reach: Vec<crate::recommendations::content::Reached>,
+    },
 }
 
 /// Something to do after the frame: from widgets, keyboard shortcuts or worker threads.
@@ -58,6 +67,8 @@ pub enum Command {
     EditMapping,
     /// Cancel the running job of a task.
     Cancel(Task),
+    /// Find the learners a course would reach by its content alone.
+    Reach(u32),
     /// Export a table's rejected rows (asks where).
     ExportRejects(TableKind),
     /// Show a tab.

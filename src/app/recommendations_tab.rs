@@ -6,7 +6,7 @@ use super::i18n::{Lang, T, tr};
 use super::plots::grouped_bars;
 use super::{Command, style};
 use crate::choice::Choice;
-use crate::recommendations::content::{Reached, reach_of_new_course};
+use crate::recommendations::content::Reached;
 use crate::recommendations::{
     Evaluation, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
 };
@@ -59,6 +59,7 @@ pub struct RecsTab {
     requested: bool,
     cache: Option<(usize, usize, Vec<Recommendation>)>,
     reach_cache: Option<(usize, u32, Vec<Reached>)>,
+    reach_asked: Option<(usize, u32)>,
 }
 
 impl Default for RecsTab {
@@ -77,6 +78,7 @@ impl Default for RecsTab {
             requested: false,
             cache: None,
             reach_cache: None,
+            reach_asked: None,
         }
     }
 }
@@ -105,6 +107,18 @@ impl RecsTab {
         }
         self.cache = None;
         self.reach_cache = None;
+        self.reach_asked = None;
+    }
+
+    /// Takes the learners a new course reaches, computed on the trained recommender at
+    /// address `trained`.
+    pub fn set_reach(&mut self, trained: usize, course: u32, reach: Vec<Reached>) {
+        self.reach_cache = Some((trained, course, reach));
+    }
+
+    /// The learners the chosen new course reaches, once its job has run.
+    pub fn reach(&self) -> Option<&[Reached]> {
+        self.reach_cache.as_ref().map(|c| c.2.as_slice())
     }
 
     /// Forgets everything tied to the previous dataset.
@@ -116,6 +130,7 @@ impl RecsTab {
         self.new_group = None;
         self.cache = None;
         self.reach_cache = None;
+        self.reach_asked = None;
     }
 
     /// Draws the tab. `has_data` says a dataset is loaded; `has_segments` offers segments as
@@ -182,7 +197,7 @@ impl RecsTab {
         ui.separator();
         ui.columns(2, |cols| {
             self.learner_panel(&mut cols[0], lang, t);
-            self.cold_start_panel(&mut cols[1], lang, t);
+            self.cold_start_panel(&mut cols[1], lang, t, commands);
         });
     }
 
@@ -310,7 +325,13 @@ impl RecsTab {
         recs_grid(ui, lang, t, recs, "rec-list");
     }
 
-    fn cold_start_panel(&mut self, ui: &mut Ui, lang: Lang, t: &Arc<Trained>) {
+    fn cold_start_panel(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        t: &Arc<Trained>,
+        commands: &mut Vec<Command>,
+    ) {
         let it = &t.interactions;
         ui.label(RichText::new(tr(lang, T::NewLearner)).strong())
             .on_hover_text(tr(lang, T::NewLearnerTip));
@@ -348,15 +369,18 @@ impl RecsTab {
                 }
             });
         let key = Arc::as_ptr(t) as usize;
-        if self
+        let Some((_, _, reach)) = self
             .reach_cache
             .as_ref()
-            .is_none_or(|c| c.0 != key || c.1 != course)
-        {
-            let reach = reach_of_new_course(&it.matrix, &t.content, course, TOP);
-            self.reach_cache = Some((key, course, reach));
-        }
-        let reach = &self.reach_cache.as_ref().expect("just filled").2;
+            .filter(|c| c.0 == key && c.1 == course)
+        else {
+            if self.reach_asked != Some((key, course)) {
+                self.reach_asked = Some((key, course));
+                commands.push(Command::Reach(course));
+            }
+            ui.spinner();
+            return;
+        };
         egui::Grid::new("reach")
             .striped(true)
             .spacing(style::TABLE_SPACING)

@@ -17,6 +17,8 @@ pub enum Task {
     Segments,
     /// Training and comparing recommenders.
     Recommendations,
+    /// Finding the learners a new course would reach.
+    Reach,
     /// Training campaign models.
     Campaigns,
     /// Building a target list.

@@ -202,6 +202,12 @@ pub fn train_and_compare(
 }
 
 impl Trained {
+    /// The `top` learners a course would reach by its content alone (as if it had no
+    /// history), with the past courses that made each match.
+    pub fn reach_of_new_course(&self, course: u32, top: usize) -> Vec<super::content::Reached> {
+        super::content::reach_of_new_course(&self.interactions.matrix, &self.content, course, top)
+    }
+
     /// The top `k` courses for a new learner of `group` (`None`: no group), with the reason:
     /// what the cold-start fallback of every model serves.
     pub fn for_new_learner(&self, group: Option<u32>, k: usize) -> Vec<Recommendation> {
