@@ -53,6 +53,29 @@ impl Default for SegmentConfig {
     }
 }
 
+impl SegmentConfig {
+    /// Whether these settings can segment `rows` rows: k from 1 to the rows, or (k chosen
+    /// automatically) at least 3 rows and candidates from 2 upwards.
+    pub fn check(&self, rows: usize) -> Result<(), SegmentError> {
+        let too_few = |wanted: String| SegmentError::TooFewRows { rows, wanted };
+        match self.k {
+            Some(k) if k == 0 || k > rows => Err(too_few(format!("{k} segments"))),
+            Some(_) => Ok(()),
+            None if rows < 3 => Err(too_few(
+                "segments chosen automatically (3 or more needed)".into(),
+            )),
+            None if *self.k_range.start() < 2 || self.k_range.is_empty() => {
+                Err(SegmentError::Invalid(format!(
+                    "candidates for k must run from 2 upwards, not {}..={}",
+                    self.k_range.start(),
+                    self.k_range.end()
+                )))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
 /// Rows above which segmentation runs fewer k-means restarts.
 pub const LARGE: usize = 200_000;
 
@@ -137,15 +160,9 @@ pub fn segment(
     if let Some(((_, j), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
         return Err(SegmentError::NotFinite { column: j + 1 });
     }
-    let too_few = |wanted: String| SegmentError::TooFewRows { rows: n, wanted };
+    cfg.check(n)?;
     let (k, k_scores) = match cfg.k {
-        Some(k) if k == 0 || k > n => return Err(too_few(format!("{k} segments"))),
         Some(k) => (k, Vec::new()),
-        None if n < 3 => {
-            return Err(too_few(
-                "segments chosen automatically (3 or more needed)".into(),
-            ));
-        }
         None => {
             progress.set_stage(crate::lang::Text::new("选择 k", "choosing k"));
             let range = *cfg.k_range.start()..=(*cfg.k_range.end()).min(n.saturating_sub(1)).max(2);
@@ -247,4 +264,27 @@ pub fn segment(
         k_scores,
         dendrogram,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked_against_the_rows() {
+        let with = |k: Option<usize>, k_range| SegmentConfig {
+            k,
+            k_range,
+            ..SegmentConfig::default()
+        };
+        assert!(with(Some(3), 2..=10).check(3).is_ok());
+        assert!(matches!(
+            with(Some(4), 2..=10).check(3),
+            Err(SegmentError::TooFewRows { rows: 3, .. })
+        ));
+        assert!(with(Some(0), 2..=10).check(3).is_err());
+        assert!(with(None, 2..=10).check(2).is_err());
+        assert!(with(None, 1..=10).check(50).is_err());
+        assert!(with(None, 2..=10).check(50).is_ok());
+    }
 }
