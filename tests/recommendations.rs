@@ -37,7 +37,7 @@ fn every_model_beats_popularity_on_the_sample() {
     let groups = it.groups_by("occupation");
     let p = Progress::default();
     let ndcg = |kind: ModelKind, params: &Params| {
-        let m = Fitted::fit(kind, params, &split.train, &it.catalog, groups.as_ref(), &p).unwrap();
+        let m = Fitted::fit(kind, params, &split.train, it.context(groups.as_ref()), &p).unwrap();
         evaluate(&m, &split, 10, &p).unwrap().ndcg
     };
     let defaults = Params::default();
@@ -63,8 +63,7 @@ fn every_model_beats_popularity_on_the_sample() {
         ModelKind::EASE,
         &defaults,
         &split.train,
-        &it.catalog,
-        groups.as_ref(),
+        it.context(groups.as_ref()),
         10,
         43,
         &p,
@@ -100,7 +99,7 @@ fn owned_courses_never_come_back_and_reasons_name_past_courses() {
         ModelKind::EASE,
     ] {
         let p = Progress::default();
-        let m = Fitted::fit(kind, &params, &it.matrix, &it.catalog, groups.as_ref(), &p).unwrap();
+        let m = Fitted::fit(kind, &params, &it.matrix, it.context(groups.as_ref()), &p).unwrap();
         let mut took_reasons = 0;
         for u in (0..it.users.len()).step_by(37) {
             let recs = recommend_for(&m, &back, &it.matrix, &it.owned[u], u, 10);
@@ -171,8 +170,7 @@ fn a_new_learner_gets_what_their_group_takes() {
         ModelKind::EASE,
         &params,
         &it.matrix,
-        &it.catalog,
-        None,
+        it.context(None),
         &Progress::default(),
     )
     .unwrap();
@@ -331,7 +329,7 @@ mod newest {
     use persona_lab::jobs::Progress;
     use persona_lab::lang::Text;
     use persona_lab::math::Csr;
-    use persona_lab::recommendations::{FitInput, ModelSpec, Params, Recommender};
+    use persona_lab::recommendations::{Family, FitInput, ModelSpec, Params, Recommender};
 
     #[derive(Debug)]
     pub struct Newest;
@@ -350,6 +348,7 @@ mod newest {
 
     pub static NEWEST: ModelSpec = ModelSpec {
         name: "newest",
+        family: Family::Taste,
         label: Text::new("最新课程", "Newest"),
         about: Text::new("最近上架的课程。", "The courses added last."),
         knobs: &[],
@@ -369,8 +368,7 @@ fn a_model_outside_the_registry_plugs_into_fitting_evaluation_and_reasons() {
         &[ModelKind::POP, newest],
         &Params::default(),
         &split,
-        &it.catalog,
-        None,
+        it.context(None),
         10,
         None,
         &p,
@@ -378,15 +376,7 @@ fn a_model_outside_the_registry_plugs_into_fitting_evaluation_and_reasons() {
     .unwrap();
     let names: Vec<&str> = e.models.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["pop", "newest"]);
-    let fitted = Fitted::fit(
-        newest,
-        &Params::default(),
-        &it.matrix,
-        &it.catalog,
-        None,
-        &p,
-    )
-    .unwrap();
+    let fitted = Fitted::fit(newest, &Params::default(), &it.matrix, it.context(None), &p).unwrap();
     let fb = fallback(&it.matrix, None, &Params::default());
     let u = (0..it.matrix.n_rows())
         .find(|&u| it.matrix.row_len(u) > 0)

@@ -284,8 +284,10 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
         .filter(|m| !m.trim().is_empty())
         .map(|m| {
             ModelKind::parse(m).ok_or_else(|| {
+                let names: Vec<&str> = ModelKind::ALL.iter().map(|k| k.name()).collect();
                 CliError::Input(format!(
-                    "--models: unknown model `{m}` (one of pop, segpop, itemknn, userknn, als, ease, content)"
+                    "--models: unknown model `{m}` (one of {})",
+                    names.join(", ")
                 ))
             })
         })
@@ -329,8 +331,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
         &kinds,
         &params,
         &split,
-        &it.catalog,
-        groups.as_ref(),
+        it.context(groups.as_ref()),
         args.k,
         tune_seed,
         &Progress::default(),

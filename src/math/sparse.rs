@@ -43,6 +43,19 @@ impl Csr {
         m
     }
 
+    /// A matrix from (row, column, value) entries, duplicates summed.
+    pub fn sum_entries(n_rows: usize, n_cols: usize, mut entries: Vec<(u32, u32, f32)>) -> Csr {
+        entries.sort_unstable_by_key(|e| (e.0, e.1));
+        let mut merged: Vec<(u32, u32, f32)> = Vec::with_capacity(entries.len());
+        for (r, c, w) in entries {
+            match merged.last_mut() {
+                Some(last) if (last.0, last.1) == (r, c) => last.2 += w,
+                _ => merged.push((r, c, w)),
+            }
+        }
+        Csr::from_entries(n_rows, n_cols, merged)
+    }
+
     /// Number of rows.
     pub fn n_rows(&self) -> usize {
         self.indptr.len().saturating_sub(1)

@@ -4,7 +4,7 @@
 
 use super::params::{AlsParams, Params, typed};
 use super::reason::{Reason, history_reasons};
-use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
+use super::recommender::{Family, FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;
@@ -313,6 +313,7 @@ impl Recommender for Als {
 /// Matrix factorisation for implicit feedback.
 pub const ALS: ModelSpec = ModelSpec {
     name: "als",
+    family: Family::Taste,
     label: Text::new("矩阵分解 ALS", "ALS"),
     about: Text::new(
         "隐式反馈矩阵分解（Hu、Koren、Volinsky 2008）：置信度 1 + α·强度。",

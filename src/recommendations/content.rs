@@ -5,7 +5,7 @@ use super::interactions::Catalog;
 use super::knn::{Neighbours, cosine_neighbours};
 use super::params::{NEIGHBOURS, Params};
 use super::reason::{Reason, cited};
-use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
+use super::recommender::{Family, FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;
@@ -171,6 +171,7 @@ impl Recommender for ContentModel {
 /// Courses similar by category, tags and title.
 pub const CONTENT: ModelSpec = ModelSpec {
     name: "content",
+    family: Family::Taste,
     label: Text::new("内容相似", "Content"),
     about: Text::new(
         "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。",

@@ -3,7 +3,7 @@
 
 use super::params::{Params, typed};
 use super::reason::{Reason, item_history_reasons};
-use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
+use super::recommender::{Family, FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;
@@ -122,6 +122,7 @@ impl Recommender for Ease {
 /// Closed-form item-item autoencoder.
 pub const EASE: ModelSpec = ModelSpec {
     name: "ease",
+    family: Family::Taste,
     label: Text::new("EASE 自编码", "EASE"),
     about: Text::new(
         "闭式解的课程-课程模型（Steck 2019）：对课程共现矩阵做一次正则化求逆。适合数千门以内的课程目录。",

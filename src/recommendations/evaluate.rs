@@ -1,9 +1,9 @@
 //! Offline evaluation: train/test splits, ranking metrics at a cutoff, model comparison and
 //! hyper-parameter search on a validation split carved from the training data.
 
-use super::interactions::{Catalog, Groups};
 use super::model::Fitted;
 use super::params::Params;
+use super::recommender::Context;
 use super::registry::ModelKind;
 use crate::choice::Choice;
 use crate::jobs::Progress;
@@ -38,12 +38,13 @@ pub fn holdout(m: &Csr, fraction: f64, seed: u64) -> Split {
 }
 
 /// For each learner with at least [`MIN_POSITIVES`] positives, their `n` most recent courses
-/// (by `last_ms`, aligned with `m.indices`) are held out.
+/// (by `last_ms`, aligned with `m.indices`) are held out: the last `n` of their sequence as
+/// the sequence models order it (by time, then course index).
 pub fn leave_last(m: &Csr, last_ms: &[i64], n: usize) -> Split {
     split_each(m, |u, order| {
         let items = m.row(u).0;
         let times = &last_ms[m.indptr[u]..m.indptr[u + 1]];
-        order.sort_by_key(|&p| (std::cmp::Reverse(times[p]), items[p]));
+        order.sort_by_key(|&p| std::cmp::Reverse((times[p], items[p])));
         n.min(order.len() - 1)
     })
 }
@@ -88,8 +89,10 @@ pub struct Metrics {
     pub ndcg: f64,
     /// Sum of precision at each hit / min(k, |test|).
     pub map: f64,
-    /// Share of learners with at least one hit.
+    /// Share of learners with at least one hit (HR@k).
     pub hit_rate: f64,
+    /// Mean reciprocal rank of the first hit (0 when none is in the top k).
+    pub mrr: f64,
     /// Share of the catalogue that appears in some list.
     pub coverage: f64,
     /// Learners evaluated (the comparison reports it once, as `users_evaluated`).
@@ -98,11 +101,14 @@ pub struct Metrics {
 }
 
 /// Metrics of one ranked list against a learner's test items (sorted).
-fn list_metrics(list: &[u32], test: &[u32], k: usize) -> [f64; 5] {
+fn list_metrics(list: &[u32], test: &[u32], k: usize) -> [f64; 6] {
     let mut hits = 0usize;
-    let (mut dcg, mut ap) = (0.0, 0.0);
+    let (mut dcg, mut ap, mut rr) = (0.0, 0.0, 0.0);
     for (rank, item) in list.iter().enumerate() {
         if test.binary_search(item).is_ok() {
+            if hits == 0 {
+                rr = 1.0 / (rank + 1) as f64;
+            }
             hits += 1;
             dcg += 1.0 / ((rank + 2) as f64).log2();
             ap += hits as f64 / (rank + 1) as f64;
@@ -116,6 +122,7 @@ fn list_metrics(list: &[u32], test: &[u32], k: usize) -> [f64; 5] {
         dcg / idcg,
         ap / ideal_n as f64,
         f64::from(hits > 0),
+        rr,
     ]
 }
 
@@ -132,7 +139,7 @@ pub fn evaluate(
         .collect();
     let n = split.train.n_cols;
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let rows: Vec<([f64; 5], Vec<u32>)> = users
+    let rows: Vec<([f64; 6], Vec<u32>)> = users
         .par_iter()
         .map_init(
             || vec![0f32; n],
@@ -152,7 +159,7 @@ pub fn evaluate(
         )
         .collect::<crate::error::Result<_>>()?;
     let mut seen = vec![false; n];
-    let mut sums = [0.0; 5];
+    let mut sums = [0.0; 6];
     for (m, list) in &rows {
         for (s, v) in sums.iter_mut().zip(m) {
             *s += v;
@@ -168,6 +175,7 @@ pub fn evaluate(
         ndcg: sums[2] / count,
         map: sums[3] / count,
         hit_rate: sums[4] / count,
+        mrr: sums[5] / count,
         coverage: seen.iter().filter(|s| **s).count() as f64 / n.max(1) as f64,
         users: rows.len(),
     })
@@ -205,13 +213,11 @@ pub fn params_of(kind: ModelKind, p: &Params) -> serde_json::Value {
 
 /// Fits and evaluates each model; with `tune`, each model's settings are first chosen on a
 /// validation split carved from the training data.
-#[allow(clippy::too_many_arguments)]
 pub fn compare(
     kinds: &[ModelKind],
     params: &Params,
     split: &Split,
-    catalog: &Catalog,
-    groups: Option<&Groups>,
+    context: Context<'_>,
     k: usize,
     tune_seed: Option<u64>,
     progress: &Progress,
@@ -237,8 +243,7 @@ pub fn compare(
                 kind,
                 params,
                 &split.train,
-                catalog,
-                groups,
+                context,
                 k,
                 seed,
                 &part.part(0.0, 0.7),
@@ -251,7 +256,7 @@ pub fn compare(
         ));
         let fit_part = part.part(0.7 * f32::from(tune_seed.is_some()), 0.2);
         let started = Instant::now();
-        let model = Fitted::fit(kind, &p, &split.train, catalog, groups, &fit_part)?;
+        let model = Fitted::fit(kind, &p, &split.train, context, &fit_part)?;
         let train_seconds = started.elapsed().as_secs_f64();
         progress.set_stage(crate::lang::Text::pair(
             format!("{}：评估", kind.spec().label.zh),
@@ -290,13 +295,11 @@ pub struct Trial {
 }
 
 /// Chooses `kind`'s settings by NDCG@k on a validation holdout (20%, seeded) of `train`.
-#[allow(clippy::too_many_arguments)]
 pub fn tune(
     kind: ModelKind,
     base: &Params,
     train: &Csr,
-    catalog: &Catalog,
-    groups: Option<&Groups>,
+    context: Context<'_>,
     k: usize,
     seed: u64,
     progress: &Progress,
@@ -311,14 +314,7 @@ pub fn tune(
     let span = 1.0 / candidates.len() as f32;
     for (n, p) in candidates.iter().enumerate() {
         let part = progress.part(n as f32 * span, span);
-        let model = Fitted::fit(
-            kind,
-            p,
-            &validation.train,
-            catalog,
-            groups,
-            &part.part(0.0, 0.8),
-        )?;
+        let model = Fitted::fit(kind, p, &validation.train, context, &part.part(0.0, 0.8))?;
         let m = evaluate(&model, &validation, k, &part.part(0.8, 0.2))?;
         trials.push(Trial {
             params: params_of(kind, p),

@@ -182,6 +182,8 @@ pub struct Interactions {
     pub matrix: Csr,
     /// Time (ms) of each pair's latest event, aligned with `matrix.indices` (0 when unknown).
     pub last_ms: Vec<i64>,
+    /// Whether `last_ms` orders the pairs (false for pair files without a `ts` column).
+    pub ordered: bool,
     /// Courses each learner bought, enrolled in or completed (sorted): never recommended.
     pub owned: Vec<Vec<u32>>,
     /// The learners' attribute columns from `users`, for demographic groups.
@@ -194,7 +196,20 @@ pub struct Interactions {
 pub const DEFAULT_GROUP_ATTRIBUTE: &str = "occupation";
 
 impl Interactions {
-    /// Index of a learner id.
+    /// The courses, these learners' groups and (when known) the order of their events: what
+    /// models are fitted with.
+    pub fn context<'a>(&'a self, groups: Option<&'a Groups>) -> super::recommender::Context<'a> {
+        super::recommender::Context {
+            catalog: &self.catalog,
+            groups,
+            order: self.ordered.then_some(super::recommender::Order {
+                matrix: &self.matrix,
+                times: &self.last_ms,
+            }),
+        }
+    }
+
+    /// The row of learner `id`.
     pub fn user(&self, id: &str) -> Option<usize> {
         self.user_index.get(id).map(|&u| u as usize)
     }
@@ -345,6 +360,7 @@ fn finish(mut it: Interactions, mut events: Vec<PairEvent>) -> Interactions {
     let mut indices = Vec::new();
     let mut data = Vec::new();
     it.last_ms.clear();
+    it.ordered = true;
     it.owned = vec![Vec::new(); n_users];
     for pair in events.chunk_by(|a, b| (a.user, a.item) == (b.user, b.item)) {
         let (u, i) = (pair[0].user, pair[0].item);
@@ -374,12 +390,17 @@ fn finish(mut it: Interactions, mut events: Vec<PairEvent>) -> Interactions {
     it
 }
 
-/// A train/test pair read from two `user_id,course_id[,weight]` files over one shared index.
+/// Learner, course, weight and (when given) time of one line of a pair file.
+type PairEntry = (u32, u32, f32, Option<i64>);
+
+/// A train/test pair read from two `user_id,course_id[,weight][,ts]` files over one shared
+/// index. `ts` (in the training file) orders a learner's courses for the sequence models: any
+/// increasing whole number, or a date or time as the data contract reads it.
 pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Interactions, Csr)> {
     let mut it = Interactions::default();
     let mut users: AHashMap<String, u32> = AHashMap::new();
     let mut items: AHashMap<String, u32> = AHashMap::new();
-    let mut read = |path: &Path| -> crate::error::Result<Vec<(u32, u32, f32)>> {
+    let mut read = |path: &Path| -> crate::error::Result<Vec<PairEntry>> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .from_path(path)
@@ -398,6 +419,7 @@ pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Inter
             )));
         };
         let wcol = col("weight").or(col("rating"));
+        let tcol = col("ts").or(col("timestamp"));
         let mut out = Vec::new();
         for (n, rec) in rdr.records().enumerate() {
             let line = n + 2;
@@ -423,6 +445,25 @@ pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Inter
                 })?,
                 None => 1.0,
             };
+            let ts = match tcol {
+                Some(c) => {
+                    let v = field(c, "ts")?.trim();
+                    Some(
+                        v.parse::<i64>()
+                            .ok()
+                            .or_else(|| crate::data::cells::parse_timestamp(v, None).ok())
+                            .ok_or_else(|| {
+                                crate::error::Error::Input(format!(
+                                    "{}: line {line}: column `ts` is neither a whole number nor \
+                                     a date or time: `{}`",
+                                    path.display(),
+                                    crate::data::cells::shortened(v, 40)
+                                ))
+                            })?,
+                    )
+                }
+                None => None,
+            };
             let u = *users.entry(u.to_string()).or_insert_with(|| {
                 it.users.push(u.to_string());
                 (it.users.len() - 1) as u32
@@ -430,18 +471,35 @@ pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Inter
             let i = *items
                 .entry(i.to_string())
                 .or_insert_with(|| it.catalog.push(i));
-            out.push((u, i, w));
+            out.push((u, i, w, ts));
         }
         Ok(out)
     };
     let train_entries = read(train)?;
     let test_entries = read(test)?;
     let (nu, ni) = (it.users.len(), it.catalog.len());
-    it.matrix = Csr::from_entries(nu, ni, train_entries);
-    it.last_ms = vec![0; it.matrix.nnz()];
+    it.ordered = !train_entries.is_empty() && train_entries.iter().all(|e| e.3.is_some());
+    let mut latest: AHashMap<(u32, u32), i64> = AHashMap::new();
+    for &(u, i, _, ts) in &train_entries {
+        let t = latest.entry((u, i)).or_insert(i64::MIN);
+        *t = (*t).max(ts.unwrap_or(0));
+    }
+    let pairs =
+        |entries: Vec<PairEntry>| entries.into_iter().map(|(u, i, w, _)| (u, i, w)).collect();
+    it.matrix = Csr::from_entries(nu, ni, pairs(train_entries));
+    it.last_ms = (0..nu)
+        .flat_map(|u| {
+            let latest = &latest;
+            it.matrix
+                .row(u)
+                .0
+                .iter()
+                .map(move |&i| latest[&(u as u32, i)])
+        })
+        .collect();
     it.owned = vec![Vec::new(); nu];
     it.user_index = users;
-    Ok((it, Csr::from_entries(nu, ni, test_entries)))
+    Ok((it, Csr::from_entries(nu, ni, pairs(test_entries))))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::params::{NEIGHBOURS, Params, typed};
 use super::reason::{Reason, history_reasons, item_history_reasons};
-use super::recommender::{FitInput, Knob, ModelSpec, Recommender};
+use super::recommender::{Family, FitInput, Knob, ModelSpec, Recommender};
 use crate::jobs::{Cancelled, Progress};
 use crate::lang::Text;
 use crate::math::Csr;
@@ -252,6 +252,7 @@ fn knn_grid(base: &Params, sizes: &[usize], set: fn(&mut Params, usize)) -> Vec<
 /// Courses similar (by who took them) to the learner's courses.
 pub const ITEMKNN: ModelSpec = ModelSpec {
     name: "itemknn",
+    family: Family::Taste,
     label: Text::new("物品协同过滤", "Item-kNN"),
     about: Text::new(
         "与该学员已学课程被同一批学员学习的课程（带收缩的余弦相似度）。",
@@ -281,6 +282,7 @@ pub const ITEMKNN: ModelSpec = ModelSpec {
 /// Courses taken by similar learners.
 pub const USERKNN: ModelSpec = ModelSpec {
     name: "userknn",
+    family: Family::Taste,
     label: Text::new("用户协同过滤", "User-kNN"),
     about: Text::new(
         "与该学员最相似的学员学过的课程。",

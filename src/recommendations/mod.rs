@@ -16,6 +16,7 @@ pub mod reason;
 pub mod recommender;
 pub mod registry;
 pub mod run;
+pub mod sequence;
 
 pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
 pub use export::{read_segments, recommend_all, write_recommendations};
@@ -23,6 +24,6 @@ pub use interactions::{Catalog, Groups, Interactions, Strengths, from_dataset};
 pub use model::{Fitted, Recommendation, fallback, recommend_for};
 pub use params::{AlsParams, Params};
 pub use reason::Reason;
-pub use recommender::{FitInput, Knob, ModelSpec, Recommender};
+pub use recommender::{Context, Family, FitInput, Knob, ModelSpec, Order, Recommender};
 pub use registry::ModelKind;
 pub use run::{GroupSource, RecsResult, RecsSettings, Trained, train, train_and_compare};

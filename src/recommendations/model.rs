@@ -1,11 +1,11 @@
 //! The recommenders behind one interface: fit on a training matrix, score a learner, explain
 //! an item, and recommend a top-k list that never repeats a course the learner owns.
 
-use super::interactions::{Catalog, Groups};
+use super::interactions::Groups;
 use super::params::Params;
 pub use super::popularity::{GroupPopularity, popularity};
 use super::reason::Reason;
-use super::recommender::{FitInput, Recommender};
+use super::recommender::{Context, FitInput, Recommender};
 use super::registry::ModelKind;
 use crate::jobs::Progress;
 use crate::math::{Csr, top_k};
@@ -20,22 +20,23 @@ pub struct Fitted {
 }
 
 impl Fitted {
-    /// Fits `kind` on `train` (learners × courses). `groups` serves `segpop` (without it,
-    /// `segpop` is global popularity). The settings are checked first.
+    /// Fits `kind` on `train` (learners × courses). The context's groups serve `segpop`
+    /// (without them, `segpop` is global popularity); its order serves the sequence models.
+    /// The settings are checked first.
     pub fn fit(
         kind: ModelKind,
         params: &Params,
         train: &Csr,
-        catalog: &Catalog,
-        groups: Option<&Groups>,
+        context: Context<'_>,
         progress: &Progress,
     ) -> crate::error::Result<Fitted> {
         params.check()?;
         let input = FitInput {
             params,
             train,
-            catalog,
-            groups,
+            catalog: context.catalog,
+            groups: context.groups,
+            order: context.order,
         };
         Ok(Fitted {
             kind,

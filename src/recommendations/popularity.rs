@@ -4,7 +4,7 @@
 use super::interactions::Groups;
 use super::params::Params;
 use super::reason::Reason;
-use super::recommender::{FitInput, ModelSpec, Recommender};
+use super::recommender::{Family, FitInput, ModelSpec, Recommender};
 use crate::jobs::Progress;
 use crate::lang::Text;
 use crate::math::Csr;
@@ -44,6 +44,7 @@ impl Recommender for GroupPopularity {
 /// Most-taken courses overall.
 pub const POP: ModelSpec = ModelSpec {
     name: "pop",
+    family: Family::Taste,
     label: Text::new("全站热门", "Popularity"),
     about: Text::new(
         "学员最多的课程。所有模型都应超过的基线。",
@@ -58,6 +59,7 @@ pub const POP: ModelSpec = ModelSpec {
 /// Most-taken courses within the learner's segment or group.
 pub const SEGPOP: ModelSpec = ModelSpec {
     name: "segpop",
+    family: Family::Taste,
     label: Text::new("群体热门", "Popular in group"),
     about: Text::new(
         "学员所在分群（或职业）中最热门的课程；不足 20 人的分组使用全站热门。",

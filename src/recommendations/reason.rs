@@ -20,6 +20,10 @@ pub enum Reason {
     },
     /// Courses like these by content.
     Similar(Vec<u32>),
+    /// Learners who took this course often took the recommended one next.
+    After(u32),
+    /// The learner's recent courses that point to it most (from a sequence model).
+    Recent(Vec<u32>),
     /// Popular in the learner's group.
     Group(Text),
     /// Popular overall.
@@ -49,6 +53,8 @@ impl Reason {
                 (false, false) => format!("因为你学习了{}，看过{}", t(took), t(seen)),
             },
             Reason::Similar(items) => format!("与{}相似", titles(catalog, items, "《", "》", "、")),
+            Reason::After(item) => format!("学完{}的学员接着常学这门课", t(&[*item])),
+            Reason::Recent(items) => format!("因为你最近学了{}", t(items)),
             Reason::Group(g) => format!("{}学员都在学", g.zh),
             Reason::Popular => "热门课程".to_string(),
         }
@@ -65,6 +71,10 @@ impl Reason {
             Reason::Similar(items) => {
                 format!("similar to {}", titles(catalog, items, "", "", ", "))
             }
+            Reason::After(item) => {
+                format!("learners who took {} often take this next", t(&[*item]))
+            }
+            Reason::Recent(items) => format!("because you recently took {}", t(items)),
             Reason::Group(g) => format!("{} learners like this", g.en),
             Reason::Popular => "popular with all learners".to_string(),
         }

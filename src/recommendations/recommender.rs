@@ -21,11 +21,63 @@ pub trait Recommender: std::fmt::Debug + Send + Sync {
         vec![Reason::Popular; items.len()]
     }
 
+    /// Scores of every course after `history` (courses with their strength, oldest first), for
+    /// a learner whose history is not in the training data or has just changed ("what if
+    /// they now finish X"). Models that read the order of courses implement it and return
+    /// true; the others return false and leave `out` alone.
+    fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) -> bool {
+        let _ = (history, out);
+        false
+    }
+
     /// Whether a score of zero or below means the model knows nothing about the course (those
     /// places are then filled by the cold-start fallback). Popularity models rank every course
     /// and say no.
     fn zero_is_no_signal(&self) -> bool {
         true
+    }
+}
+
+/// When each learner met each course: a time per entry of `matrix` (aligned with its
+/// `indices`), so a model can order any training matrix drawn from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Order<'a> {
+    /// Every known learner × course pair.
+    pub matrix: &'a Csr,
+    /// The time of each pair (ms, or any increasing number), aligned with `matrix.indices`.
+    pub times: &'a [i64],
+}
+
+impl Order<'_> {
+    /// When learner `u` last met course `item`, if the pair is known.
+    pub fn time(&self, u: usize, item: u32) -> Option<i64> {
+        let (items, _) = self.matrix.row(u);
+        let at = items.binary_search(&item).ok()?;
+        Some(self.times[self.matrix.indptr[u] + at])
+    }
+}
+
+/// What is known beside the training matrix: the courses, learner groups and the order of
+/// events.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The courses.
+    pub catalog: &'a Catalog,
+    /// Learner groups (segments or an attribute), for group popularity.
+    pub groups: Option<&'a Groups>,
+    /// When each pair happened; `None` when the input has no times (sequence models then
+    /// refuse).
+    pub order: Option<Order<'a>>,
+}
+
+impl<'a> Context<'a> {
+    /// Courses and groups, with no order of events.
+    pub fn new(catalog: &'a Catalog, groups: Option<&'a Groups>) -> Context<'a> {
+        Context {
+            catalog,
+            groups,
+            order: None,
+        }
     }
 }
 
@@ -40,6 +92,8 @@ pub struct FitInput<'a> {
     pub catalog: &'a Catalog,
     /// Learner groups (segments or an attribute), for group popularity.
     pub groups: Option<&'a Groups>,
+    /// When each pair happened, if known.
+    pub order: Option<Order<'a>>,
 }
 
 /// A setting of a model, shown as a control in the window.
@@ -59,11 +113,23 @@ pub struct Knob {
     pub set: fn(&mut Params, f64),
 }
 
+/// What a recommender reads from the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Which courses a learner took (and how strongly), not their order.
+    Taste,
+    /// The order of a learner's courses: it predicts the next one (needs event times; compared
+    /// with the latest course of each learner held out).
+    Sequence,
+}
+
 /// One registered recommender.
 #[derive(Debug)]
 pub struct ModelSpec {
     /// The name on the command line, in JSON and in saved settings.
     pub name: &'static str,
+    /// What it reads from the data.
+    pub family: Family,
     /// Its name in the window.
     pub label: Text,
     /// What it does, for tooltips.

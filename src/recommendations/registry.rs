@@ -34,6 +34,8 @@ impl ModelKind {
     pub const EASE: ModelKind = ModelKind(&super::ease::EASE);
     /// Courses similar by category, tags and title.
     pub const CONTENT: ModelKind = ModelKind(&super::content::CONTENT);
+    /// What most often follows the learner's latest course.
+    pub const MARKOV: ModelKind = ModelKind(&super::sequence::markov::MARKOV);
 }
 
 impl Choice for ModelKind {
@@ -46,6 +48,7 @@ impl Choice for ModelKind {
         ModelKind::ALS,
         ModelKind::EASE,
         ModelKind::CONTENT,
+        ModelKind::MARKOV,
     ];
 
     fn name(self) -> &'static str {

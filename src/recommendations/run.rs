@@ -10,6 +10,7 @@ use super::knn::Neighbours;
 use super::model::{Fitted, GroupPopularity, Recommendation, fallback};
 use super::params::Params;
 use super::reason::Reason;
+use super::recommender::Family;
 use super::registry::ModelKind;
 use crate::choice::Choice;
 use crate::data::Dataset;
@@ -88,8 +89,7 @@ pub fn train(
                 kind,
                 params,
                 &held.train,
-                &interactions.catalog,
-                groups.as_ref(),
+                interactions.context(groups.as_ref()),
                 10,
                 seed,
                 &progress.part(0.05, 0.6),
@@ -106,8 +106,7 @@ pub fn train(
         kind,
         &params,
         &interactions.matrix,
-        &interactions.catalog,
-        groups.as_ref(),
+        interactions.context(groups.as_ref()),
         &progress.part(0.65, 0.3),
     )?;
     let train_seconds = started.elapsed().as_secs_f64();
@@ -182,12 +181,16 @@ pub fn train_and_compare(
         true => {
             let it = &trained.interactions;
             let split = holdout(&it.matrix, HOLDOUT, settings.seed);
+            let taste: Vec<ModelKind> = ModelKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| k.spec().family == Family::Taste)
+                .collect();
             Some(compare(
-                ModelKind::ALL,
+                &taste,
                 &settings.params,
                 &split,
-                &it.catalog,
-                trained.groups.as_ref(),
+                it.context(trained.groups.as_ref()),
                 EVALUATION_K,
                 None,
                 &progress.part(span, 1.0 - span),
