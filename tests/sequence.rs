@@ -87,3 +87,120 @@ fn sequence_models_refuse_pairs_without_times() {
     .unwrap_err();
     assert!(err.to_string().contains("`ts` column"), "{err}");
 }
+
+/// Small, fast settings for the neural models in tests.
+fn quick(dim: usize, epochs: usize) -> Params {
+    let mut p = Params::default();
+    p.sequence.dim = dim;
+    p.sequence.epochs = epochs;
+    p.sequence.max_len = 20;
+    p
+}
+
+fn fixture_interactions() -> persona_lab::recommendations::Interactions {
+    let dir = fixture("sequence");
+    from_pair_files(&dir.join("train.csv"), &dir.join("test.csv"))
+        .unwrap()
+        .0
+}
+
+#[test]
+fn a_trained_network_is_deterministic_saves_loads_and_follows_new_events() {
+    use persona_lab::recommendations::sequence::neural::{Architecture, Neural};
+    use persona_lab::recommendations::{FitInput, Recommender};
+    let it = fixture_interactions();
+    let params = quick(16, 2);
+    let context = it.context(None);
+    let input = FitInput {
+        params: &params,
+        train: &it.matrix,
+        catalog: context.catalog,
+        groups: None,
+        order: context.order,
+    };
+    let p = Progress::default();
+    let a = Neural::fit(&input, Architecture::Fusion, &p).unwrap();
+    let b = Neural::fit(&input, Architecture::Fusion, &p).unwrap();
+    assert_eq!(a.report.epochs.len(), 2);
+    let n = it.catalog.len();
+    let scores = |m: &Neural, u: usize| {
+        let mut out = vec![0f32; n];
+        m.score(&it.matrix, u, &mut out);
+        out
+    };
+    for u in [0, 7, 100] {
+        assert_eq!(scores(&a, u), scores(&b, u), "same seed, same scores");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fusion.safetensors");
+    a.save(&path).unwrap();
+    let c = Neural::load(&path, &input).unwrap();
+    for u in [0, 7, 100] {
+        assert_eq!(
+            scores(&a, u),
+            scores(&c, u),
+            "loaded weights score the same"
+        );
+    }
+    // The list follows a new event without retraining.
+    let history: Vec<(u32, f32)> = it.matrix.row(0).0.iter().map(|&i| (i, 1.0)).collect();
+    let mut before = vec![0f32; n];
+    assert!(a.score_history(&history, &mut before));
+    let mut longer = history.clone();
+    longer.push(((history[0].0 + 1) % n as u32, 5.0));
+    let mut after = vec![0f32; n];
+    a.score_history(&longer, &mut after);
+    assert_ne!(before, after);
+    assert!(Neural::load(&dir.path().join("missing.safetensors"), &input).is_err());
+}
+
+/// The planted series steps of the sample (`truth/series.csv`).
+fn planted_series() -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(common::sample_dir().join("truth/series.csv")).unwrap();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[0].to_string(), x[1].to_string())
+        })
+        .collect()
+}
+
+fn sample_interactions() -> persona_lab::recommendations::Interactions {
+    let ds = persona_lab::data::load_dataset(
+        &common::sample_dir(),
+        &persona_lab::data::Mapping::default(),
+        &Progress::default(),
+    )
+    .unwrap();
+    persona_lab::recommendations::from_dataset(&ds, &Default::default())
+}
+
+/// The most common steps between courses taken are the planted series (入门 → 进阶 → 高级).
+#[test]
+fn learning_paths_are_the_planted_series() {
+    use persona_lab::recommendations::sequence::paths::common_paths;
+    let it = sample_interactions();
+    let planted = planted_series();
+    let top = common_paths(&it, None, 20);
+    let id = |i: u32| it.catalog.ids[i as usize].clone();
+    let found = top
+        .iter()
+        .filter(|t| planted.contains(&(id(t.from), id(t.to))))
+        .count();
+    println!("{found} of the top {} steps are planted", top.len());
+    for t in &top {
+        println!(
+            "{} → {}: {}",
+            it.catalog.title(t.from as usize),
+            it.catalog.title(t.to as usize),
+            t.learners
+        );
+    }
+    assert!(found >= 18, "{found} of 20");
+    // Within a category, steps stay in it.
+    let cat = &it.catalog.categories[top[0].from as usize];
+    assert!(common_paths(&it, Some(cat), 10).iter().all(|t| {
+        &it.catalog.categories[t.from as usize] == cat
+            && &it.catalog.categories[t.to as usize] == cat
+    }));
+}

@@ -7,8 +7,9 @@ use super::plots::grouped_bars;
 use super::{Command, style};
 use crate::choice::Choice;
 use crate::recommendations::content::Reached;
+use crate::recommendations::sequence::paths::{Transition, common_paths};
 use crate::recommendations::{
-    Evaluation, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
+    Evaluation, Family, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
 };
 use egui::{RichText, Ui};
 use std::sync::Arc;
@@ -29,8 +30,9 @@ pub struct RecsRequest {
     pub tune: bool,
     /// Group learners by segment labels (when segments exist) rather than occupation.
     pub by_segments: bool,
-    /// Also compare every model on a held-out split.
-    pub compare: bool,
+    /// Also compare a family of models (taste models on a random held-out share, sequence
+    /// models on each learner's latest course).
+    pub compare: Option<Family>,
 }
 
 /// The tab's state.
@@ -54,8 +56,14 @@ pub struct RecsTab {
     pub new_course: Option<u32>,
     /// Pseudonymise ids in the export.
     pub pseudonymise: bool,
-    /// The latest comparison (kept when only the model is retrained).
+    /// The latest comparison and the family compared (kept when only the model is retrained).
     pub evaluation: Option<Arc<Evaluation>>,
+    compared: Family,
+    /// Courses appended in the what-if box, for the selected learner.
+    what_if: Vec<u32>,
+    what_if_course: Option<u32>,
+    paths_category: Option<String>,
+    paths_cache: Option<(usize, Option<String>, Vec<Transition>)>,
     requested: bool,
     cache: Option<(usize, usize, Vec<Recommendation>)>,
     reach_cache: Option<(usize, u32, Vec<Reached>)>,
@@ -75,6 +83,11 @@ impl Default for RecsTab {
             new_course: None,
             pseudonymise: true,
             evaluation: None,
+            compared: Family::Taste,
+            what_if: Vec::new(),
+            what_if_course: None,
+            paths_category: None,
+            paths_cache: None,
             requested: false,
             cache: None,
             reach_cache: None,
@@ -90,7 +103,7 @@ fn reason_text(lang: Lang, reason: &Reason, t: &Trained) -> String {
 
 impl RecsTab {
     /// The job request for the current settings.
-    pub fn request(&self, compare: bool) -> RecsRequest {
+    pub fn request(&self, compare: Option<Family>) -> RecsRequest {
         RecsRequest {
             kind: self.kind,
             params: self.params,
@@ -101,8 +114,11 @@ impl RecsTab {
     }
 
     /// Takes a finished job's output.
-    pub fn set_result(&mut self, evaluation: Option<Evaluation>) {
-        if let Some(e) = evaluation {
+    pub fn set_result(&mut self, evaluation: Option<(Family, Evaluation)>) {
+        self.what_if.clear();
+        self.paths_cache = None;
+        if let Some((family, e)) = evaluation {
+            self.compared = family;
             self.evaluation = Some(Arc::new(e));
         }
         self.cache = None;
@@ -146,7 +162,7 @@ impl RecsTab {
     ) {
         if has_data && !self.requested && trained.is_none() {
             self.requested = true;
-            commands.push(Command::TrainRecs(self.request(true)));
+            commands.push(Command::TrainRecs(self.request(Some(Family::Taste))));
         }
         self.settings_row(ui, lang, has_segments, trained.is_some(), commands);
         egui::CollapsingHeader::new(tr(lang, T::EventWeights))
@@ -187,8 +203,15 @@ impl RecsTab {
         );
         if let Some(e) = &self.evaluation {
             ui.add_space(style::GAP);
-            ui.label(RichText::new(tr(lang, T::CompareModels)).strong())
-                .on_hover_text(tr(lang, T::CompareTip));
+            let (title, tip, held) = match self.compared {
+                Family::Taste => (T::CompareModels, T::CompareTip, T::HeldOutRandom),
+                Family::Sequence => (T::CompareNext, T::CompareNextTip, T::HeldOutLatest),
+            };
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(tr(lang, title)).strong())
+                    .on_hover_text(tr(lang, tip));
+                ui.weak(tr(lang, held));
+            });
             ui.columns(2, |cols| {
                 comparison_table(&mut cols[0], lang, e);
                 comparison_plot(&mut cols[1], lang, e);
@@ -199,6 +222,8 @@ impl RecsTab {
             self.learner_panel(&mut cols[0], lang, t);
             self.cold_start_panel(&mut cols[1], lang, t, commands);
         });
+        ui.separator();
+        self.learning_paths(ui, lang, t);
     }
 
     fn settings_row(
@@ -243,14 +268,21 @@ impl RecsTab {
                 ui.checkbox(&mut self.by_segments, tr(lang, T::SegmentsGroups));
             });
             if ui.button(format!("▶ {}", tr(lang, T::Train))).clicked() {
-                commands.push(Command::TrainRecs(self.request(false)));
+                commands.push(Command::TrainRecs(self.request(None)));
             }
             if ui
                 .button(tr(lang, T::CompareModels))
                 .on_hover_text(tr(lang, T::CompareTip))
                 .clicked()
             {
-                commands.push(Command::TrainRecs(self.request(true)));
+                commands.push(Command::TrainRecs(self.request(Some(Family::Taste))));
+            }
+            if ui
+                .button(tr(lang, T::CompareNext))
+                .on_hover_text(tr(lang, T::CompareNextTip))
+                .clicked()
+            {
+                commands.push(Command::TrainRecs(self.request(Some(Family::Sequence))));
             }
             if trained {
                 ui.separator();
@@ -323,6 +355,120 @@ impl RecsTab {
             .weak(),
         );
         recs_grid(ui, lang, t, recs, "rec-list");
+        self.what_if_box(ui, lang, t, u);
+    }
+
+    /// "What if this learner now takes X": the next-course list after appending courses to
+    /// the learner's sequence, from the trained sequence model without retraining.
+    fn what_if_box(&mut self, ui: &mut Ui, lang: Lang, t: &Trained, u: usize) {
+        let it = &t.interactions;
+        ui.add_space(style::GAP_SMALL);
+        if t.model.kind().spec().family != Family::Sequence {
+            ui.weak(tr(lang, T::WhatIfNeedsSequence));
+            return;
+        }
+        let sequence: Vec<&str> = t
+            .sequence_of(u)
+            .iter()
+            .rev()
+            .take(6)
+            .rev()
+            .map(|s| it.catalog.title(s.0 as usize))
+            .collect();
+        ui.label(
+            RichText::new(format!(
+                "{}: … {}",
+                tr(lang, T::Sequence),
+                sequence.join(" → ")
+            ))
+            .weak(),
+        );
+        if self
+            .what_if_course
+            .is_none_or(|c| c as usize >= it.catalog.len())
+        {
+            self.what_if_course = (!it.catalog.is_empty()).then_some(0);
+        }
+        ui.horizontal(|ui| {
+            ui.label(tr(lang, T::WhatIf))
+                .on_hover_text(tr(lang, T::WhatIfTip));
+            if let Some(course) = self.what_if_course {
+                egui::ComboBox::from_id_salt("what-if")
+                    .selected_text(it.catalog.title(course as usize))
+                    .height(style::PLOT_HEIGHT)
+                    .show_ui(ui, |ui| {
+                        for c in 0..it.catalog.len() {
+                            ui.selectable_value(
+                                &mut self.what_if_course,
+                                Some(c as u32),
+                                it.catalog.title(c),
+                            );
+                        }
+                    });
+                if ui.button(tr(lang, T::WhatIfAdd)).clicked() {
+                    self.what_if.push(course);
+                }
+            }
+            if !self.what_if.is_empty() && ui.button(tr(lang, T::WhatIfClear)).clicked() {
+                self.what_if.clear();
+            }
+        });
+        if self.what_if.is_empty() {
+            return;
+        }
+        let added: Vec<&str> = self
+            .what_if
+            .iter()
+            .map(|&c| it.catalog.title(c as usize))
+            .collect();
+        ui.label(
+            RichText::new(format!(
+                "{} ({} + {})",
+                tr(lang, T::NextCourses),
+                it.users[u],
+                added.join(" → ")
+            ))
+            .strong(),
+        );
+        if let Some(next) = t.next_after(u, &self.what_if, TOP) {
+            recs_grid(ui, lang, t, &next, "what-if-list");
+        }
+    }
+
+    /// The most common steps between courses taken, drawn as a flow from the first course
+    /// (left) to the next (right).
+    fn learning_paths(&mut self, ui: &mut Ui, lang: Lang, t: &Arc<Trained>) {
+        let it = &t.interactions;
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(tr(lang, T::LearningPaths)).strong())
+                .on_hover_text(tr(lang, T::LearningPathsTip));
+            let mut categories: Vec<&String> = it.catalog.categories.iter().collect();
+            categories.sort();
+            categories.dedup();
+            egui::ComboBox::from_id_salt("paths-category")
+                .selected_text(
+                    self.paths_category
+                        .clone()
+                        .unwrap_or_else(|| tr(lang, T::AllCategories).to_string()),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.paths_category, None, tr(lang, T::AllCategories));
+                    for c in categories {
+                        ui.selectable_value(&mut self.paths_category, Some(c.clone()), c.as_str());
+                    }
+                });
+        });
+        let key = Arc::as_ptr(t) as usize;
+        if self
+            .paths_cache
+            .as_ref()
+            .is_none_or(|c| c.0 != key || c.1 != self.paths_category)
+        {
+            let paths = common_paths(it, self.paths_category.as_deref(), PATHS);
+            self.paths_cache = Some((key, self.paths_category.clone(), paths));
+        }
+        let paths = &self.paths_cache.as_ref().expect("just filled").2;
+        flow_plot(ui, lang, t, paths);
     }
 
     fn cold_start_panel(
@@ -397,6 +543,75 @@ impl RecsTab {
                 }
             });
     }
+}
+
+/// Steps shown in the learning-path flow.
+const PATHS: usize = 12;
+
+/// A flow of course-to-course steps: each first course on the left, each next course on the
+/// right, a line per step as wide as the learners who made it.
+fn flow_plot(ui: &mut Ui, lang: Lang, t: &Trained, paths: &[Transition]) {
+    use egui_plot::{Line, Plot, PlotPoint, PlotPoints, Text as PlotText};
+    let c = &t.interactions.catalog;
+    let mut left: Vec<u32> = Vec::new();
+    let mut right: Vec<u32> = Vec::new();
+    for p in paths {
+        if !left.contains(&p.from) {
+            left.push(p.from);
+        }
+        if !right.contains(&p.to) {
+            right.push(p.to);
+        }
+    }
+    let top = paths.iter().map(|p| p.learners).max().unwrap_or(1) as f32;
+    let y = |list: &[u32], item: u32, n: usize| {
+        let at = list.iter().position(|&i| i == item).unwrap_or(0);
+        1.0 - (at as f64 + 0.5) / n.max(1) as f64
+    };
+    Plot::new("learning-paths")
+        .height(style::PLOT_HEIGHT)
+        .show_axes([false, false])
+        .show_grid(false)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .include_x(-0.9)
+        .include_x(1.9)
+        .include_y(0.0)
+        .include_y(1.0)
+        .show(ui, |plot| {
+            for p in paths {
+                let (a, b) = (y(&left, p.from, left.len()), y(&right, p.to, right.len()));
+                let name = format!(
+                    "{} → {}: {} {}",
+                    c.title(p.from as usize),
+                    c.title(p.to as usize),
+                    p.learners,
+                    tr(lang, T::Learners)
+                );
+                plot.line(
+                    Line::new(name, PlotPoints::from(vec![[0.0, a], [1.0, b]]))
+                        .width(1.0 + 9.0 * p.learners as f32 / top)
+                        .color(style::series_color(
+                            left.iter().position(|&i| i == p.from).unwrap_or(0),
+                        )),
+                );
+            }
+            for (list, x, anchor) in [
+                (&left, -0.03, egui::Align2::RIGHT_CENTER),
+                (&right, 1.03, egui::Align2::LEFT_CENTER),
+            ] {
+                for &item in list.iter() {
+                    plot.text(
+                        PlotText::new(
+                            "",
+                            PlotPoint::new(x, y(list, item, list.len())),
+                            c.title(item as usize),
+                        )
+                        .anchor(anchor),
+                    );
+                }
+            }
+        });
 }
 
 fn recs_grid(ui: &mut Ui, lang: Lang, t: &Trained, recs: &[Recommendation], id: &str) {

@@ -158,6 +158,29 @@ fn io_error(path: &Path, e: std::io::Error) -> CliError {
     CliError::Input(format!("{}: cannot write: {e}", path.display()))
 }
 
+/// A progress handle that, when standard error is a terminal, prints each new stage there
+/// (e.g. a network's epochs, loss and validation NDCG while it trains).
+fn reporting_progress() -> crate::jobs::Progress {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return crate::jobs::Progress::default();
+    }
+    let handle: std::sync::Arc<std::sync::OnceLock<crate::jobs::Progress>> = Default::default();
+    let last = std::sync::Mutex::new(String::new());
+    let shared = std::sync::Arc::clone(&handle);
+    let progress = crate::jobs::Progress::with_notify(move || {
+        let Some(p) = shared.get() else { return };
+        let stage = p.stage().en.into_owned();
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if !stage.is_empty() && stage != *last {
+            eprintln!("{stage}");
+            *last = stage;
+        }
+    });
+    let _ = handle.set(progress.clone());
+    progress
+}
+
 fn print_json(value: &impl Serialize) -> Result<(), CliError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| CliError::Internal(e.to_string()))?;

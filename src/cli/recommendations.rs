@@ -3,10 +3,10 @@
 use super::{CliError, DataArgs, checks, print_json};
 use crate::choice::Choice;
 use crate::data::TableKind;
-use crate::jobs::Progress;
 use crate::recommendations::AlsParams;
 use crate::recommendations::evaluate::params_of;
 use crate::recommendations::interactions::{DEFAULT_GROUP_ATTRIBUTE, from_pair_files};
+use crate::recommendations::params::SequenceParams;
 use crate::recommendations::{
     GroupSource, Groups, Interactions, ModelKind, Params, Split, Strengths, compare, from_dataset,
     holdout, leave_last, read_segments, recommend_all, train, write_recommendations,
@@ -61,6 +61,21 @@ pub struct ModelArgs {
     /// The learner attribute that groups learners when no segments are given.
     #[arg(long, default_value = DEFAULT_GROUP_ATTRIBUTE)]
     pub group_by: String,
+    /// Sequence networks (gru, caser, fusion): embedding size.
+    #[arg(long, default_value_t = SequenceParams::default().dim)]
+    pub dim: usize,
+    /// Sequence networks: most epochs (early stopping usually ends sooner).
+    #[arg(long, default_value_t = SequenceParams::default().epochs)]
+    pub epochs: usize,
+    /// Sequence networks: latest courses read.
+    #[arg(long, default_value_t = SequenceParams::default().max_len)]
+    pub max_len: usize,
+    /// Sequence networks: dropout share.
+    #[arg(long, default_value_t = SequenceParams::default().dropout)]
+    pub dropout: f32,
+    /// Sequence networks: Adam's learning rate.
+    #[arg(long, default_value_t = SequenceParams::default().learning_rate)]
+    pub learning_rate: f32,
 }
 
 impl ModelArgs {
@@ -85,6 +100,15 @@ impl ModelArgs {
             },
             lambda: self.lambda,
             content_neighbours: self.neighbours,
+            sequence: SequenceParams {
+                dim: self.dim,
+                epochs: self.epochs,
+                max_len: self.max_len,
+                dropout: self.dropout,
+                learning_rate: self.learning_rate,
+                seed,
+                ..SequenceParams::default()
+            },
             ..Params::default()
         };
         params.check().map_err(CliError::from)?;
@@ -179,7 +203,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     inputs.extend(args.users.iter().chain(&args.model_args.segments).cloned());
     checks::output(&args.out, &inputs)?;
     let ds = args.input.load_only(&RECS_TABLES)?;
-    let progress = Progress::default();
+    let progress = super::reporting_progress();
     let params = args.model_args.params(args.seed)?;
     let trained = train(
         &ds,
@@ -334,7 +358,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
         it.context(groups.as_ref()),
         args.k,
         tune_seed,
-        &Progress::default(),
+        &super::reporting_progress(),
     )
     .map_err(CliError::from)?;
     if args.json {

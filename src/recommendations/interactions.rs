@@ -182,6 +182,9 @@ pub struct Interactions {
     pub matrix: Csr,
     /// Time (ms) of each pair's latest event, aligned with `matrix.indices` (0 when unknown).
     pub last_ms: Vec<i64>,
+    /// Time (ms) of each pair's first event, aligned with `matrix.indices` (0 when unknown):
+    /// the order in which courses were started, for learning paths.
+    pub first_ms: Vec<i64>,
     /// Whether `last_ms` orders the pairs (false for pair files without a `ts` column).
     pub ordered: bool,
     /// Courses each learner bought, enrolled in or completed (sorted): never recommended.
@@ -360,6 +363,7 @@ fn finish(mut it: Interactions, mut events: Vec<PairEvent>) -> Interactions {
     let mut indices = Vec::new();
     let mut data = Vec::new();
     it.last_ms.clear();
+    it.first_ms.clear();
     it.ordered = true;
     it.owned = vec![Vec::new(); n_users];
     for pair in events.chunk_by(|a, b| (a.user, a.item) == (b.user, b.item)) {
@@ -376,6 +380,8 @@ fn finish(mut it: Interactions, mut events: Vec<PairEvent>) -> Interactions {
         data.push(weight);
         it.last_ms
             .push(pair.iter().map(|e| e.ms).max().unwrap_or(0));
+        it.first_ms
+            .push(pair.iter().map(|e| e.ms).min().unwrap_or(0));
         indptr[u as usize + 1] += 1;
     }
     for r in 0..n_users {

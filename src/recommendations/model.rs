@@ -44,6 +44,12 @@ impl Fitted {
         })
     }
 
+    /// Scores of every course after `history` (see [`Recommender::score_history`]); false
+    /// when the model does not read the order of courses.
+    pub fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) -> bool {
+        self.model.score_history(history, out)
+    }
+
     /// Which model this is.
     pub fn kind(&self) -> ModelKind {
         self.kind

@@ -33,6 +33,46 @@ impl Default for AlsParams {
     }
 }
 
+/// Settings of the neural sequence models (`gru`, `caser`, `fusion`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SequenceParams {
+    /// Size of course embeddings and of the learner vector.
+    pub dim: usize,
+    /// Latest courses the encoders read.
+    pub max_len: usize,
+    /// Courses the convolutional encoder's filters span (Caser's L).
+    pub window: usize,
+    /// Most passes over the training sequences (early stopping usually ends sooner).
+    pub epochs: usize,
+    /// Epochs without a better validation NDCG before training stops.
+    pub patience: usize,
+    /// Adam's learning rate.
+    pub learning_rate: f32,
+    /// Share of embedding and encoder units dropped while training.
+    pub dropout: f32,
+    /// Weight of the fusion model's auxiliary task (the next course's category).
+    pub aux_weight: f32,
+    /// Seed of the initial weights, the batches and dropout.
+    pub seed: u64,
+}
+
+impl Default for SequenceParams {
+    fn default() -> Self {
+        SequenceParams {
+            dim: 64,
+            max_len: 50,
+            window: 5,
+            epochs: 30,
+            patience: 4,
+            learning_rate: 0.005,
+            dropout: 0.2,
+            aux_weight: 0.3,
+            seed: 42,
+        }
+    }
+}
+
 /// Settings of every model (each uses its own).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Params {
@@ -52,6 +92,9 @@ pub struct Params {
     pub min_group: usize,
     /// How strongly each event counts.
     pub strengths: Strengths,
+    /// The neural sequence models' settings.
+    #[serde(default)]
+    pub sequence: SequenceParams,
 }
 
 impl Params {
@@ -86,6 +129,20 @@ impl Params {
         number("reg", self.als.reg, 0.0, false)?;
         number("alpha", self.als.alpha, 0.0, false)?;
         number("lambda", self.lambda, 0.0, true)?;
+        let q = &self.sequence;
+        count("dimension", q.dim, 1024)?;
+        count("sequence length", q.max_len, 1000)?;
+        count("window", q.window, 50)?;
+        count("epochs", q.epochs, 1000)?;
+        count("patience", q.patience, 1000)?;
+        number("learning rate", q.learning_rate, 0.0, true)?;
+        number("aux weight", q.aux_weight, 0.0, false)?;
+        if !(0.0..0.95).contains(&q.dropout) {
+            return Err(crate::error::Error::Input(format!(
+                "dropout {}: must be from 0 to 0.95",
+                q.dropout
+            )));
+        }
         Ok(())
     }
 }
@@ -101,6 +158,7 @@ impl Default for Params {
             content_neighbours: 20,
             min_group: 20,
             strengths: Strengths::default(),
+            sequence: SequenceParams::default(),
         }
     }
 }

@@ -36,6 +36,12 @@ impl ModelKind {
     pub const CONTENT: ModelKind = ModelKind(&super::content::CONTENT);
     /// What most often follows the learner's latest course.
     pub const MARKOV: ModelKind = ModelKind(&super::sequence::markov::MARKOV);
+    /// A recurrent network over the learner's recent courses.
+    pub const GRU: ModelKind = ModelKind(&super::sequence::neural::GRU);
+    /// A convolutional network over the learner's latest courses.
+    pub const CASER: ModelKind = ModelKind(&super::sequence::neural::CASER);
+    /// Both networks fused, trained with an auxiliary task.
+    pub const FUSION: ModelKind = ModelKind(&super::sequence::neural::FUSION);
 }
 
 impl Choice for ModelKind {
@@ -49,6 +55,9 @@ impl Choice for ModelKind {
         ModelKind::EASE,
         ModelKind::CONTENT,
         ModelKind::MARKOV,
+        ModelKind::GRU,
+        ModelKind::CASER,
+        ModelKind::FUSION,
     ];
 
     fn name(self) -> &'static str {

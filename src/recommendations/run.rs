@@ -4,7 +4,7 @@
 //! `evaluate-recs --data` call it.
 
 use super::content::content_neighbours;
-use super::evaluate::{Evaluation, Trial, compare, holdout, tune};
+use super::evaluate::{Evaluation, Trial, compare, holdout, leave_last, tune};
 use super::interactions::{Groups, Interactions, from_dataset};
 use super::knn::Neighbours;
 use super::model::{Fitted, GroupPopularity, Recommendation, fallback};
@@ -146,8 +146,10 @@ pub struct RecsSettings {
     pub groups: GroupSource,
     /// Choose the settings on a validation split first.
     pub tune: bool,
-    /// Also fit and evaluate every registered model on a held-out split.
-    pub compare: bool,
+    /// Also fit and evaluate the registered models of a family: `Taste` on a random held-out
+    /// share of each learner's courses, `Sequence` (with popularity and EASE as baselines) on
+    /// each learner's latest course.
+    pub compare: Option<Family>,
     /// The split's seed (tuning uses `seed + 1`).
     pub seed: u64,
 }
@@ -157,18 +159,35 @@ pub struct RecsSettings {
 pub struct RecsResult {
     /// The model serving the lists.
     pub trained: Trained,
-    /// Every model on a held-out split.
-    pub evaluation: Option<Evaluation>,
+    /// The compared models on a held-out split, and which family they were.
+    pub evaluation: Option<(Family, Evaluation)>,
 }
 
-/// Trains the chosen model on all of `ds` and, with `compare`, evaluates every registered
-/// model on a held-out split ([`HOLDOUT`] of each learner's courses, seeded).
+/// The models a comparison of `family` fits: the family's, and for the sequence family
+/// popularity and EASE as the baselines to beat.
+pub fn compared(family: Family) -> Vec<ModelKind> {
+    let mut kinds: Vec<ModelKind> = match family {
+        Family::Taste => Vec::new(),
+        Family::Sequence => vec![ModelKind::POP, ModelKind::EASE],
+    };
+    kinds.extend(
+        ModelKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.spec().family == family),
+    );
+    kinds
+}
+
+/// Trains the chosen model on all of `ds` and, with `compare`, evaluates a family of models:
+/// the taste models on a held-out split ([`HOLDOUT`] of each learner's courses, seeded), the
+/// sequence models on each learner's latest course.
 pub fn train_and_compare(
     ds: &Dataset,
     settings: &RecsSettings,
     progress: &Progress,
 ) -> crate::error::Result<RecsResult> {
-    let span = if settings.compare { 0.4 } else { 1.0 };
+    let span = if settings.compare.is_some() { 0.4 } else { 1.0 };
     let trained = train(
         ds,
         settings.kind,
@@ -178,25 +197,26 @@ pub fn train_and_compare(
         &progress.part(0.0, span),
     )?;
     let evaluation = match settings.compare {
-        true => {
+        Some(family) => {
             let it = &trained.interactions;
-            let split = holdout(&it.matrix, HOLDOUT, settings.seed);
-            let taste: Vec<ModelKind> = ModelKind::ALL
-                .iter()
-                .copied()
-                .filter(|k| k.spec().family == Family::Taste)
-                .collect();
-            Some(compare(
-                &taste,
-                &settings.params,
-                &split,
-                it.context(trained.groups.as_ref()),
-                EVALUATION_K,
-                None,
-                &progress.part(span, 1.0 - span),
-            )?)
+            let split = match family {
+                Family::Taste => holdout(&it.matrix, HOLDOUT, settings.seed),
+                Family::Sequence => leave_last(&it.matrix, &it.last_ms, 1),
+            };
+            Some((
+                family,
+                compare(
+                    &compared(family),
+                    &settings.params,
+                    &split,
+                    it.context(trained.groups.as_ref()),
+                    EVALUATION_K,
+                    None,
+                    &progress.part(span, 1.0 - span),
+                )?,
+            ))
         }
-        false => None,
+        None => None,
     };
     Ok(RecsResult {
         trained,
@@ -205,6 +225,57 @@ pub fn train_and_compare(
 }
 
 impl Trained {
+    /// Learner `u`'s courses in the order the sequence models read them (oldest first), with
+    /// each one's strength.
+    pub fn sequence_of(&self, u: usize) -> Vec<(u32, f32)> {
+        let it = &self.interactions;
+        if u >= it.matrix.n_rows() {
+            return Vec::new();
+        }
+        let (items, ws) = it.matrix.row(u);
+        let times = &it.last_ms[it.matrix.indptr[u]..it.matrix.indptr[u + 1]];
+        let mut steps: Vec<(i64, u32, f32)> = items
+            .iter()
+            .zip(ws)
+            .zip(times)
+            .map(|((&i, &w), &t)| (t, i, w))
+            .collect();
+        steps.sort_by_key(|s| (s.0, s.1));
+        steps.into_iter().map(|s| (s.1, s.2)).collect()
+    }
+
+    /// The next `k` courses for learner `u` if they now also took `extra` (in that order),
+    /// without retraining: `None` when the model does not read the order of courses. Courses
+    /// they own or just took are left out; the reason names the latest course taken.
+    pub fn next_after(&self, u: usize, extra: &[u32], k: usize) -> Option<Vec<Recommendation>> {
+        let it = &self.interactions;
+        let strength = self.params.strengths.complete;
+        let mut history = self.sequence_of(u);
+        history.extend(extra.iter().map(|&i| (i, strength)));
+        let mut scores = vec![0f32; it.catalog.len()];
+        if !self.model.score_history(&history, &mut scores) {
+            return None;
+        }
+        let mut skip: Vec<u32> = it.owned.get(u).cloned().unwrap_or_default();
+        skip.extend_from_slice(extra);
+        skip.sort_unstable();
+        skip.dedup();
+        let reason = match extra.last() {
+            Some(&last) => Reason::Recent(vec![last]),
+            None => Reason::Popular,
+        };
+        Some(
+            top_k(&scores, &skip, k)
+                .into_iter()
+                .map(|(item, score)| Recommendation {
+                    item,
+                    score,
+                    reason: reason.clone(),
+                })
+                .collect(),
+        )
+    }
+
     /// The `top` learners a course would reach by its content alone (as if it had no
     /// history), with the past courses that made each match.
     pub fn reach_of_new_course(&self, course: u32, top: usize) -> Vec<super::content::Reached> {

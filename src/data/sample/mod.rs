@@ -234,5 +234,6 @@ pub fn generate(out: &Path, config: SampleConfig) -> std::io::Result<SampleSumma
     experiments.flush()?;
 
     write_truth(out, &exps)?;
+    write_series(out, &catalogue)?;
     Ok(summary)
 }

@@ -162,3 +162,27 @@ pub(super) fn write_truth(out: &Path, exps: &[PlantedExperiment]) -> std::io::Re
         pretty(&serde_json::json!({ "personas": personas }))? + "\n",
     )
 }
+
+/// `truth/series.csv`: every planted series step to the next (`from_course,to_course`, e.g.
+/// 入门 → 进阶). A learner who owns `from_course` is drawn to `to_course` in a browsing
+/// session with probability 0.6 / (1 + (price / (2 · persona price))²), before any other
+/// course of their taste.
+pub(super) fn write_series(
+    out: &Path,
+    catalogue: &super::simulation::Catalogue<'_>,
+) -> std::io::Result<()> {
+    let mut text = String::from("from_course,to_course,series_step\n");
+    for steps in &catalogue.series {
+        for (k, pair) in steps.windows(2).enumerate() {
+            if let [Some(from), Some(to)] = *pair {
+                text.push_str(&format!(
+                    "{},{},{}\n",
+                    catalogue.courses[from].id,
+                    catalogue.courses[to].id,
+                    k + 1
+                ));
+            }
+        }
+    }
+    std::fs::write(out.join("truth/series.csv"), text)
+}

@@ -6,6 +6,8 @@
 //! event, ties by course index: the order `evaluate::leave_last` holds out from.
 
 pub mod markov;
+pub mod neural;
+pub mod paths;
 
 use super::recommender::{FitInput, Order};
 use crate::math::Csr;
