@@ -2,7 +2,8 @@
 # Runs the real window under Xvfb and saves a PNG of it.
 # Usage: scripts/screenshot.sh OUT.png [KEYS...] [-- persona-lab args]
 #   KEYS are xdotool key names sent after start-up, e.g. ctrl+l (language) or ctrl+2 (second tab),
-#   click:X,Y for a left click at window pixel X,Y, or wait:S to wait S seconds.
+#   click:X,Y for a left click at window pixel X,Y, scroll:X,Y,N for N wheel steps down there,
+#   or wait:S to wait S seconds.
 #   SETTLE (s) waits before the keys, AFTER_KEYS (s) after them; PERSONA_LAB_BIN picks the binary.
 # Needs: xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 set -euo pipefail
@@ -32,6 +33,8 @@ win=$(DISPLAY=$display xdotool search --name "Persona Lab" | head -n 1)
 for k in "${keys[@]}"; do
     case "$k" in
         wait:*) sleep "${k#wait:}" ;;
+        scroll:*) IFS=, read -r sx sy sn <<< "${k#scroll:}"
+                  DISPLAY=$display xdotool mousemove --window "$win" "$sx" "$sy" click --repeat "$sn" 5 ;;
         click:*) xy=${k#click:}
                  DISPLAY=$display xdotool mousemove --window "$win" "${xy%,*}" "${xy#*,}" click 1 ;;
         *) DISPLAY=$display xdotool windowfocus --sync "$win" key --window "$win" "$k" ;;

@@ -349,6 +349,7 @@ mod newest {
     pub static NEWEST: ModelSpec = ModelSpec {
         name: "newest",
         family: Family::Taste,
+        load: None,
         label: Text::new("最新课程", "Newest"),
         about: Text::new("最近上架的课程。", "The courses added last."),
         knobs: &[],

@@ -231,6 +231,25 @@ fn the_recommendations_tab_trains_compares_and_explains() {
             && a.tasks.is_idle()
     });
     assert!(h.query_by_label_contains("推荐给 u000002").is_some());
+    // A next-course model: trained as a job, it offers the what-if box and learning paths.
+    h.state_mut().recommendations_tab.kind = persona_lab::recommendations::ModelKind::MARKOV;
+    h.step();
+    h.get_by_label("▶ 训练").click();
+    wait_until(&mut h, "markov", |a| {
+        a.recs
+            .as_ref()
+            .is_some_and(|r| r.model.kind() == persona_lab::recommendations::ModelKind::MARKOV)
+            && a.tasks.is_idle()
+    });
+    assert!(h.query_by_label_contains("如果接下来学了").is_some());
+    assert!(h.query_by_label_contains("学习路径").is_some());
+    let trained = h.state().recs.clone().unwrap();
+    let course = trained.interactions.owned[1][0];
+    let next = trained
+        .next_after(1, &[course], 10)
+        .expect("markov reads the order");
+    assert_eq!(next.len(), 10);
+    assert!(next.iter().all(|r| r.item != course));
 }
 
 #[test]

@@ -223,6 +223,7 @@ impl PersonaApp {
             tune: request.tune,
             compare: request.compare,
             seed: crate::recommendations::run::SEED,
+            cache: eframe::storage_dir("Persona Lab").map(|d| d.join("models")),
         };
         let title = format!(
             "{} {}",

@@ -239,6 +239,7 @@ impl RecsTab {
             let spec = self.kind.spec();
             egui::ComboBox::from_id_salt("rec-model")
                 .selected_text(spec.label.get(lang))
+                .height(style::PLOT_HEIGHT)
                 .show_ui(ui, |ui| {
                     for &kind in ModelKind::ALL {
                         let s = kind.spec();
@@ -605,7 +606,7 @@ fn flow_plot(ui: &mut Ui, lang: Lang, t: &Trained, paths: &[Transition]) {
                         PlotText::new(
                             "",
                             PlotPoint::new(x, y(list, item, list.len())),
-                            c.title(item as usize),
+                            RichText::new(c.title(item as usize)).size(style::PLOT_LABEL_SIZE),
                         )
                         .anchor(anchor),
                     );

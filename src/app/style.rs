@@ -68,6 +68,8 @@ pub const LINE_WIDTH: f32 = 2.0;
 pub const THIN_LINE_WIDTH: f32 = 1.5;
 /// Width of a progress bar in the status bar.
 pub const PROGRESS_WIDTH: f32 = 260.0;
+/// Size of text labels drawn inside plots (course names in the learning-path flow).
+pub const PLOT_LABEL_SIZE: f32 = 13.0;
 
 /// Paints a small bar histogram (for column summaries) into a fixed-size box.
 pub fn sparkline(ui: &mut egui::Ui, counts: &[u64], size: egui::Vec2) -> egui::Response {

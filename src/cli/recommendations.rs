@@ -211,6 +211,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
         &params,
         &args.model_args.group_source()?,
         args.tune.then_some(args.seed + 1),
+        None,
         &progress,
     )
     .map_err(|e| CliError::from(e.at(args.input.data.display())))?;

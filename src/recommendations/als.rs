@@ -314,6 +314,7 @@ impl Recommender for Als {
 pub const ALS: ModelSpec = ModelSpec {
     name: "als",
     family: Family::Taste,
+    load: None,
     label: Text::new("矩阵分解 ALS", "ALS"),
     about: Text::new(
         "隐式反馈矩阵分解（Hu、Koren、Volinsky 2008）：置信度 1 + α·强度。",

@@ -172,6 +172,7 @@ impl Recommender for ContentModel {
 pub const CONTENT: ModelSpec = ModelSpec {
     name: "content",
     family: Family::Taste,
+    load: None,
     label: Text::new("内容相似", "Content"),
     about: Text::new(
         "类别、标签和标题词语与该学员已学课程相近的课程。对尚无学员的新课程同样有效。",

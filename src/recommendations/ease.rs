@@ -123,6 +123,7 @@ impl Recommender for Ease {
 pub const EASE: ModelSpec = ModelSpec {
     name: "ease",
     family: Family::Taste,
+    load: None,
     label: Text::new("EASE 自编码", "EASE"),
     about: Text::new(
         "闭式解的课程-课程模型（Steck 2019）：对课程共现矩阵做一次正则化求逆。适合数千门以内的课程目录。",

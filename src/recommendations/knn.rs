@@ -253,6 +253,7 @@ fn knn_grid(base: &Params, sizes: &[usize], set: fn(&mut Params, usize)) -> Vec<
 pub const ITEMKNN: ModelSpec = ModelSpec {
     name: "itemknn",
     family: Family::Taste,
+    load: None,
     label: Text::new("物品协同过滤", "Item-kNN"),
     about: Text::new(
         "与该学员已学课程被同一批学员学习的课程（带收缩的余弦相似度）。",
@@ -283,6 +284,7 @@ pub const ITEMKNN: ModelSpec = ModelSpec {
 pub const USERKNN: ModelSpec = ModelSpec {
     name: "userknn",
     family: Family::Taste,
+    load: None,
     label: Text::new("用户协同过滤", "User-kNN"),
     about: Text::new(
         "与该学员最相似的学员学过的课程。",

@@ -12,6 +12,30 @@ use crate::math::{Csr, top_k};
 use serde::Serialize;
 use std::sync::Arc;
 
+/// A name for a model fitted on `train` with `params`: SHA-256 of the model's name, every
+/// setting, the matrix and the times of its pairs (first 16 hex digits).
+fn fingerprint(kind: ModelKind, params: &Params, train: &Csr, context: Context<'_>) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(kind.spec().name.as_bytes());
+    h.update(serde_json::to_string(params).unwrap_or_default().as_bytes());
+    h.update((train.n_rows() as u64).to_le_bytes());
+    h.update((train.n_cols as u64).to_le_bytes());
+    for u in 0..train.n_rows() {
+        let (items, ws) = train.row(u);
+        h.update((items.len() as u64).to_le_bytes());
+        for (&i, &w) in items.iter().zip(ws) {
+            h.update(i.to_le_bytes());
+            h.update(w.to_le_bytes());
+            let t = context.order.and_then(|o| o.time(u, i)).unwrap_or(0);
+            h.update(t.to_le_bytes());
+        }
+    }
+    h.update(context.catalog.ids.join("\n").as_bytes());
+    let digest = h.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 /// A fitted recommender and which model it is.
 #[derive(Debug, Clone)]
 pub struct Fitted {
@@ -48,6 +72,55 @@ impl Fitted {
     /// when the model does not read the order of courses.
     pub fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) -> bool {
         self.model.score_history(history, out)
+    }
+
+    /// Like [`Fitted::fit`], but a model that can be saved (the neural networks) is first
+    /// looked for in `cache` under a name derived from the model, its settings and the training
+    /// data (learners × courses, strengths and times), and saved there after fitting, so the
+    /// same data and settings never train twice. A cache that cannot be read or written only
+    /// costs the training.
+    pub fn fit_cached(
+        kind: ModelKind,
+        params: &Params,
+        train: &Csr,
+        context: Context<'_>,
+        cache: Option<&std::path::Path>,
+        progress: &Progress,
+    ) -> crate::error::Result<Fitted> {
+        let spec = kind.spec();
+        let (Some(dir), Some(load)) = (cache, spec.load) else {
+            return Fitted::fit(kind, params, train, context, progress);
+        };
+        params.check()?;
+        let path = dir.join(format!(
+            "{}-{}.safetensors",
+            spec.name,
+            fingerprint(kind, params, train, context)
+        ));
+        let input = FitInput {
+            params,
+            train,
+            catalog: context.catalog,
+            groups: context.groups,
+            order: context.order,
+        };
+        if path.is_file()
+            && let Ok(model) = load(&path, &input)
+        {
+            progress.set_stage(crate::lang::Text::pair(
+                format!("{}：读取已训练的模型", spec.label.zh),
+                format!("{}: loaded the trained model", spec.label.en),
+            ));
+            return Ok(Fitted {
+                kind,
+                model: Arc::from(model),
+            });
+        }
+        let fitted = Fitted::fit(kind, params, train, context, progress)?;
+        if std::fs::create_dir_all(dir).is_ok() {
+            let _ = fitted.model.save(&path);
+        }
+        Ok(fitted)
     }
 
     /// Which model this is.

@@ -45,6 +45,7 @@ impl Recommender for GroupPopularity {
 pub const POP: ModelSpec = ModelSpec {
     name: "pop",
     family: Family::Taste,
+    load: None,
     label: Text::new("全站热门", "Popularity"),
     about: Text::new(
         "学员最多的课程。所有模型都应超过的基线。",
@@ -60,6 +61,7 @@ pub const POP: ModelSpec = ModelSpec {
 pub const SEGPOP: ModelSpec = ModelSpec {
     name: "segpop",
     family: Family::Taste,
+    load: None,
     label: Text::new("群体热门", "Popular in group"),
     about: Text::new(
         "学员所在分群（或职业）中最热门的课程；不足 20 人的分组使用全站热门。",

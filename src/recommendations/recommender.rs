@@ -30,6 +30,12 @@ pub trait Recommender: std::fmt::Debug + Send + Sync {
         false
     }
 
+    /// Saves the fitted model to `path`; false when the model is not saved (quick to fit).
+    fn save(&self, path: &std::path::Path) -> crate::error::Result<bool> {
+        let _ = path;
+        Ok(false)
+    }
+
     /// Whether a score of zero or below means the model knows nothing about the course (those
     /// places are then filled by the cold-start fallback). Popularity models rank every course
     /// and say no.
@@ -113,6 +119,9 @@ pub struct Knob {
     pub set: fn(&mut Params, f64),
 }
 
+/// Loads a saved model for an input.
+pub type LoadFn = fn(&std::path::Path, &FitInput<'_>) -> crate::error::Result<Box<dyn Recommender>>;
+
 /// What a recommender reads from the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
@@ -142,4 +151,7 @@ pub struct ModelSpec {
     pub settings: fn(&Params) -> serde_json::Value,
     /// The settings tried when tuning (empty when it has none).
     pub grid: fn(&Params) -> Vec<Params>,
+    /// Loads a model saved by [`Recommender::save`] for this input (`None`: the model is
+    /// quick to fit and never saved).
+    pub load: Option<LoadFn>,
 }

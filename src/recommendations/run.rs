@@ -64,6 +64,7 @@ pub fn train(
     params: &Params,
     groups: &GroupSource,
     tune_seed: Option<u64>,
+    cache: Option<&std::path::Path>,
     progress: &Progress,
 ) -> crate::error::Result<Trained> {
     progress.set_stage(crate::lang::Text::new("学习记录", "interactions"));
@@ -102,11 +103,12 @@ pub fn train(
         format!("{}: training", kind.spec().label.en),
     ));
     let started = Instant::now();
-    let model = Fitted::fit(
+    let model = Fitted::fit_cached(
         kind,
         &params,
         &interactions.matrix,
         interactions.context(groups.as_ref()),
+        cache,
         &progress.part(0.65, 0.3),
     )?;
     let train_seconds = started.elapsed().as_secs_f64();
@@ -152,6 +154,8 @@ pub struct RecsSettings {
     pub compare: Option<Family>,
     /// The split's seed (tuning uses `seed + 1`).
     pub seed: u64,
+    /// A folder where trained networks are saved and found again (`None`: always train).
+    pub cache: Option<std::path::PathBuf>,
 }
 
 /// A trained model and, when asked, the comparison of every model.
@@ -194,6 +198,7 @@ pub fn train_and_compare(
         &settings.params,
         &settings.groups,
         settings.tune.then_some(settings.seed + 1),
+        settings.cache.as_deref(),
         &progress.part(0.0, span),
     )?;
     let evaluation = match settings.compare {

@@ -91,6 +91,7 @@ impl Recommender for Markov {
 pub const MARKOV: ModelSpec = ModelSpec {
     name: "markov",
     family: Family::Sequence,
+    load: None,
     label: Text::new("下一门课 (马尔可夫)", "Next course (Markov)"),
     about: Text::new(
         "一阶马尔可夫链：数学员从上一门课直接转到下一门课的次数，推荐学员最近一门课之后最常接着学的课程；其余按热门排序。需要学习时间。",

@@ -151,6 +151,11 @@ impl Recommender for Neural {
         }
     }
 
+    fn save(&self, path: &std::path::Path) -> crate::error::Result<bool> {
+        Neural::save(self, path)?;
+        Ok(true)
+    }
+
     fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) -> bool {
         let steps: Vec<(u32, u32)> = history
             .iter()
@@ -224,6 +229,13 @@ impl Architecture {
     }
 }
 
+fn load(
+    path: &std::path::Path,
+    input: &FitInput<'_>,
+) -> crate::error::Result<Box<dyn Recommender>> {
+    Ok(Box::new(Neural::load(path, input)?))
+}
+
 const KNOBS: &[Knob] = &[
     Knob {
         label: Text::new("向量维度", "Dimension"),
@@ -270,6 +282,7 @@ fn settings(p: &Params) -> serde_json::Value {
 pub const GRU: ModelSpec = ModelSpec {
     name: "gru",
     family: Family::Sequence,
+    load: Some(load),
     label: Text::new("下一门课 (GRU 循环网络)", "Next course (GRU)"),
     about: Text::new(
         "循环神经网络（GRU4Rec 式）读学员最近的学习序列（课程与行为强弱），预测下一门课。需要学习时间；在后台训练，验证集不再提升即停止。",
@@ -287,6 +300,7 @@ pub const GRU: ModelSpec = ModelSpec {
 pub const CASER: ModelSpec = ModelSpec {
     name: "caser",
     family: Family::Sequence,
+    load: Some(load),
     label: Text::new("下一门课 (Caser 卷积网络)", "Next course (Caser CNN)"),
     about: Text::new(
         "卷积网络（Caser 式）：不同高度的横向卷积核在最近几门课上取最大值，纵向卷积核加权汇总，预测下一门课。需要学习时间。",
@@ -304,6 +318,7 @@ pub const CASER: ModelSpec = ModelSpec {
 pub const FUSION: ModelSpec = ModelSpec {
     name: "fusion",
     family: Family::Sequence,
+    load: Some(load),
     label: Text::new("下一门课 (融合多任务)", "Next course (fusion)"),
     about: Text::new(
         "共享课程向量，循环与卷积两个编码器由学习到的门控融合成一个学员向量；多任务训练：预测下一门课，并辅助预测下一门课的类别。需要学习时间。",
