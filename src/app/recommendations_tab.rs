@@ -59,8 +59,9 @@ pub struct RecsTab {
     /// The latest comparison and the family compared (kept when only the model is retrained).
     pub evaluation: Option<Arc<Evaluation>>,
     compared: Family,
-    /// Courses appended in the what-if box, for the selected learner.
+    /// Courses appended in the what-if box, and the learner they were appended for.
     what_if: Vec<u32>,
+    what_if_for: Option<usize>,
     what_if_course: Option<u32>,
     paths_category: Option<String>,
     paths_cache: Option<(usize, Option<String>, Vec<Transition>)>,
@@ -85,6 +86,7 @@ impl Default for RecsTab {
             evaluation: None,
             compared: Family::Taste,
             what_if: Vec::new(),
+            what_if_for: None,
             what_if_course: None,
             paths_category: None,
             paths_cache: None,
@@ -363,6 +365,10 @@ impl RecsTab {
     /// the learner's sequence, from the trained sequence model without retraining.
     fn what_if_box(&mut self, ui: &mut Ui, lang: Lang, t: &Trained, u: usize) {
         let it = &t.interactions;
+        if self.what_if_for != Some(u) {
+            self.what_if.clear();
+            self.what_if_for = Some(u);
+        }
         ui.add_space(style::GAP_SMALL);
         if t.model.kind().spec().family != Family::Sequence {
             ui.weak(tr(lang, T::WhatIfNeedsSequence));
