@@ -111,13 +111,7 @@ fn a_trained_network_is_deterministic_saves_loads_and_follows_new_events() {
     let it = fixture_interactions();
     let params = quick(16, 2);
     let context = it.context(None);
-    let input = FitInput {
-        params: &params,
-        train: &it.matrix,
-        catalog: context.catalog,
-        groups: None,
-        order: context.order,
-    };
+    let input = FitInput::new(&params, &it.matrix, context);
     let p = Progress::default();
     let a = Neural::fit(&input, Architecture::Fusion, &p).unwrap();
     let b = Neural::fit(&input, Architecture::Fusion, &p).unwrap();
@@ -249,13 +243,7 @@ fn next_course_models_recover_the_planted_series_order() {
     let index = |id: &str| it.catalog.ids.iter().position(|c| c == id).unwrap() as u32;
     let params = quick(32, 12);
     let context = it.context(None);
-    let input = FitInput {
-        params: &params,
-        train: &it.matrix,
-        catalog: context.catalog,
-        groups: None,
-        order: context.order,
-    };
+    let input = FitInput::new(&params, &it.matrix, context);
     let markov = Markov::fit(
         &it.matrix,
         &Sequences::build(&it.matrix, context.order.unwrap()),

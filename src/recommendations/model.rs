@@ -55,13 +55,7 @@ impl Fitted {
         progress: &Progress,
     ) -> crate::error::Result<Fitted> {
         params.check()?;
-        let input = FitInput {
-            params,
-            train,
-            catalog: context.catalog,
-            groups: context.groups,
-            order: context.order,
-        };
+        let input = FitInput::new(params, train, context);
         Ok(Fitted {
             kind,
             model: Arc::from((kind.spec().fit)(&input, progress)?),
@@ -97,13 +91,7 @@ impl Fitted {
             spec.name,
             fingerprint(kind, params, train, context)
         ));
-        let input = FitInput {
-            params,
-            train,
-            catalog: context.catalog,
-            groups: context.groups,
-            order: context.order,
-        };
+        let input = FitInput::new(params, train, context);
         if path.is_file()
             && let Ok(model) = load(&path, &input)
         {

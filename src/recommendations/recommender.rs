@@ -102,6 +102,19 @@ pub struct FitInput<'a> {
     pub order: Option<Order<'a>>,
 }
 
+impl<'a> FitInput<'a> {
+    /// The input of a fit on `train` with `params`, in `context`.
+    pub fn new(params: &'a Params, train: &'a Csr, context: Context<'a>) -> FitInput<'a> {
+        FitInput {
+            params,
+            train,
+            catalog: context.catalog,
+            groups: context.groups,
+            order: context.order,
+        }
+    }
+}
+
 /// A setting of a model, shown as a control in the window.
 #[derive(Debug, Clone)]
 pub struct Knob {

@@ -237,16 +237,11 @@ impl Trained {
         if u >= it.matrix.n_rows() {
             return Vec::new();
         }
-        let (items, ws) = it.matrix.row(u);
-        let times = &it.last_ms[it.matrix.indptr[u]..it.matrix.indptr[u + 1]];
-        let mut steps: Vec<(i64, u32, f32)> = items
-            .iter()
-            .zip(ws)
-            .zip(times)
-            .map(|((&i, &w), &t)| (t, i, w))
-            .collect();
-        steps.sort_by_key(|s| (s.0, s.1));
-        steps.into_iter().map(|s| (s.1, s.2)).collect()
+        let order = super::recommender::Order {
+            matrix: &it.matrix,
+            times: &it.last_ms,
+        };
+        super::sequence::ordered_row(&it.matrix, u, order)
     }
 
     /// The next `k` courses for learner `u` if they now also took `extra` (in that order),

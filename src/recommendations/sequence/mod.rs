@@ -12,6 +12,19 @@ pub mod paths;
 use super::recommender::{FitInput, Order};
 use crate::math::Csr;
 
+/// Row `u` of `train` as (course, strength) steps, ordered by `order`'s times, ties by
+/// course index (pairs without a time first).
+pub fn ordered_row(train: &Csr, u: usize, order: Order<'_>) -> Vec<(u32, f32)> {
+    let (items, ws) = train.row(u);
+    let mut steps: Vec<(i64, u32, f32)> = items
+        .iter()
+        .zip(ws)
+        .map(|(&i, &w)| (order.time(u, i).unwrap_or(i64::MIN), i, w))
+        .collect();
+    steps.sort_by_key(|s| (s.0, s.1));
+    steps.into_iter().map(|s| (s.1, s.2)).collect()
+}
+
 /// Every learner's courses in order, with the strength of each (its strongest event).
 #[derive(Debug, Clone, Default)]
 pub struct Sequences {
@@ -26,15 +39,9 @@ impl Sequences {
     pub fn build(train: &Csr, order: Order<'_>) -> Sequences {
         let mut out = Sequences::default();
         for u in 0..train.n_rows() {
-            let (items, ws) = train.row(u);
-            let mut steps: Vec<(i64, u32, f32)> = items
-                .iter()
-                .zip(ws)
-                .map(|(&i, &w)| (order.time(u, i).unwrap_or(i64::MIN), i, w))
-                .collect();
-            steps.sort_by_key(|s| (s.0, s.1));
-            out.items.push(steps.iter().map(|s| s.1).collect());
-            out.strengths.push(steps.iter().map(|s| s.2).collect());
+            let steps = ordered_row(train, u, order);
+            out.items.push(steps.iter().map(|s| s.0).collect());
+            out.strengths.push(steps.iter().map(|s| s.1).collect());
         }
         out
     }

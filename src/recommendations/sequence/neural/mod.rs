@@ -93,8 +93,7 @@ impl Neural {
     /// below the best).
     fn scores_for(&self, v: &[f32], out: &mut [f32]) {
         for (j, o) in out.iter_mut().enumerate() {
-            let e = &self.item_vectors[j * self.dim..(j + 1) * self.dim];
-            *o = self.bias[j] + v.iter().zip(e).map(|(a, b)| a * b).sum::<f32>();
+            *o = logit(&self.item_vectors, &self.bias, v, j);
         }
         let top = out.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         for o in out.iter_mut() {
@@ -113,6 +112,17 @@ impl Neural {
         let sequences = Sequences::of_input(input, network.shape.architecture.name())?;
         Neural::from_network(network, &steps_of(&sequences), TrainingReport::default())
     }
+}
+
+/// The score of course `j` for learner vector `v`: its output bias plus `v` · its embedding
+/// (`items` holds one embedding of `v.len()` numbers per course).
+fn logit(items: &[f32], bias: &[f32], v: &[f32], j: usize) -> f32 {
+    let d = v.len();
+    bias[j]
+        + v.iter()
+            .zip(&items[j * d..(j + 1) * d])
+            .map(|(a, b)| a * b)
+            .sum::<f32>()
 }
 
 /// Every learner's steps: (course, strength level).
@@ -193,8 +203,7 @@ impl Recommender for Neural {
         };
         let score = |v: usize, item: u32| {
             let row = &vectors[v * self.dim..(v + 1) * self.dim];
-            let e = &self.item_vectors[item as usize * self.dim..(item as usize + 1) * self.dim];
-            self.bias[item as usize] + row.iter().zip(e).map(|(a, b)| a * b).sum::<f32>()
+            logit(&self.item_vectors, &self.bias, row, item as usize)
         };
         items
             .iter()

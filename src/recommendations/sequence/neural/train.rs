@@ -3,7 +3,7 @@
 //! validation learner's latest training course; the best epoch's weights are kept.
 
 use super::network::{Architecture, Batch, Network, Shape};
-use super::{Epoch, Neural, internal, last_vectors, steps_of};
+use super::{Epoch, Neural, internal, last_vectors, logit, steps_of};
 use crate::jobs::Progress;
 use crate::recommendations::recommender::FitInput;
 use crate::recommendations::sequence::Sequences;
@@ -238,13 +238,7 @@ fn validation_ndcg(
             let v = &vectors[r * d..(r + 1) * d];
             let s = &steps[u];
             let target = s[s.len() - 1].0;
-            let score = |j: usize| {
-                bias[j]
-                    + v.iter()
-                        .zip(&items[j * d..(j + 1) * d])
-                        .map(|(a, b)| a * b)
-                        .sum::<f32>()
-            };
+            let score = |j: usize| logit(&items, &bias, v, j);
             let mut seen: Vec<u32> = s[..s.len() - 1].iter().map(|x| x.0).collect();
             seen.sort_unstable();
             let t = score(target as usize);
