@@ -21,3 +21,4 @@ pub mod recommendations;
 pub mod safe_csv;
 pub mod segment;
 pub mod text;
+pub mod value;

@@ -252,3 +252,51 @@ fn profile_writes_one_row_per_learner_with_rfm_segments() {
         "personal data is never exported"
     );
 }
+
+#[test]
+fn clv_writes_every_buyer_and_refuses_bad_settings() {
+    let dir = fixture("clv");
+    let tmp = tempfile::tempdir().unwrap();
+    let out_path = tmp.path().join("clv.csv");
+    let out = run(&[
+        "clv",
+        "--data",
+        dir.to_str().unwrap(),
+        "--until",
+        "1997-09-30",
+        "--out",
+        out_path.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_ok(&out);
+    let v = json(&out);
+    assert_eq!(v["model"], "bg_nbd");
+    assert_eq!(v["unit"], "week");
+    assert_eq!(v["learners"], 2357);
+    assert_eq!(v["until"], "1997-09-30");
+    assert_eq!(v["holdout"]["days"], 90);
+    for key in ["r", "alpha", "a", "b"] {
+        assert!(v["params"][key].as_f64().unwrap() > 0.0, "{key}");
+    }
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "user_id,frequency,recency_weeks,t_weeks,p_alive,expected_purchases,expected_spend,clv"
+    );
+    assert_eq!(lines.count(), 2357);
+    for (args, says) in [
+        (vec!["--horizon-days", "0"], "horizon-days"),
+        (vec!["--discount-monthly", "1.5"], "discount-monthly"),
+        (vec!["--until", "soon"], "--until"),
+        (vec!["--until", "1990-01-01"], "repeat purchases"),
+    ] {
+        let mut all = vec!["clv", "--data", dir.to_str().unwrap()];
+        all.extend(args);
+        all.extend(["--out", out_path.to_str().unwrap()]);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(2), "{all:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{all:?}: {err}");
+    }
+}

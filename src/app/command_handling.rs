@@ -88,6 +88,8 @@ impl PersonaApp {
                 self.status = None;
                 self.loaded = Some(Arc::new(loaded));
                 self.profiles = None;
+                self.value = None;
+                self.value_check = None;
                 self.segments = None;
                 self.recs = None;
                 self.recommendations_tab.reset();
@@ -98,6 +100,10 @@ impl PersonaApp {
             Ok(JobOutput::Profiles(p)) => {
                 self.profiles = Some(Arc::from(p));
                 self.segments = None;
+            }
+            Ok(JobOutput::Value(v, check)) => {
+                self.value = Some(Arc::from(v));
+                self.value_check = check;
             }
             Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
             Ok(JobOutput::Recs(r)) => {
@@ -324,6 +330,36 @@ impl PersonaApp {
                         ])?;
                         let profiles = crate::profile::build_profiles(&loaded.dataset, p)?;
                         Ok(JobOutput::Profiles(Box::new(profiles)))
+                    },
+                );
+            }
+            Command::EstimateValue => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::LearnerValue)
+                );
+                self.spawn_job(
+                    Task::Value,
+                    title,
+                    move |p: &Progress| -> Result<JobOutput, crate::error::Error> {
+                        let settings = crate::value::ValueSettings::default();
+                        let v = crate::value::estimate_value(
+                            &loaded.dataset,
+                            &settings,
+                            &p.part(0.0, 0.5),
+                        )?;
+                        let check = crate::value::backtest_value(
+                            &loaded.dataset,
+                            &settings,
+                            v.until_day,
+                            &p.part(0.5, 0.5),
+                        )
+                        .ok();
+                        Ok(JobOutput::Value(Box::new(v), check))
                     },
                 );
             }

@@ -32,6 +32,12 @@ pub enum JobOutput {
     Readout(Readout),
     /// Learner profiles were built.
     Profiles(Box<crate::profile::Profiles>),
+    /// Buyers were valued, with the model's check on the last days of data (when it could
+    /// be fitted without them).
+    Value(
+        Box<crate::value::ValueResult>,
+        Option<crate::value::Holdout>,
+    ),
     /// A segmentation finished.
     Segments(Box<SegmentResult>),
     /// A recommender was trained (and models compared).
@@ -94,6 +100,8 @@ pub enum Command {
     SavePng(Arc<egui::ColorImage>),
     /// Build learner profiles of the loaded dataset.
     BuildProfiles,
+    /// Value the buyers of the loaded dataset (default settings).
+    EstimateValue,
     /// Segment the profiles.
     RunSegments(crate::segment::SegmentConfig),
     /// Train a recommender (and compare every model, if asked).

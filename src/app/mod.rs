@@ -61,6 +61,10 @@ pub struct PersonaApp {
     /// The dataset profiles were last asked for (by address), so a failed build is not
     /// retried on every frame.
     profiles_asked_for: Option<usize>,
+    /// Every buyer's value, once estimated (`None` also when it could not be: see the status).
+    pub value: Option<Arc<crate::value::ValueResult>>,
+    /// The value model's check on the last 90 days of data, fitted without them.
+    pub value_check: Option<crate::value::Holdout>,
     /// The latest segmentation.
     pub segments: Option<Arc<SegmentResult>>,
     /// The Profiles tab.
@@ -138,6 +142,8 @@ impl PersonaApp {
             experiments_tab: ExperimentsTab::default(),
             profiles: None,
             profiles_asked_for: None,
+            value: None,
+            value_check: None,
             segments: None,
             profiles_tab: ProfilesTab::default(),
             segments_tab: SegmentsTab::default(),
@@ -219,12 +225,15 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.profiles.as_ref(),
                         self.segments.as_deref(),
+                        self.value.as_deref(),
+                        self.value_check.as_ref(),
                     ),
                     Tab::Segments => self.segments_tab.ui(
                         ui,
                         lang,
                         self.profiles.as_ref(),
                         self.segments.as_ref(),
+                        self.value.as_deref(),
                         &mut self.commands,
                     ),
                     Tab::Recommendations => self.recommendations_tab.ui(
@@ -267,6 +276,7 @@ impl eframe::App for PersonaApp {
         {
             self.profiles_asked_for = loaded_at;
             self.commands.push(Command::BuildProfiles);
+            self.commands.push(Command::EstimateValue);
         }
         self.drop_preview(ui);
         for command in std::mem::take(&mut self.commands) {

@@ -2,7 +2,9 @@
 //! [`super::style`].
 
 use super::style::{self, series_color};
-use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Points};
+use egui_plot::{
+    Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Points, Polygon,
+};
 
 /// A point with a vertical error bar (e.g. a rate and its CI) at `x`.
 pub fn error_bar(plot: &mut PlotUi<'_>, name: &str, series: usize, x: f64, y: f64, ci: [f64; 2]) {
@@ -83,6 +85,7 @@ pub fn grouped_bars(
     let n = series.len().max(1) as f64;
     let width = 0.8 / n;
     let labels = groups.to_vec();
+    let count = groups.len();
     let top = series
         .iter()
         .flat_map(|(_, v)| v.iter().copied())
@@ -96,6 +99,16 @@ pub fn grouped_bars(
         .allow_scroll(false)
         .allow_drag(false)
         .x_axis_formatter(move |mark, _| index_label(&labels, mark.value))
+        // One labelled mark per group: with the default spacing egui hides the labels of
+        // marks it finds too close together, leaving groups unnamed.
+        .x_grid_spacer(move |_| {
+            (0..count)
+                .map(|g| egui_plot::GridMark {
+                    value: g as f64,
+                    step_size: 10.0,
+                })
+                .collect()
+        })
         .show(ui, |plot| {
             for (s, (name, values)) in series.iter().enumerate() {
                 let bars = values
@@ -146,6 +159,66 @@ pub fn unit_curves(
                             .color(series_color(s))
                             .radius(3.0)
                             .filled(true),
+                    );
+                }
+            }
+        });
+}
+
+/// A heat map of shares in [0, 1]: `cells[row][column]`, row r drawn at y = r, column j
+/// centred at `x_centres[j]` (equal steps); hovering a cell shows its value as a percentage.
+pub fn heat_map(
+    ui: &mut egui::Ui,
+    id: &str,
+    axes: [&str; 2],
+    x_centres: &[f64],
+    cells: &[Vec<f64>],
+    height: f32,
+) {
+    let step = match x_centres {
+        [a, b, ..] => b - a,
+        [a] => 2.0 * a,
+        [] => return,
+    };
+    let start = x_centres[0] - step / 2.0;
+    let lookup = cells.to_vec();
+    let (x_name, y_name) = (axes[0].to_string(), axes[1].to_string());
+    Plot::new(id)
+        .height(height)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .x_axis_label(axes[0])
+        .y_axis_label(axes[1])
+        .label_formatter(move |hover| {
+            let (egui_plot::HoverPosition::NearDataPoint { position: p, .. }
+            | egui_plot::HoverPosition::Elsewhere { position: p }) = hover;
+            let row = p.y.round();
+            let col = ((p.x - start) / step).floor();
+            if row < 0.0 || col < 0.0 {
+                return None;
+            }
+            let v = lookup.get(row as usize)?.get(col as usize)?;
+            Some(format!(
+                "{x_name} {:.0}–{:.0}\n{y_name} {row:.0}\n{:.0}%",
+                start + col * step,
+                start + (col + 1.0) * step,
+                v * 100.0
+            ))
+        })
+        .show(ui, |plot| {
+            for (r, row) in cells.iter().enumerate() {
+                let (y0, y1) = (r as f64 - 0.5, r as f64 + 0.5);
+                for (j, v) in row.iter().enumerate() {
+                    let (x0, x1) = (start + j as f64 * step, start + (j as f64 + 1.0) * step);
+                    plot.polygon(
+                        Polygon::new(
+                            "",
+                            PlotPoints::from(vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]]),
+                        )
+                        .fill_color(style::sequential(*v))
+                        .stroke(egui::Stroke::NONE)
+                        .allow_hover(false),
                     );
                 }
             }

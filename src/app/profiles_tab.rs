@@ -5,9 +5,13 @@ use super::i18n::{Lang, T, tr};
 use super::style;
 use crate::profile::Profiles;
 use crate::segment::SegmentResult;
+use crate::value::{Holdout, ValueResult};
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::sync::Arc;
+
+/// Width of the persona card beside the table.
+const CARD_WIDTH: f32 = 440.0;
 
 /// Sortable columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +21,7 @@ enum SortBy {
     Monetary,
     Inactive,
     Sentiment,
+    Value,
 }
 
 /// The tab's state.
@@ -29,7 +34,7 @@ pub struct ProfilesTab {
     sort: (SortBy, bool),
     /// Rows shown, in order; rebuilt when the profiles, query or sort change.
     rows: Vec<usize>,
-    built_for: Option<(usize, String, SortBy, bool)>,
+    built_for: Option<(usize, usize, String, SortBy, bool)>,
 }
 
 impl Default for ProfilesTab {
@@ -51,9 +56,10 @@ fn top_interest(p: &Profiles, i: usize) -> String {
 }
 
 impl ProfilesTab {
-    fn rebuild(&mut self, p: &Arc<Profiles>) {
+    fn rebuild(&mut self, p: &Arc<Profiles>, value: Option<&ValueResult>) {
         let key = (
             Arc::as_ptr(p) as usize,
+            value.map_or(0, |v| v as *const ValueResult as usize),
             self.query.clone(),
             self.sort.0,
             self.sort.1,
@@ -83,6 +89,15 @@ impl ProfilesTab {
                 SortBy::Sentiment => t.sentiment[a]
                     .unwrap_or(0.0)
                     .total_cmp(&t.sentiment[b].unwrap_or(0.0)),
+                SortBy::Value => {
+                    let clv = |i: usize| {
+                        value
+                            .and_then(|v| v.find(&t.user_ids[i]))
+                            .and_then(|l| l.clv)
+                            .unwrap_or(f64::NEG_INFINITY)
+                    };
+                    clv(a).total_cmp(&clv(b))
+                }
             };
             if asc { o } else { o.reverse() }
         });
@@ -97,6 +112,8 @@ impl ProfilesTab {
         lang: Lang,
         profiles: Option<&Arc<Profiles>>,
         segments: Option<&SegmentResult>,
+        value: Option<&ValueResult>,
+        check: Option<&Holdout>,
     ) {
         let Some(p) = profiles else {
             ui.spinner();
@@ -106,7 +123,7 @@ impl ProfilesTab {
             ui.label(tr(lang, T::NoLearners));
             return;
         }
-        self.rebuild(p);
+        self.rebuild(p, value);
         ui.horizontal(|ui| {
             ui.add(
                 egui::TextEdit::singleline(&mut self.query)
@@ -121,13 +138,28 @@ impl ProfilesTab {
             ));
         });
         ui.add_space(style::GAP_SMALL);
-        ui.columns(2, |cols| {
-            cols[0].push_id("learners", |ui| self.table(ui, lang, p));
-            cols[1].push_id("card", |ui| match self.selected {
-                Some(i) if i < p.len() => card(ui, lang, p, segments, i),
-                _ => {
-                    ui.weak(tr(lang, T::SelectLearner));
-                }
+        // The table takes what the card (and the value model below it) leaves.
+        let card_width = CARD_WIDTH.min(ui.available_width() * 0.45);
+        let table_width = ui.available_width() - card_width - style::GAP_LARGE;
+        let height = ui.available_height();
+        let top_down = egui::Layout::top_down(egui::Align::Min);
+        ui.horizontal_top(|ui| {
+            ui.allocate_ui_with_layout(egui::vec2(table_width, height), top_down, |ui| {
+                ui.push_id("learners", |ui| self.table(ui, lang, p, value));
+            });
+            ui.allocate_ui_with_layout(egui::vec2(card_width, height), top_down, |ui| {
+                ui.push_id("card", |ui| {
+                    match self.selected {
+                        Some(i) if i < p.len() => card(ui, lang, p, segments, value, i),
+                        _ => {
+                            ui.weak(tr(lang, T::SelectLearner));
+                        }
+                    }
+                    if let Some(v) = value {
+                        ui.add_space(style::GAP);
+                        value_model(ui, lang, v, check);
+                    }
+                });
             });
         });
     }
@@ -162,7 +194,7 @@ impl ProfilesTab {
         }
     }
 
-    fn table(&mut self, ui: &mut Ui, lang: Lang, p: &Arc<Profiles>) {
+    fn table(&mut self, ui: &mut Ui, lang: Lang, p: &Arc<Profiles>, value: Option<&ValueResult>) {
         let t = &p.table;
         let rows = self.rows.clone();
         let mut clicked = None;
@@ -176,6 +208,7 @@ impl ProfilesTab {
             .column(Column::auto().at_least(70.0))
             .column(Column::auto().at_least(60.0))
             .column(Column::auto().at_least(80.0))
+            .column(Column::auto().at_least(60.0))
             .column(Column::remainder())
             .header(22.0, |mut h| {
                 h.col(|ui| self.header(ui, lang, T::Learner, Some(SortBy::Id), None));
@@ -184,6 +217,15 @@ impl ProfilesTab {
                 h.col(|ui| self.header(ui, lang, T::Monetary, Some(SortBy::Monetary), None));
                 h.col(|ui| self.header(ui, lang, T::Inactive, Some(SortBy::Inactive), None));
                 h.col(|ui| self.header(ui, lang, T::TopInterest, None, None));
+                h.col(|ui| {
+                    self.header(
+                        ui,
+                        lang,
+                        T::Value90,
+                        Some(SortBy::Value),
+                        Some(T::Value90Tip),
+                    )
+                });
                 h.col(|ui| {
                     self.header(
                         ui,
@@ -220,6 +262,12 @@ impl ProfilesTab {
                     });
                     row.col(|ui| {
                         ui.label(top_interest(p, i));
+                    });
+                    row.col(|ui| {
+                        let clv = value
+                            .and_then(|v| v.find(&t.user_ids[i]))
+                            .and_then(|l| l.clv);
+                        ui.label(clv.map_or("—".into(), |v| format!("¥{v:.0}")));
                     });
                     row.col(|ui| {
                         ui.label(t.sentiment[i].map_or("—".into(), |s| format!("{s:+.2}")));
@@ -260,7 +308,102 @@ fn membership_row(ui: &mut Ui, lang: Lang, r: &SegmentResult, i: usize) {
     });
 }
 
-fn card(ui: &mut Ui, lang: Lang, p: &Profiles, segments: Option<&SegmentResult>, i: usize) {
+/// The learner's chance of still being active and expected value (buyers only).
+fn value_row(ui: &mut Ui, lang: Lang, value: &ValueResult, user_id: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(tr(lang, T::LearnerValue))
+            .on_hover_text(tr(lang, T::Value90Tip));
+        let Some(l) = value.find(user_id) else {
+            ui.weak(tr(lang, T::NoPurchaseYet));
+            return;
+        };
+        let colour = if l.p_alive < 0.3 {
+            style::WARN
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.colored_label(
+            colour,
+            format!("{} {:.0}%", tr(lang, T::PAlive), l.p_alive * 100.0),
+        )
+        .on_hover_text(tr(lang, T::PAliveTip));
+        ui.label(format!(
+            "· {} {:.2}",
+            tr(lang, T::ExpectedPurchases),
+            l.expected_purchases
+        ));
+        if let Some(v) = l.clv {
+            ui.label(format!("· {} ¥{v:.0}", tr(lang, T::Value90)));
+        }
+    });
+}
+
+/// The value model: P(alive) over history as a heat map, and predicted against actual
+/// purchases on the data after calibration.
+fn value_model(ui: &mut Ui, lang: Lang, v: &ValueResult, check: Option<&Holdout>) {
+    egui::CollapsingHeader::new(tr(lang, T::ValueModel))
+        .id_salt("value-model")
+        .show(ui, |ui| {
+            let m = v.model.purchases;
+            ui.label(format!(
+                "BG/NBD: r {:.3} · α {:.2} · a {:.3} · b {:.3}",
+                m.r, m.alpha, m.a, m.b
+            ))
+            .on_hover_text(tr(lang, T::ValueModelTip));
+            ui.label(RichText::new(tr(lang, T::PAliveMap)).strong())
+                .on_hover_text(tr(lang, T::PAliveMapTip));
+            let grid = v.p_alive_grid(20, 20);
+            super::plots::heat_map(
+                ui,
+                "p-alive",
+                [
+                    tr(lang, T::WeeksFirstToLast),
+                    tr(lang, T::RepeatPurchaseDays),
+                ],
+                &grid.recency_weeks,
+                &grid.cells,
+                style::PLOT_HEIGHT_SMALL,
+            );
+            ui.weak(tr(lang, T::HeatScale));
+            if let Some(h) = check.filter(|h| h.days > 0) {
+                ui.label(RichText::new(tr(lang, T::HoldoutCheck)).strong())
+                    .on_hover_text(tr(lang, T::HoldoutCheckTip));
+                // Groups of fewer than 10 buyers say more about chance than about the model.
+                let groups: Vec<_> = h
+                    .by_frequency
+                    .iter()
+                    .filter(|g| g.learners >= 10)
+                    .take(10)
+                    .collect();
+                let names: Vec<String> = groups.iter().map(|g| g.frequency.to_string()).collect();
+                super::plots::grouped_bars(
+                    ui,
+                    "holdout",
+                    &names,
+                    &[
+                        (
+                            tr(lang, T::Predicted).to_string(),
+                            groups.iter().map(|g| g.predicted).collect(),
+                        ),
+                        (
+                            tr(lang, T::Observed).to_string(),
+                            groups.iter().map(|g| g.actual).collect(),
+                        ),
+                    ],
+                    style::PLOT_HEIGHT_SMALL,
+                );
+            }
+        });
+}
+
+fn card(
+    ui: &mut Ui,
+    lang: Lang,
+    p: &Profiles,
+    segments: Option<&SegmentResult>,
+    value: Option<&ValueResult>,
+    i: usize,
+) {
     let c = p.card(i);
     egui::Frame::group(ui.style())
         .inner_margin(10.0)
@@ -292,6 +435,9 @@ fn card(ui: &mut Ui, lang: Lang, p: &Profiles, segments: Option<&SegmentResult>,
                 ui.strong(tr(lang, T::ValueTier));
                 ui.label(c.value_tier.get(lang));
             });
+            if let Some(v) = value {
+                value_row(ui, lang, v, &c.user_id);
+            }
             if let Some(r) = segments.filter(|r| r.seg.labels.len() == p.len()) {
                 membership_row(ui, lang, r, i);
             }

@@ -8,6 +8,7 @@ use super::{Command, style};
 use crate::profile::Profiles;
 use crate::segment::hierarchical::{Merge, dendrogram_lines};
 use crate::segment::{Method, SegmentConfig, SegmentResult};
+use crate::value::{GroupValue, ValueResult};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
 use std::sync::Arc;
@@ -16,6 +17,9 @@ use std::sync::Arc;
 pub const MAX_POINTS: usize = 20_000;
 /// How many clusters of the top of the tree the dendrogram shows.
 const DENDRO_LEAVES: usize = 30;
+
+/// Each segment's value (`None` for a segment without buyers).
+type SegmentValues = Arc<Vec<Option<GroupValue>>>;
 
 /// The tab's state.
 #[derive(Debug)]
@@ -31,6 +35,8 @@ pub struct SegmentsTab {
     /// Pseudonymise ids in the members export.
     pub pseudonymise: bool,
     requested: Option<usize>,
+    /// Each segment's value, for the (segmentation, values) it was computed on (by address).
+    values: Option<((usize, usize), SegmentValues)>,
 }
 
 impl Default for SegmentsTab {
@@ -42,6 +48,7 @@ impl Default for SegmentsTab {
             selected: None,
             pseudonymise: true,
             requested: None,
+            values: None,
         }
     }
 }
@@ -63,6 +70,7 @@ impl SegmentsTab {
         lang: Lang,
         profiles: Option<&Arc<Profiles>>,
         result: Option<&Arc<SegmentResult>>,
+        value: Option<&ValueResult>,
         commands: &mut Vec<Command>,
     ) {
         let Some(p) = profiles else {
@@ -126,7 +134,8 @@ impl SegmentsTab {
             .on_hover_text(tr(lang, T::SilhouetteTip));
             ui.label(format!("{}: {:.1}", tr(lang, T::Inertia), r.seg.inertia));
         });
-        summaries_table(ui, lang, r, &mut self.selected);
+        let values = self.values_of(p, r, value);
+        summaries_table(ui, lang, r, &values, &mut self.selected);
         ui.add_space(style::GAP);
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::SegmentMap)).strong());
@@ -151,6 +160,27 @@ impl SegmentsTab {
                 dendrogram_plot(&mut cols[1], &r.seg.dendrogram);
             }
         });
+    }
+
+    /// Each segment's mean P(alive) and value, recomputed when the segments or values change.
+    fn values_of(
+        &mut self,
+        p: &Profiles,
+        r: &Arc<SegmentResult>,
+        value: Option<&ValueResult>,
+    ) -> SegmentValues {
+        let Some(v) = value.filter(|_| r.seg.labels.len() == p.len()) else {
+            return Arc::default();
+        };
+        let key = (Arc::as_ptr(r) as usize, v as *const ValueResult as usize);
+        match &self.values {
+            Some((k, cached)) if *k == key => Arc::clone(cached),
+            _ => {
+                let computed = Arc::new(v.by_group(&p.table.user_ids, &r.seg.labels, r.seg.k));
+                self.values = Some((key, Arc::clone(&computed)));
+                computed
+            }
+        }
     }
 
     fn scatter(&mut self, ui: &mut Ui, lang: Lang, p: &Profiles, r: &SegmentResult) {
@@ -220,20 +250,27 @@ impl SegmentsTab {
     }
 }
 
-fn summaries_table(ui: &mut Ui, lang: Lang, r: &SegmentResult, selected: &mut Option<usize>) {
+fn summaries_table(
+    ui: &mut Ui,
+    lang: Lang,
+    r: &SegmentResult,
+    values: &[Option<GroupValue>],
+    selected: &mut Option<usize>,
+) {
     egui::Grid::new("segments")
         .striped(true)
         .spacing([14.0, 3.0])
         .show(ui, |ui| {
-            for key in [
-                T::SegmentCol,
-                T::Users,
-                T::Share,
-                T::RevenueShare,
-                T::Keywords,
-            ] {
+            for key in [T::SegmentCol, T::Users, T::Share, T::RevenueShare] {
                 ui.strong(tr(lang, key));
             }
+            if !values.is_empty() {
+                ui.strong(tr(lang, T::MeanPAlive))
+                    .on_hover_text(tr(lang, T::PAliveTip));
+                ui.strong(tr(lang, T::MeanValue90))
+                    .on_hover_text(tr(lang, T::Value90Tip));
+            }
+            ui.strong(tr(lang, T::Keywords));
             ui.end_row();
             for s in &r.summaries {
                 let label = s.label.get(lang);
@@ -248,6 +285,14 @@ fn summaries_table(ui: &mut Ui, lang: Lang, r: &SegmentResult, selected: &mut Op
                 ui.label(s.size.to_string());
                 ui.label(format!("{:.1}%", s.share * 100.0));
                 ui.label(format!("{:.1}%", s.revenue_share * 100.0));
+                if !values.is_empty() {
+                    let g = values.get(s.id).copied().flatten();
+                    ui.label(g.map_or("—".into(), |g| format!("{:.0}%", g.p_alive * 100.0)));
+                    ui.label(
+                        g.and_then(|g| g.clv)
+                            .map_or("—".into(), |v| format!("¥{v:.0}")),
+                    );
+                }
                 ui.label(
                     s.keywords
                         .iter()

@@ -42,6 +42,16 @@ pub fn series_color(i: usize) -> Color32 {
     PALETTE[i % PALETTE.len()]
 }
 
+/// A shade for a value in [0, 1] on a heat map: from a pale to a deep blue, readable in light
+/// and dark themes.
+pub fn sequential(value: f64) -> Color32 {
+    let t = value.clamp(0.0, 1.0) as f32;
+    let (lo, hi): ([u8; 3], [u8; 3]) = ([0xE8, 0xF1, 0xFA], [0x1F, 0x4E, 0x8C]);
+    let mix =
+        |k: usize| (f32::from(lo[k]) + t * (f32::from(hi[k]) - f32::from(lo[k]))).round() as u8;
+    Color32::from_rgb(mix(0), mix(1), mix(2))
+}
+
 /// Text colour for warnings (rejected rows, orphans).
 pub const WARN: Color32 = Color32::from_rgb(0xD9, 0x7A, 0x00);
 /// Text colour for errors.

@@ -13,6 +13,8 @@ pub enum Task {
     Load,
     /// Building learner profiles.
     Profiles,
+    /// Valuing buyers (lifetime value).
+    Value,
     /// Segmenting learners.
     Segments,
     /// Training and comparing recommenders.

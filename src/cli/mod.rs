@@ -23,6 +23,7 @@ mod experiments;
 mod profiles;
 mod recommendations;
 mod segments;
+mod value;
 
 pub use data::DataArgs;
 pub use experiments::AbArgs;
@@ -97,6 +98,9 @@ pub enum Command {
     Ctr(campaigns::CtrArgs),
     /// The best learners to contact about one course within a budget.
     Target(campaigns::TargetArgs),
+    /// Every buyer's chance of being active, expected purchases, spend and discounted value
+    /// (BG/NBD and Gamma-Gamma, as `lifetimes` defines them), with a holdout check.
+    Clv(value::ClvArgs),
     /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
     Power {
         /// Baseline conversion rate, e.g. 0.1.
@@ -202,6 +206,7 @@ impl Command {
             Command::EvaluateRecs(a) => a.json,
             Command::Ctr(a) => a.json,
             Command::Target(a) => a.json,
+            Command::Clv(a) => a.json,
         }
     }
 }
@@ -229,6 +234,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::EvaluateRecs(args) => recommendations::evaluate_cmd(&args),
         Command::Ctr(args) => campaigns::ctr_cmd(&args),
         Command::Target(args) => campaigns::target_cmd(&args),
+        Command::Clv(args) => value::clv_cmd(&args),
         Command::Power {
             baseline,
             mde,

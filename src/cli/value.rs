@@ -1,0 +1,150 @@
+//! `clv`: every buyer's chance of being active, expected purchases, spend and value.
+
+use super::{CliError, DataArgs, checks, print_json};
+use crate::data::TableKind;
+use crate::data::cells::{MS_PER_DAY, civil_from_days, parse_timestamp};
+use crate::privacy::pseudonymise;
+use crate::safe_csv::SafeCsv;
+use crate::value::{ValueResult, ValueSettings, estimate_value};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// `persona-lab clv`.
+#[derive(Debug, Args)]
+pub struct ClvArgs {
+    #[command(flatten)]
+    input: DataArgs,
+    /// Last day of calibration (YYYY-MM-DD, inclusive); later purchases form the holdout.
+    /// Default: the day of the last event.
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Days ahead that expected purchases, spend and value cover (and the holdout check).
+    #[arg(long, default_value_t = 90)]
+    horizon_days: u32,
+    /// Discount rate per month for the value.
+    #[arg(long, default_value_t = 0.01)]
+    discount_monthly: f64,
+    /// Where to write one row per buyer.
+    #[arg(long)]
+    out: PathBuf,
+    /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
+    #[arg(long, value_name = "SALT")]
+    pseudonymise: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub(super) json: bool,
+}
+
+/// A day as `YYYY-MM-DD`.
+fn date(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let salt = checks::salt(args.pseudonymise.as_deref())?;
+    checks::output(&args.out, &args.input.files())?;
+    let until_day = match &args.until {
+        Some(s) => Some(
+            parse_timestamp(s, None)
+                .map_err(|_| CliError::Input(format!("--until: `{s}` is not a date (YYYY-MM-DD)")))?
+                .div_euclid(MS_PER_DAY),
+        ),
+        None => None,
+    };
+    let settings = ValueSettings {
+        until_day,
+        horizon_days: args.horizon_days,
+        discount_monthly: args.discount_monthly,
+    };
+    settings.check()?;
+    let dataset = args
+        .input
+        .load_only(&[TableKind::Users, TableKind::Events])?;
+    let result = estimate_value(&dataset, &settings, &super::reporting_progress())?;
+    checks::write_atomically(&args.out, |path| write_csv(path, &result, salt))?;
+    let ValueResult { model, holdout, .. } = &result;
+    let summary = serde_json::json!({
+        "model": "bg_nbd",
+        "unit": "week",
+        "learners": result.learners.len(),
+        "without_purchase": result.without_purchase,
+        "until": date(result.until_day),
+        "horizon_days": settings.horizon_days,
+        "discount_monthly": settings.discount_monthly,
+        "params": model.purchases,
+        "spend": model.spend,
+        "spend_note": result.spend_note,
+        "loglik": result.loglik,
+        "holdout": holdout,
+        "seconds": started.elapsed().as_secs_f64(),
+        "out": args.out.display().to_string(),
+    });
+    if args.json {
+        return print_json(&summary);
+    }
+    let p = model.purchases;
+    say!(
+        "valued {} buyers (calibration until {}, {} learners without a purchase) in {:.1} s; wrote {}",
+        result.learners.len(),
+        date(result.until_day),
+        result.without_purchase,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    say!(
+        "  BG/NBD (weeks): r {:.4}  alpha {:.4}  a {:.4}  b {:.4}  log-likelihood {:.2}",
+        p.r,
+        p.alpha,
+        p.a,
+        p.b,
+        result.loglik
+    );
+    match (model.spend, &result.spend_note) {
+        (Some(g), _) => say!("  Gamma-Gamma: p {:.4}  q {:.4}  v {:.4}", g.p, g.q, g.v),
+        (None, Some(why)) => say!("  spend not modelled: {why}"),
+        (None, None) => {}
+    }
+    if holdout.days > 0 {
+        say!(
+            "  holdout, {} days after calibration: {:.1} repeat purchase days predicted, {} happened",
+            holdout.days,
+            holdout.predicted_total,
+            holdout.actual_total
+        );
+    }
+    Ok(())
+}
+
+fn write_csv(path: &Path, result: &ValueResult, salt: Option<&str>) -> std::io::Result<()> {
+    let mut w = SafeCsv::create(path)?;
+    w.write_record([
+        "user_id",
+        "frequency",
+        "recency_weeks",
+        "t_weeks",
+        "p_alive",
+        "expected_purchases",
+        "expected_spend",
+        "clv",
+    ])?;
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for l in &result.learners {
+        let id = match salt {
+            Some(s) => pseudonymise(&l.user_id, s),
+            None => l.user_id.clone(),
+        };
+        w.write_record([
+            id,
+            l.frequency.to_string(),
+            l.recency_weeks.to_string(),
+            l.t_weeks.to_string(),
+            l.p_alive.to_string(),
+            l.expected_purchases.to_string(),
+            number(l.expected_spend),
+            number(l.clv),
+        ])?;
+    }
+    w.flush()
+}

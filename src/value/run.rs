@@ -1,0 +1,381 @@
+//! The Value capability's one call: summarise purchases, fit BG/NBD and Gamma-Gamma, and value
+//! every buyer. What the window and `persona-lab clv` call.
+
+use super::bg_nbd::{BgNbd, Rft};
+use super::gamma_gamma::GammaGamma;
+use super::purchases::{Buyer, DAYS_PER_WEEK, summarise_purchases};
+use crate::data::Dataset;
+use crate::error::Error;
+use crate::jobs::Progress;
+use serde::Serialize;
+
+/// Weeks in a month, as `lifetimes` discounts (`customer_lifetime_value`, freq "W").
+pub const WEEKS_PER_MONTH: f64 = 4.345;
+
+/// What to value and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueSettings {
+    /// Last day of calibration (days since 1970-01-01, inclusive); `None`: the last event's day.
+    pub until_day: Option<i64>,
+    /// Days ahead that expected purchases, spend and value cover (and the holdout's length).
+    pub horizon_days: u32,
+    /// Discount rate per month for the value.
+    pub discount_monthly: f64,
+}
+
+impl Default for ValueSettings {
+    fn default() -> Self {
+        ValueSettings {
+            until_day: None,
+            horizon_days: 90,
+            discount_monthly: 0.01,
+        }
+    }
+}
+
+impl ValueSettings {
+    /// Refuses settings outside their range, naming the setting.
+    pub fn check(&self) -> Result<(), Error> {
+        if !(1..=3650).contains(&self.horizon_days) {
+            return Err(Error::Input(format!(
+                "horizon-days must be 1 to 3650, not {}",
+                self.horizon_days
+            )));
+        }
+        if !(0.0..1.0).contains(&self.discount_monthly) {
+            return Err(Error::Input(format!(
+                "discount-monthly must be at least 0 and below 1, not {}",
+                self.discount_monthly
+            )));
+        }
+        Ok(())
+    }
+
+    /// The horizon in weeks.
+    pub fn horizon_weeks(&self) -> f64 {
+        f64::from(self.horizon_days) / DAYS_PER_WEEK
+    }
+}
+
+/// The fitted models: what a buyer's numbers are computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ValueModel {
+    /// Repeat purchasing.
+    pub purchases: BgNbd,
+    /// Spend per purchase; `None` when spend could not be modelled (then no money figures).
+    pub spend: Option<GammaGamma>,
+}
+
+impl ValueModel {
+    /// Discounted value of the next `horizon` weeks: expected purchases month by month
+    /// (the last month cut at the horizon) times the expected spend per purchase, each month
+    /// discounted by `discount_monthly` (as `lifetimes`' `customer_lifetime_value`).
+    pub fn clv(&self, rft: Rft, spend: f64, horizon: f64, discount_monthly: f64) -> Option<f64> {
+        let per_purchase = self.spend?.mean_spend(rft.x, spend);
+        let months = (horizon / WEEKS_PER_MONTH - 1e-9).ceil().max(0.0) as u32;
+        let mut value = 0.0;
+        let mut before = 0.0;
+        for m in 1..=months {
+            let t = (f64::from(m) * WEEKS_PER_MONTH).min(horizon);
+            let upto = self.purchases.expected_purchases(t, rft);
+            value +=
+                per_purchase * (upto - before) / (1.0 + discount_monthly).powf(t / WEEKS_PER_MONTH);
+            before = upto;
+        }
+        Some(value)
+    }
+}
+
+/// One buyer's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LearnerValue {
+    /// The learner.
+    pub user_id: String,
+    /// Purchase days after the first.
+    pub frequency: u32,
+    /// First to last purchase day, weeks.
+    pub recency_weeks: f64,
+    /// First purchase day to the end of calibration, weeks.
+    pub t_weeks: f64,
+    /// Probability of still being active.
+    pub p_alive: f64,
+    /// Expected purchase days within the horizon.
+    pub expected_purchases: f64,
+    /// Expected spend within the horizon (undiscounted).
+    pub expected_spend: Option<f64>,
+    /// Discounted value of the horizon.
+    pub clv: Option<f64>,
+}
+
+/// Predicted and actual repeat purchase days of buyers with the same calibration frequency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrequencyGroup {
+    /// Calibration frequency.
+    pub frequency: u32,
+    /// Buyers with it.
+    pub learners: usize,
+    /// Mean expected purchase days in the holdout.
+    pub predicted: f64,
+    /// Mean actual purchase days in the holdout.
+    pub actual: f64,
+}
+
+/// The calibration-versus-holdout check: the days after calibration, predicted and actual.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holdout {
+    /// Days of data after calibration that were compared (0: none).
+    pub days: u32,
+    /// Sum of expected purchase days over that period.
+    pub predicted_total: f64,
+    /// Purchase days that happened in it.
+    pub actual_total: f64,
+    /// The same by calibration frequency.
+    pub by_frequency: Vec<FrequencyGroup>,
+}
+
+/// Every buyer valued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueResult {
+    /// The settings used.
+    pub settings: ValueSettings,
+    /// Last calibration day (days since 1970-01-01).
+    pub until_day: i64,
+    /// The models.
+    pub model: ValueModel,
+    /// BG/NBD total log-likelihood.
+    pub loglik: f64,
+    /// Every buyer, in order of first appearance.
+    pub learners: Vec<LearnerValue>,
+    /// Learners without a purchase in calibration (not valued).
+    pub without_purchase: usize,
+    /// Why spend was not modelled, when it was not.
+    pub spend_note: Option<String>,
+    /// The holdout check.
+    pub holdout: Holdout,
+    /// Positions in `learners`, ordered by learner id (for [`ValueResult::find`]).
+    by_id: Vec<u32>,
+}
+
+impl ValueResult {
+    /// A learner's numbers; `None` for learners without a purchase in calibration.
+    pub fn find(&self, user_id: &str) -> Option<&LearnerValue> {
+        let at = self
+            .by_id
+            .binary_search_by(|&i| self.learners[i as usize].user_id.as_str().cmp(user_id))
+            .ok()?;
+        Some(&self.learners[self.by_id[at] as usize])
+    }
+
+    /// Mean P(alive) and mean value of the horizon over the buyers among `user_ids`, with
+    /// how many buyers that is (`None` when there are none).
+    pub fn mean_of<'a>(&self, user_ids: impl IntoIterator<Item = &'a str>) -> Option<GroupValue> {
+        let (mut n, mut alive, mut clv, mut priced) = (0usize, 0.0, 0.0, 0usize);
+        for id in user_ids {
+            if let Some(l) = self.find(id) {
+                n += 1;
+                alive += l.p_alive;
+                if let Some(v) = l.clv {
+                    clv += v;
+                    priced += 1;
+                }
+            }
+        }
+        (n > 0).then(|| GroupValue {
+            buyers: n,
+            p_alive: alive / n as f64,
+            clv: (priced > 0).then(|| clv / priced as f64),
+        })
+    }
+
+    /// [`ValueResult::mean_of`] for each of `k` groups, learner `i` (of `user_ids`) being in
+    /// group `labels[i]`.
+    pub fn by_group(
+        &self,
+        user_ids: &[String],
+        labels: &[usize],
+        k: usize,
+    ) -> Vec<Option<GroupValue>> {
+        let mut members: Vec<Vec<&str>> = vec![Vec::new(); k];
+        for (id, &g) in user_ids.iter().zip(labels) {
+            if let Some(m) = members.get_mut(g) {
+                m.push(id);
+            }
+        }
+        members.into_iter().map(|m| self.mean_of(m)).collect()
+    }
+
+    /// Mean P(alive) on a grid of frequency (rows, 0 to the largest frequency seen, at most
+    /// `max_frequency`) by recency in weeks (columns, `bins` equal steps up to the longest
+    /// age T): what a buyer with that history would have, for the heat map `lifetimes` draws
+    /// (`plot_probability_alive_matrix`), at the median age T of the buyers.
+    pub fn p_alive_grid(&self, max_frequency: u32, bins: usize) -> PAliveGrid {
+        let mut ages: Vec<f64> = self.learners.iter().map(|l| l.t_weeks).collect();
+        ages.sort_by(f64::total_cmp);
+        let t = ages.get(ages.len() / 2).copied().unwrap_or(0.0);
+        let top = self
+            .learners
+            .iter()
+            .map(|l| l.frequency)
+            .max()
+            .unwrap_or(0)
+            .min(max_frequency);
+        let bins = bins.max(1);
+        let recency: Vec<f64> = (0..bins)
+            .map(|j| t * (j as f64 + 0.5) / bins as f64)
+            .collect();
+        let cells = (0..=top)
+            .map(|x| {
+                recency
+                    .iter()
+                    .map(|&t_x| {
+                        self.model.purchases.p_alive(Rft {
+                            x: f64::from(x),
+                            t_x,
+                            t,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        PAliveGrid {
+            t_weeks: t,
+            recency_weeks: recency,
+            cells,
+        }
+    }
+}
+
+/// Value of a group of learners (a segment, a target list).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GroupValue {
+    /// Buyers in the group (the others have no value estimate).
+    pub buyers: usize,
+    /// Mean P(alive) of those buyers.
+    pub p_alive: f64,
+    /// Mean value of the horizon, when spend is modelled.
+    pub clv: Option<f64>,
+}
+
+/// P(alive) over frequency × recency at one age, for a heat map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PAliveGrid {
+    /// The age T (weeks) every cell assumes: the buyers' median.
+    pub t_weeks: f64,
+    /// Recency (weeks) at the centre of each column.
+    pub recency_weeks: Vec<f64>,
+    /// `cells[frequency][column]`.
+    pub cells: Vec<Vec<f64>>,
+}
+
+/// The calibration-versus-holdout check of `settings` moved back by the horizon: fitted on
+/// the purchases up to `horizon_days` before the end of calibration (the last event's day by
+/// default), predicting those last days. What the window shows beside today's values.
+pub fn backtest_value(
+    dataset: &Dataset,
+    settings: &ValueSettings,
+    end_day: i64,
+    progress: &Progress,
+) -> Result<Holdout, Error> {
+    let earlier = ValueSettings {
+        until_day: Some(end_day - i64::from(settings.horizon_days)),
+        ..settings.clone()
+    };
+    Ok(estimate_value(dataset, &earlier, progress)?.holdout)
+}
+
+/// Values every buyer of `dataset`: what the window and `persona-lab clv` call.
+pub fn estimate_value(
+    dataset: &Dataset,
+    settings: &ValueSettings,
+    progress: &Progress,
+) -> Result<ValueResult, Error> {
+    settings.check()?;
+    let purchases = summarise_purchases(
+        dataset,
+        settings.until_day,
+        settings.horizon_days,
+        &progress.part(0.0, 0.5),
+    )?;
+    let rft = |b: &Buyer| Rft {
+        x: f64::from(b.frequency),
+        t_x: b.recency_weeks(),
+        t: b.t_weeks(),
+    };
+    let rows: Vec<Rft> = purchases.buyers.iter().map(rft).collect();
+    progress.check()?;
+    let (bg, loglik) = BgNbd::fit(&rows)?;
+    progress.set(0.75);
+    let spends: Vec<(f64, f64)> = purchases
+        .buyers
+        .iter()
+        .map(|b| (f64::from(b.frequency), b.spend))
+        .collect();
+    let (spend, spend_note) = match GammaGamma::fit(&spends) {
+        Ok(g) => (Some(g), None),
+        Err(Error::Input(why)) => (None, Some(why)),
+        Err(e) => return Err(e),
+    };
+    let model = ValueModel {
+        purchases: bg,
+        spend,
+    };
+    let horizon = settings.horizon_weeks();
+    let holdout_weeks = f64::from(purchases.holdout_days) / DAYS_PER_WEEK;
+    let mut learners = Vec::with_capacity(purchases.buyers.len());
+    let mut groups: std::collections::BTreeMap<u32, (usize, f64, f64)> = Default::default();
+    let mut holdout_predicted = 0.0;
+    let mut holdout_actual = 0.0;
+    for (b, r) in purchases.buyers.into_iter().zip(rows) {
+        let expected = bg.expected_purchases(horizon, r);
+        if purchases.holdout_days > 0 {
+            let predicted = bg.expected_purchases(holdout_weeks, r);
+            let g = groups.entry(b.frequency).or_default();
+            g.0 += 1;
+            g.1 += predicted;
+            g.2 += f64::from(b.holdout_days);
+            holdout_predicted += predicted;
+            holdout_actual += f64::from(b.holdout_days);
+        }
+        learners.push(LearnerValue {
+            frequency: b.frequency,
+            recency_weeks: r.t_x,
+            t_weeks: r.t,
+            p_alive: bg.p_alive(r),
+            expected_purchases: expected,
+            expected_spend: spend.map(|g| expected * g.mean_spend(r.x, b.spend)),
+            clv: model.clv(r, b.spend, horizon, settings.discount_monthly),
+            user_id: b.user_id,
+        });
+    }
+    progress.set(1.0);
+    let mut by_id: Vec<u32> = (0..learners.len() as u32).collect();
+    by_id.sort_by(|&a, &b| {
+        learners[a as usize]
+            .user_id
+            .cmp(&learners[b as usize].user_id)
+    });
+    Ok(ValueResult {
+        by_id,
+        settings: settings.clone(),
+        until_day: purchases.until_day,
+        model,
+        loglik,
+        learners,
+        without_purchase: purchases.without_purchase,
+        spend_note,
+        holdout: Holdout {
+            days: purchases.holdout_days,
+            predicted_total: holdout_predicted,
+            actual_total: holdout_actual,
+            by_frequency: groups
+                .into_iter()
+                .map(|(frequency, (n, p, a))| FrequencyGroup {
+                    frequency,
+                    learners: n,
+                    predicted: p / n as f64,
+                    actual: a / n as f64,
+                })
+                .collect(),
+        },
+    })
+}
