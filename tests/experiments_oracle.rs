@@ -344,3 +344,47 @@ fn degenerate_inputs_give_messages_not_nan() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
 }
+
+#[test]
+fn probability_of_being_best_matches_scipy_quadrature() {
+    let text = std::fs::read_to_string(fixture("ab").join("p_best.json")).unwrap();
+    let cases: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let mut worst: f64 = 0.0;
+    for case in &cases {
+        let arms: Vec<(u64, u64)> = case["arms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a[0].as_u64().unwrap(), a[1].as_u64().unwrap()))
+            .collect();
+        let ours = experiments::p_best(&arms);
+        for (o, want) in ours.iter().zip(case["p_best"].as_array().unwrap()) {
+            let want = want.as_f64().unwrap();
+            worst = worst.max((o - want).abs());
+            assert!(
+                (o - want).abs() < 1e-7,
+                "{}: {ours:?} vs {want}",
+                case["name"]
+            );
+        }
+    }
+    eprintln!("largest difference from scipy: {worst:e}");
+}
+
+#[test]
+fn the_thompson_split_keeps_a_floor_and_the_replay_gains_on_a_clear_winner() {
+    let split = experiments::thompson_split(&[0.0, 0.02, 0.98], experiments::MIN_SHARE);
+    assert!((split.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    assert!(split.iter().all(|&s| s >= experiments::MIN_SHARE));
+    assert!(split[2] > 0.9);
+    // 5% against 8%: Thompson sampling moves traffic to the better arm and converts more
+    // than the equal split, but never more than always showing the best arm.
+    let r = experiments::replay(&[(10_000, 500), (10_000, 800)], 20, 20, 7);
+    assert!((r.equal_conversions - 1300.0).abs() < 1e-9);
+    assert!(
+        r.thompson_conversions > r.equal_conversions + 150.0,
+        "{r:?}"
+    );
+    assert!(r.thompson_regret() > 0.0 && r.thompson_regret() < r.equal_regret());
+    assert!(r.shares.last().unwrap()[1] > 0.9);
+}

@@ -159,7 +159,7 @@ fn the_profiles_tab_searches_and_shows_a_persona_card() {
     assert_eq!(h.state().profiles_tab.selected, Some(0));
     assert!(h.query_by_label_contains("画像卡片 · u000001").is_some());
     // The learner's value arrives from its own job: chance of being active, value in 90 days.
-    wait_until(&mut h, "value", |a| a.value.is_some());
+    wait_until(&mut h, "value", |a| a.value.result.is_some());
     assert!(h.query_by_label_contains("仍活跃概率 93%").is_some());
     assert!(h.query_by_label_contains("未来90天价值 ¥119").is_some());
 }

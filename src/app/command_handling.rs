@@ -6,7 +6,7 @@ use super::i18n::{T, tr};
 use super::mapping_dialog::MappingDialog;
 use super::recommendations_tab::RecsRequest;
 use super::tasks::Task;
-use super::{Command, JobOutput, Loaded, PersonaApp, fresh_salt, state::RECENT_MAX};
+use super::{Command, JobOutput, Loaded, PersonaApp, Valued, fresh_salt, state::RECENT_MAX};
 use crate::data::summary::summarise;
 use crate::data::{DataError, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
@@ -88,8 +88,7 @@ impl PersonaApp {
                 self.status = None;
                 self.loaded = Some(Arc::new(loaded));
                 self.profiles = None;
-                self.value = None;
-                self.value_check = None;
+                self.value = Valued::default();
                 self.segments = None;
                 self.recs = None;
                 self.recommendations_tab.reset();
@@ -102,9 +101,10 @@ impl PersonaApp {
                 self.segments = None;
             }
             Ok(JobOutput::Value(v, check)) => {
-                self.value = Some(Arc::from(v));
-                self.value_check = check;
+                self.value.result = Some(Arc::from(v));
+                self.value.check = check;
             }
+            Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
             Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
             Ok(JobOutput::Recs(r)) => {
                 let RecsResult {
@@ -347,11 +347,18 @@ impl PersonaApp {
                     title,
                     move |p: &Progress| -> Result<JobOutput, crate::error::Error> {
                         let settings = crate::value::ValueSettings::default();
-                        let v = crate::value::estimate_value(
+                        let v = match crate::value::estimate_value(
                             &loaded.dataset,
                             &settings,
                             &p.part(0.0, 0.5),
-                        )?;
+                        ) {
+                            Ok(v) => v,
+                            // Data without (repeat) purchases is no failure of the window.
+                            Err(e) if e.kind() == crate::error::ErrorKind::Input => {
+                                return Ok(JobOutput::NoValue(e.to_string()));
+                            }
+                            Err(e) => return Err(e),
+                        };
                         let check = crate::value::backtest_value(
                             &loaded.dataset,
                             &settings,

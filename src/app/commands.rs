@@ -38,6 +38,8 @@ pub enum JobOutput {
         Box<crate::value::ValueResult>,
         Option<crate::value::Holdout>,
     ),
+    /// The data cannot be valued (e.g. no repeat purchases): why, shown where values would be.
+    NoValue(String),
     /// A segmentation finished.
     Segments(Box<SegmentResult>),
     /// A recommender was trained (and models compared).

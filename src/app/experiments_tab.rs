@@ -162,6 +162,10 @@ impl ExperimentsTab {
             });
             revenue_plot(&mut cols[1], &r, self.cuped, height);
         });
+        if let Some(b) = &r.bandit_replay {
+            ui.add_space(style::GAP_LARGE);
+            bandit_replay(ui, lang, &r, b, height);
+        }
         ui.add_space(style::GAP_LARGE);
         self.power_ui(ui, lang, &r);
     }
@@ -300,6 +304,8 @@ fn variants_table(ui: &mut Ui, lang: Lang, r: &Readout) {
         (T::PValue, Some(T::PValueTip)),
         (T::Holm, Some(T::HolmTip)),
         (T::Beat, Some(T::BeatTip)),
+        (T::PBest, Some(T::PBestTip)),
+        (T::BanditShare, Some(T::BanditShareTip)),
         (T::AlwaysValidP, Some(T::AlwaysValidTip)),
         (T::RevenuePerUser, None),
         (T::RevenueP, Some(T::RevenuePTip)),
@@ -354,6 +360,8 @@ fn variants_table(ui: &mut Ui, lang: Lang, r: &Readout) {
                     v.chance_to_beat_control
                         .map_or("—".into(), |p| format!("{:.1}%", p * 100.0)),
                 );
+                ui.label(pct(v.p_best));
+                ui.label(pct(v.thompson_share));
                 ui.label(num(v.always_valid_p, 4));
                 ui.label(num(v.revenue_mean, 2));
                 ui.label(num(v.revenue_p_value, 4));
@@ -482,4 +490,65 @@ fn revenue_plot(ui: &mut Ui, r: &Readout, cuped: bool, height: f32) {
                 error_bar(plot, &name, i, i as f64, diff, ci);
             }
         });
+}
+
+/// The experiment replayed under an equal split and under Thompson sampling: conversions and
+/// regret side by side, and how Thompson sampling moved traffic batch by batch.
+fn bandit_replay(ui: &mut Ui, lang: Lang, r: &Readout, b: &experiments::Replay, height: f32) {
+    ui.label(RichText::new(tr(lang, T::BanditReplay)).strong())
+        .on_hover_text(tr(lang, T::BanditReplayTip));
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        egui::Grid::new("replay")
+            .spacing([14.0, 4.0])
+            .show(ui, |ui| {
+                ui.label("");
+                ui.strong(tr(lang, T::Conversions));
+                ui.strong(tr(lang, T::Regret))
+                    .on_hover_text(tr(lang, T::RegretTip));
+                ui.end_row();
+                ui.label(tr(lang, T::EqualSplit));
+                ui.label(format!("{:.0}", b.equal_conversions));
+                ui.label(format!("{:.0}", b.equal_regret()));
+                ui.end_row();
+                ui.label(tr(lang, T::ThompsonSampling));
+                ui.label(format!(
+                    "{:.0} ({:+.0})",
+                    b.thompson_conversions,
+                    b.thompson_conversions - b.equal_conversions
+                ));
+                ui.label(format!("{:.0}", b.thompson_regret()));
+                ui.end_row();
+                ui.label(tr(lang, T::AlwaysBest));
+                ui.label(format!("{:.0}", b.best_conversions));
+                ui.label("0");
+                ui.end_row();
+            });
+        let ui = &mut cols[1];
+        ui.label(tr(lang, T::ThompsonShares));
+        Plot::new("thompson-shares")
+            .height(height * 0.7)
+            .allow_scroll(false)
+            // Top left: traffic starts equal and the winner climbs to the right.
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+            .include_y(0.0)
+            .include_y(1.0)
+            .x_axis_label(tr(lang, T::Batch))
+            .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value * 100.0))
+            .show(ui, |plot| {
+                for (i, v) in r.variants.iter().enumerate() {
+                    let points: Vec<[f64; 2]> = b
+                        .shares
+                        .iter()
+                        .enumerate()
+                        .map(|(k, s)| [k as f64 + 1.0, s.get(i).copied().unwrap_or(0.0)])
+                        .collect();
+                    plot.line(
+                        Line::new(v.name.clone(), PlotPoints::from(points))
+                            .color(style::series_color(i))
+                            .width(style::LINE_WIDTH),
+                    );
+                }
+            });
+    });
 }

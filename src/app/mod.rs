@@ -22,7 +22,7 @@ mod state;
 pub mod tasks;
 
 pub use commands::{Command, JobOutput, Writer};
-pub use state::{Loaded, Settings, Tab, TabSettings};
+pub use state::{Loaded, Settings, Tab, TabSettings, Valued};
 
 use crate::campaigns::CampaignModels;
 use crate::data::Mapping;
@@ -61,10 +61,8 @@ pub struct PersonaApp {
     /// The dataset profiles were last asked for (by address), so a failed build is not
     /// retried on every frame.
     profiles_asked_for: Option<usize>,
-    /// Every buyer's value, once estimated (`None` also when it could not be: see the status).
-    pub value: Option<Arc<crate::value::ValueResult>>,
-    /// The value model's check on the last 90 days of data, fitted without them.
-    pub value_check: Option<crate::value::Holdout>,
+    /// Learner value of the loaded dataset.
+    pub value: Valued,
     /// The latest segmentation.
     pub segments: Option<Arc<SegmentResult>>,
     /// The Profiles tab.
@@ -142,8 +140,7 @@ impl PersonaApp {
             experiments_tab: ExperimentsTab::default(),
             profiles: None,
             profiles_asked_for: None,
-            value: None,
-            value_check: None,
+            value: Valued::default(),
             segments: None,
             profiles_tab: ProfilesTab::default(),
             segments_tab: SegmentsTab::default(),
@@ -225,15 +222,14 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.profiles.as_ref(),
                         self.segments.as_deref(),
-                        self.value.as_deref(),
-                        self.value_check.as_ref(),
+                        &self.value,
                     ),
                     Tab::Segments => self.segments_tab.ui(
                         ui,
                         lang,
                         self.profiles.as_ref(),
                         self.segments.as_ref(),
-                        self.value.as_deref(),
+                        self.value.result.as_deref(),
                         &mut self.commands,
                     ),
                     Tab::Recommendations => self.recommendations_tab.ui(

@@ -1,6 +1,7 @@
 //! The Profiles tab: a searchable, sortable table of every learner and the persona card of the
 //! selected one.
 
+use super::Valued;
 use super::i18n::{Lang, T, tr};
 use super::style;
 use crate::profile::Profiles;
@@ -112,9 +113,9 @@ impl ProfilesTab {
         lang: Lang,
         profiles: Option<&Arc<Profiles>>,
         segments: Option<&SegmentResult>,
-        value: Option<&ValueResult>,
-        check: Option<&Holdout>,
+        valued: &Valued,
     ) {
+        let value = valued.result.as_deref();
         let Some(p) = profiles else {
             ui.spinner();
             return;
@@ -157,7 +158,10 @@ impl ProfilesTab {
                     }
                     if let Some(v) = value {
                         ui.add_space(style::GAP);
-                        value_model(ui, lang, v, check);
+                        value_model(ui, lang, v, valued.check.as_ref());
+                    } else if let Some(why) = &valued.note {
+                        ui.add_space(style::GAP);
+                        ui.weak(format!("{}: {why}", tr(lang, T::LearnerValue)));
                     }
                 });
             });

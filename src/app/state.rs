@@ -155,6 +155,17 @@ impl TabSettings {
     }
 }
 
+/// What the window knows of the loaded dataset's learner value.
+#[derive(Debug, Default)]
+pub struct Valued {
+    /// Every buyer's value, once estimated.
+    pub result: Option<std::sync::Arc<crate::value::ValueResult>>,
+    /// The model's check on the last 90 days of data, fitted without them.
+    pub check: Option<crate::value::Holdout>,
+    /// Why the data has no values, when it has none (e.g. no repeat purchases).
+    pub note: Option<String>,
+}
+
 /// A loaded dataset with what the Data tab shows of it, computed on the worker thread.
 #[derive(Debug)]
 pub struct Loaded {

@@ -109,7 +109,7 @@ pub(super) fn print_readout(r: &Readout) {
         r.srm_p.map_or("—".to_string(), |p| format!("{p:.4}"))
     );
     say!(
-        "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>10}",
+        "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}",
         "variant",
         "users",
         "conv",
@@ -119,11 +119,13 @@ pub(super) fn print_readout(r: &Readout) {
         "p",
         "p(Holm)",
         "P(beat)",
+        "P(best)",
+        "bandit%",
         "rev/user"
     );
     for v in &r.variants {
         say!(
-            "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>10}",
+            "{:<14} {:>8} {:>8} {:>8} {:>10} {:>20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}",
             v.name,
             v.users,
             v.conversions,
@@ -133,7 +135,21 @@ pub(super) fn print_readout(r: &Readout) {
             fmt_opt(v.p_value, 1.0, 4),
             fmt_opt(v.p_value_holm, 1.0, 4),
             fmt_opt(v.chance_to_beat_control, 1.0, 3),
+            fmt_opt(v.p_best, 1.0, 3),
+            fmt_opt(v.thompson_share, 100.0, 1),
             fmt_opt(v.revenue_mean, 1.0, 2),
+        );
+    }
+    if let Some(b) = &r.bandit_replay {
+        say!(
+            "bandit replay ({} users in {} batches): equal split {:.0} conversions (regret {:.0}), \
+             Thompson sampling {:.0} (regret {:.0})",
+            b.users,
+            b.batches,
+            b.equal_conversions,
+            b.equal_regret(),
+            b.thompson_conversions,
+            b.thompson_regret()
         );
     }
     if let Some(c) = &r.cuped {

@@ -1,8 +1,9 @@
 //! A/B test read-outs: frequentist and Bayesian comparisons against a control, sample-ratio
 //! mismatch, Holm adjustment, revenue with and without CUPED, sequential monitoring and
-//! power. Numbers agree with scipy/statsmodels (see `tests/experiments_oracle.rs`).
+//! power, and bandit weights (probability of being best, Thompson-sampling split). Numbers agree with scipy/statsmodels (see `tests/experiments_oracle.rs`).
 
 pub mod arms;
+pub mod bandit;
 pub mod error;
 pub mod power;
 pub mod readout;
@@ -10,6 +11,7 @@ pub mod sequential;
 pub mod stats;
 
 pub use arms::experiment_names;
+pub use bandit::{MIN_SHARE, Replay, p_best, replay, thompson_split};
 pub use error::AbError;
 pub use power::{PowerResult, mde_for_users, users_per_variant};
 pub use readout::{

@@ -96,6 +96,12 @@ pub struct VariantResult {
     pub p_value_holm: Option<f64>,
     /// P(rate > control rate) under Beta(1+x, 1+n−x) posteriors, exact.
     pub chance_to_beat_control: Option<f64>,
+    /// P(this variant has the highest rate), over all variants, under the same posteriors
+    /// (numerical integration; see [`crate::experiments::p_best`]).
+    pub p_best: Option<f64>,
+    /// The traffic share Thompson sampling would give this variant now: at least
+    /// [`crate::experiments::MIN_SHARE`], the rest in proportion to `p_best`.
+    pub thompson_share: Option<f64>,
     /// Posterior Beta parameters (α, β) of the rate.
     pub posterior: [f64; 2],
     /// `revenue_mean − control revenue_mean`.
@@ -154,11 +160,19 @@ pub struct Readout {
     /// Cumulative daily results with fixed-horizon and always-valid intervals, when `ts` is
     /// present.
     pub timeline: Vec<SequentialPoint>,
+    /// The experiment's own outcomes replayed under an equal split and under Thompson
+    /// sampling (20 batches, mean of 20 seeded runs), when it has two variants or more.
+    pub bandit_replay: Option<super::bandit::Replay>,
     /// Problems with the input, for people.
     pub warnings: Vec<Warning>,
     /// All experiments in the table.
     pub experiments: Vec<String>,
 }
+
+/// Batches, runs and seed of the bandit replay.
+const REPLAY_BATCHES: usize = 20;
+const REPLAY_RUNS: u64 = 20;
+const REPLAY_SEED: u64 = 42;
 
 /// The threshold below which a sample-ratio mismatch is flagged.
 pub const SRM_THRESHOLD: f64 = 0.001;
@@ -358,6 +372,16 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
             v
         })
         .collect();
+    let counted: Vec<(u64, u64)> = variants.iter().map(|v| (v.users, v.conversions)).collect();
+    let bandit_replay = (counted.len() >= 2).then(|| {
+        let best = super::bandit::p_best(&counted);
+        let shares = super::bandit::thompson_split(&best, super::bandit::MIN_SHARE);
+        for ((v, p), s) in variants.iter_mut().zip(best).zip(shares) {
+            v.p_best = Some(p);
+            v.thompson_share = Some(s);
+        }
+        super::bandit::replay(&counted, REPLAY_BATCHES, REPLAY_RUNS, REPLAY_SEED)
+    });
     let raw: Vec<f64> = variants[1..].iter().filter_map(|v| v.p_value).collect();
     if raw.len() == variants.len() - 1 && !raw.is_empty() {
         for (v, adj) in variants[1..].iter_mut().zip(holm(&raw)) {
@@ -431,6 +455,7 @@ pub fn readout(df: &DataFrame, opts: &AbOptions) -> Result<Readout, AbError> {
         variants,
         cuped,
         timeline,
+        bandit_replay,
         warnings,
         experiments,
     })
@@ -582,6 +607,8 @@ pub fn readout_csv(readout: &Readout) -> String {
         "p_value",
         "p_value_holm",
         "chance_to_beat_control",
+        "p_best",
+        "thompson_share",
         "revenue_mean",
         "revenue_diff",
         "revenue_p_value",
@@ -603,6 +630,8 @@ pub fn readout_csv(readout: &Readout) -> String {
             cell(v.p_value),
             cell(v.p_value_holm),
             cell(v.chance_to_beat_control),
+            cell(v.p_best),
+            cell(v.thompson_share),
             cell(v.revenue_mean),
             cell(v.revenue_diff),
             cell(v.revenue_p_value),
