@@ -23,6 +23,7 @@ mod experiments;
 mod profiles;
 mod recommendations;
 mod segments;
+mod uplift;
 mod value;
 
 pub use data::DataArgs;
@@ -101,6 +102,9 @@ pub enum Command {
     /// Every buyer's chance of being active, expected purchases, spend and discounted value
     /// (BG/NBD and Gamma-Gamma, as `lifetimes` defines them), with a holdout check.
     Clv(value::ClvArgs),
+    /// Each learner's change in conversion caused by an experiment's treatment (two logistic
+    /// regressions on profiles from before the experiment), with the Qini check.
+    Uplift(uplift::UpliftArgs),
     /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
     Power {
         /// Baseline conversion rate, e.g. 0.1.
@@ -207,6 +211,7 @@ impl Command {
             Command::Ctr(a) => a.json,
             Command::Target(a) => a.json,
             Command::Clv(a) => a.json,
+            Command::Uplift(a) => a.json,
         }
     }
 }
@@ -235,6 +240,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Ctr(args) => campaigns::ctr_cmd(&args),
         Command::Target(args) => campaigns::target_cmd(&args),
         Command::Clv(args) => value::clv_cmd(&args),
+        Command::Uplift(args) => uplift::uplift_cmd(&args),
         Command::Power {
             baseline,
             mde,

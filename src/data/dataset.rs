@@ -30,6 +30,23 @@ impl Dataset {
         self.table(kind).map(|t| &t.df)
     }
 
+    /// The dataset as it was before `ms`: events at or after it (and events without a time)
+    /// left out, every other table as it is. Features built from it cannot see what happened
+    /// from `ms` on, e.g. during an experiment.
+    pub fn events_before(&self, ms: i64) -> Result<Dataset, DataError> {
+        let mut before = self.clone();
+        if let Some(t) = before.tables.get_mut(&TableKind::Events) {
+            let keep = match super::columns::ms_col(&t.df, "ts") {
+                Some(ts) => ts.lt(ms),
+                None => BooleanChunked::full("keep".into(), false, t.df.height()),
+            };
+            t.df =
+                t.df.filter(&keep)
+                    .map_err(|e| DataError::Internal(e.to_string()))?;
+        }
+        Ok(before)
+    }
+
     /// The reports of all present tables, in contract order.
     pub fn reports(&self) -> impl Iterator<Item = &FileReport> {
         self.tables.values().map(|t| &t.report)

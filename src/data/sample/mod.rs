@@ -153,6 +153,8 @@ pub fn generate(out: &Path, config: SampleConfig) -> std::io::Result<SampleSumma
         "user_id,signup_date,gender,age,city,education,occupation,channel,device,phone"
     )?;
     writeln!(truth, "user_id,persona,never_active")?;
+    let mut uplift_truth = file("truth/uplift.csv")?;
+    writeln!(uplift_truth, "user_id,p_control,p_treatment")?;
     for (i, u) in users.iter().enumerate() {
         writeln!(
             w,
@@ -176,9 +178,12 @@ pub fn generate(out: &Path, config: SampleConfig) -> std::io::Result<SampleSumma
             PERSONAS[u.persona].key,
             u8::from(u.dormant)
         )?;
+        let (p0, p1) = planted_uplift(u);
+        writeln!(uplift_truth, "{},{p0},{p1}", u.id)?;
     }
     w.flush()?;
     truth.flush()?;
+    uplift_truth.flush()?;
 
     let mut events = file("events.csv")?;
     let mut impressions = file("impressions.csv")?;
@@ -215,6 +220,7 @@ pub fn generate(out: &Path, config: SampleConfig) -> std::io::Result<SampleSumma
                     &mut rows,
                 );
                 user_experiments(u, &exps, &mut user_rng(config.seed, 4, i), &mut rows);
+                user_uplift_experiment(u, &mut user_rng(config.seed, 6, i), &mut rows);
                 rows
             })
             .collect();

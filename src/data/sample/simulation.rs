@@ -412,6 +412,34 @@ pub(super) fn civil_month(ms: i64) -> i64 {
     crate::data::cells::civil_from_days(ms.div_euclid(MS_PER_DAY)).1
 }
 
+/// The learner's row of the coupon experiment, whose effect differs between learners
+/// ([`planted_uplift`]); drawn from its own random stream so the other experiments' rows do
+/// not change.
+pub(super) fn user_uplift_experiment(u: &User, rng: &mut ChaCha8Rng, rows: &mut UserRows) {
+    let start = days_from_civil(2025, 11, 1) * MS_PER_DAY;
+    let (p0, p1) = planted_uplift(u);
+    let coupon = rng.gen_bool(0.5);
+    let converted = rng.gen_bool(if coupon { p1 } else { p0 });
+    let habit = u.spend * rng.gen_range(0.1..0.5);
+    let pre = habit * rng.gen_range(0.8..1.2);
+    let paid = if converted {
+        u.spend * rng.gen_range(0.6..1.4) * if coupon { 0.8 } else { 1.0 }
+    } else {
+        0.0
+    };
+    let revenue = habit * rng.gen_range(0.8..1.2) + paid;
+    let ts = moment(rng, start, start + 28 * MS_PER_DAY);
+    let _ = writeln!(
+        rows.experiments,
+        "{UPLIFT_EXPERIMENT},{},{},{},{revenue:.2},{pre:.2},{}",
+        if coupon { "coupon" } else { "control" },
+        u.id,
+        u8::from(converted),
+        format_timestamp(ts)
+    );
+    rows.n_experiments += 1;
+}
+
 pub(super) fn user_experiments(
     u: &User,
     exps: &[PlantedExperiment],

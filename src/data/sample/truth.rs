@@ -29,6 +29,36 @@ pub(super) fn planted_experiments() -> Vec<PlantedExperiment> {
     ]
 }
 
+/// The experiment whose effect differs between learners (`truth/uplift.csv`).
+pub(super) const UPLIFT_EXPERIMENT: &str = "coupon_offer";
+
+/// A learner's planted conversion probability without and with the coupon: students gain
+/// most (+15 pp), learners of 45 and over gain (+8 pp), programmers and managers, who buy
+/// anyway, are put off (−5 pp: a coupon cheapens the course), everyone else gains a little
+/// (+2 pp). Learners who never came back convert rarely either way.
+pub(super) fn planted_uplift(u: &User) -> (f64, f64) {
+    let sure_thing = matches!(u.occupation, "程序员" | "管理者");
+    let p0 = if u.dormant {
+        0.02
+    } else if sure_thing {
+        0.14
+    } else {
+        0.08
+    };
+    let effect = if u.dormant {
+        0.0
+    } else if u.occupation == "学生" {
+        0.15
+    } else if sure_thing {
+        -0.05
+    } else if u.age >= 45.0 {
+        0.08
+    } else {
+        0.02
+    };
+    (p0, (p0 + effect).clamp(0.005, 0.95))
+}
+
 /// The planted click model: a logistic model on what the exported files show, including
 /// the learner's history *before* the impression (their share of past activity in the
 /// course's category, whether they viewed this course before, whether they were active in
@@ -153,6 +183,16 @@ pub(super) fn write_truth(out: &Path, exps: &[PlantedExperiment]) -> std::io::Re
     let pretty =
         |v: &serde_json::Value| serde_json::to_string_pretty(v).map_err(std::io::Error::other);
     std::fs::write(out.join("truth/ctr_model.json"), pretty(&model)? + "\n")?;
+    let uplift = serde_json::json!({
+        "experiment": UPLIFT_EXPERIMENT,
+        "control": "control",
+        "treatment": "coupon",
+        "assignment": "each learner in control or coupon with probability 1/2",
+        "p_control": "0.02 for learners who never came back, 0.14 for programmers and managers, else 0.08",
+        "effect": "never came back 0; 学生 +0.15; 程序员 and 管理者 −0.05; age 45 and over +0.08; everyone else +0.02",
+        "learners": "truth/uplift.csv: user_id,p_control,p_treatment for every learner",
+    });
+    std::fs::write(out.join("truth/uplift.json"), pretty(&uplift)? + "\n")?;
     std::fs::write(
         out.join("truth/experiments.json"),
         pretty(&serde_json::json!({ "experiments": experiments }))? + "\n",

@@ -1,0 +1,180 @@
+//! `uplift`: whom an experiment's treatment changes, for every learner.
+
+use super::{CliError, DataArgs, checks, print_json};
+use crate::campaigns::{UpliftConfig, UpliftResult, estimate_uplift};
+use crate::data::TableKind;
+use crate::data::cells::format_timestamp;
+use crate::privacy::pseudonymise;
+use crate::profile::RfmSegment;
+use crate::safe_csv::SafeCsv;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// `persona-lab uplift`.
+#[derive(Debug, Args)]
+pub struct UpliftArgs {
+    #[command(flatten)]
+    input: DataArgs,
+    /// The experiment (in experiments.csv).
+    #[arg(long)]
+    experiment: String,
+    /// The control variant (default: `control`, else the first by name).
+    #[arg(long)]
+    control: Option<String>,
+    /// The treatment variant (default: the other variant when there are two).
+    #[arg(long)]
+    treatment: Option<String>,
+    /// Share of experiment users held out for the Qini check.
+    #[arg(long, default_value_t = 0.3)]
+    holdout: f64,
+    /// Seed of the held-out split.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Inverse regularisation strength of the two logistic regressions (default: chosen from
+    /// 0.01…1 by the Qini coefficient of 4-fold out-of-fold estimates on the training users).
+    #[arg(long)]
+    c: Option<f64>,
+    /// Where to write `user_id,uplift,p_control,p_treatment` for every learner.
+    #[arg(long)]
+    out: PathBuf,
+    /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
+    #[arg(long, value_name = "SALT")]
+    pseudonymise: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub(super) json: bool,
+}
+
+pub(super) fn uplift_cmd(args: &UpliftArgs) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let salt = checks::salt(args.pseudonymise.as_deref())?;
+    checks::output(&args.out, &args.input.files())?;
+    let config = UpliftConfig {
+        control: args.control.clone(),
+        treatment: args.treatment.clone(),
+        holdout: args.holdout,
+        seed: args.seed,
+        c: args.c,
+        ..UpliftConfig::new(&args.experiment)
+    };
+    config.check()?;
+    let dataset = args.input.load_only(&[
+        TableKind::Users,
+        TableKind::Courses,
+        TableKind::Events,
+        TableKind::Experiments,
+    ])?;
+    let result = estimate_uplift(&dataset, &config, &super::reporting_progress())?;
+    checks::write_atomically(&args.out, |p| write_csv(p, &result, salt))?;
+    let segments = by_rfm_segment(&result, &dataset);
+    let summary = serde_json::json!({
+        "experiment": result.experiment,
+        "control": result.control,
+        "treatment": result.treatment,
+        "model": "two logistic regressions (one per arm) on the learners' profiles",
+        "features_as_of": result.features_as_of.map(format_timestamp),
+        "learners": result.learners.len(),
+        "train_users": result.train_users,
+        "test_users": result.test_users,
+        "unknown_users": result.unknown_users,
+        "c": result.c,
+        "qini": result.qini,
+        "curve": result.curve,
+        "segments": segments,
+        "seconds": started.elapsed().as_secs_f64(),
+        "out": args.out.display().to_string(),
+    });
+    if args.json {
+        return print_json(&summary);
+    }
+    say!(
+        "uplift of `{}` against `{}` in `{}` for {} learners in {:.1} s; wrote {}",
+        result.treatment,
+        result.control,
+        result.experiment,
+        result.learners.len(),
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    say!(
+        "  fitted on {} experiment users, Qini coefficient {:.3} on {} held out (1 perfect, 0 random)",
+        result.train_users,
+        result.qini,
+        result.test_users
+    );
+    for g in &segments {
+        say!(
+            "  {:<22} observed {:>8} {:>20}   predicted {:>8}",
+            g.group,
+            g.effect
+                .map_or("—".into(), |e| format!("{:+.1} pp", e * 100.0)),
+            g.ci.map_or("—".into(), |[lo, hi]| format!(
+                "[{:+.1}, {:+.1}]",
+                lo * 100.0,
+                hi * 100.0
+            )),
+            g.predicted
+                .map_or("—".into(), |e| format!("{:+.1} pp", e * 100.0)),
+        );
+    }
+    Ok(())
+}
+
+/// Observed and predicted effects by RFM segment (the segments every dataset has).
+fn by_rfm_segment(
+    result: &UpliftResult,
+    dataset: &crate::data::Dataset,
+) -> Vec<crate::campaigns::uplift::GroupEffect> {
+    let profiles = match crate::profile::build_profiles(dataset, &crate::jobs::Progress::default())
+    {
+        Ok(p) => p,
+        Err(_) => return Vec::new(),
+    };
+    let names: Vec<String> = RfmSegment::ALL
+        .iter()
+        .map(|s| s.name().to_string())
+        .collect();
+    let at: ahash::AHashMap<&str, usize> = profiles
+        .table
+        .user_ids
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i))
+        .collect();
+    let labels: Vec<usize> = result
+        .learners
+        .iter()
+        .map(|l| {
+            at.get(l.user_id.as_str())
+                .and_then(|&i| {
+                    RfmSegment::ALL
+                        .iter()
+                        .position(|s| *s == profiles.table.rfm_segment[i])
+                })
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    result
+        .effects_by(&labels, &names)
+        .into_iter()
+        .filter(|g| g.users_control + g.users_treatment > 0)
+        .collect()
+}
+
+fn write_csv(path: &Path, result: &UpliftResult, salt: Option<&str>) -> std::io::Result<()> {
+    let mut w = SafeCsv::create(path)?;
+    w.write_record(["user_id", "uplift", "p_control", "p_treatment"])?;
+    for l in &result.learners {
+        let id = match salt {
+            Some(s) => pseudonymise(&l.user_id, s),
+            None => l.user_id.clone(),
+        };
+        w.write_record([
+            id,
+            l.uplift.to_string(),
+            l.p_control.to_string(),
+            l.p_treatment.to_string(),
+        ])?;
+    }
+    w.flush()
+}
