@@ -286,6 +286,30 @@ fn the_campaigns_tab_trains_plots_and_targets() {
 }
 
 #[test]
+fn an_experiments_uplift_feeds_targeting_by_uplift() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.state_mut().submit(persona_lab::app::Command::RunUplift(
+        persona_lab::campaigns::UpliftConfig::new("coupon_offer"),
+    ));
+    wait_until(&mut h, "the uplift job", |a| {
+        a.uplift.is_some() && a.tasks.is_idle()
+    });
+    let view = h.state().uplift.clone().unwrap();
+    assert_eq!(view.result.treatment, "coupon");
+    assert_eq!(view.result.learners.len(), 3000);
+    // Without k-means segments yet, effects are by RFM segment, named in both languages.
+    assert_eq!(view.group_names.len(), view.groups.len());
+    assert!(view.groups.iter().any(|g| g.effect.is_some()));
+    h.get_by_label("营销投放").click();
+    wait_until(&mut h, "campaign models", |a| {
+        a.ctr.is_some() && a.tasks.is_idle()
+    });
+    assert!(h.query_by_label_contains("按增益定向").is_some());
+    assert!(h.query_all_by_label_contains("按增益").count() >= 2);
+}
+
+#[test]
 fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
     let mut h = app_on(sample_dir());
     settle(&mut h);

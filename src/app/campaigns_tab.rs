@@ -4,7 +4,7 @@
 
 use super::i18n::{Lang, T, tr};
 use super::plots::{grouped_bars, unit_curves};
-use super::{Command, style};
+use super::{Command, UpliftView, style};
 use crate::campaigns::CampaignModels;
 use crate::campaigns::{CtrConfig, CtrReport, Objective, Target, TargetReport};
 use egui::{RichText, Ui};
@@ -103,6 +103,7 @@ impl CampaignsTab {
         lang: Lang,
         has_data: bool,
         result: Option<&Arc<CampaignModels>>,
+        uplift: Option<&UpliftView>,
         commands: &mut Vec<Command>,
     ) {
         if has_data && !self.requested && result.is_none() {
@@ -223,6 +224,67 @@ impl CampaignsTab {
             weights_grid(&mut cols[0], rep);
             self.targeting(&mut cols[1], lang, r, commands);
         });
+        ui.separator();
+        self.uplift_targeting(ui, lang, uplift, commands);
+    }
+
+    /// The learners to contact by uplift (from the latest estimate), against response and
+    /// random targeting of as many learners.
+    fn uplift_targeting(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        uplift: Option<&UpliftView>,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.label(RichText::new(tr(lang, T::TargetByUplift)).strong())
+            .on_hover_text(tr(lang, T::TargetByUpliftTip));
+        let Some(u) = uplift else {
+            ui.weak(tr(lang, T::NoUpliftYet));
+            return;
+        };
+        let r = &u.result;
+        let t = r.target(self.budget);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{} · {} / {}",
+                r.experiment, r.treatment, r.control
+            ));
+            ui.label(format!("{}: {}", tr(lang, T::Budget), t.learners));
+            ui.label(format!(
+                "{}: {} {:.1} · {} {:.1} · {} {:.1}",
+                tr(lang, T::ExtraConversions),
+                tr(lang, T::ByUplift),
+                t.by_uplift,
+                tr(lang, T::ByResponse),
+                t.by_response,
+                tr(lang, T::RandomPick),
+                t.random
+            ));
+            if ui.button(tr(lang, T::ExportList)).clicked() {
+                commands.push(Command::ExportUplift {
+                    budget: self.budget,
+                    pseudonymise: self.pseudonymise,
+                });
+            }
+        });
+        egui::Grid::new("uplift-list")
+            .striped(true)
+            .spacing([14.0, 2.0])
+            .show(ui, |ui| {
+                for key in [T::Learner, T::Uplift, T::Control, T::Treatment] {
+                    ui.strong(tr(lang, key));
+                }
+                ui.end_row();
+                for &row in t.list.iter().take(10) {
+                    let l = &r.learners[row];
+                    ui.label(&l.user_id);
+                    ui.label(format!("{:+.1} pp", l.uplift * 100.0));
+                    ui.label(format!("{:.1}%", l.p_control * 100.0));
+                    ui.label(format!("{:.1}%", l.p_treatment * 100.0));
+                    ui.end_row();
+                }
+            });
     }
 
     fn request(&self, r: &CampaignModels) -> TargetRequest {

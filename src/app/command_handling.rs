@@ -89,6 +89,7 @@ impl PersonaApp {
                 self.loaded = Some(Arc::new(loaded));
                 self.profiles = None;
                 self.value = Valued::default();
+                self.uplift = None;
                 self.segments = None;
                 self.recs = None;
                 self.recommendations_tab.reset();
@@ -105,6 +106,7 @@ impl PersonaApp {
                 self.value.check = check;
             }
             Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
+            Ok(JobOutput::Uplift(u)) => self.uplift = Some(Arc::from(u)),
             Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
             Ok(JobOutput::Recs(r)) => {
                 let RecsResult {
@@ -367,6 +369,74 @@ impl PersonaApp {
                         )
                         .ok();
                         Ok(JobOutput::Value(Box::new(v), check))
+                    },
+                );
+            }
+            Command::RunUplift(config) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                let groups = self.profiles.clone().zip(self.segments.clone());
+                let title = format!(
+                    "{} {}",
+                    tr(self.lang(), T::Computing),
+                    tr(self.lang(), T::UpliftHeading)
+                );
+                self.spawn_job(
+                    Task::Uplift,
+                    title,
+                    move |p: &Progress| -> Result<JobOutput, crate::error::Error> {
+                        let result =
+                            crate::campaigns::estimate_uplift(&loaded.dataset, &config, p)?;
+                        let (user_ids, labels, group_names) = match &groups {
+                            Some((profiles, seg)) if seg.seg.labels.len() == profiles.len() => (
+                                profiles.table.user_ids.clone(),
+                                seg.seg.labels.clone(),
+                                seg.summaries.iter().map(|s| s.label.clone()).collect(),
+                            ),
+                            _ => {
+                                let now = crate::profile::build_profiles(&loaded.dataset, p)?;
+                                let all = crate::profile::RfmSegment::ALL;
+                                let labels = now
+                                    .table
+                                    .rfm_segment
+                                    .iter()
+                                    .map(|s| all.iter().position(|a| a == s).unwrap_or(usize::MAX))
+                                    .collect();
+                                let names: Vec<crate::lang::Text> =
+                                    all.iter().map(|s| s.text()).collect();
+                                (now.table.user_ids, labels, names)
+                            }
+                        };
+                        let keys: Vec<String> =
+                            group_names.iter().map(|t| t.en.to_string()).collect();
+                        let groups = result.effects_by(&user_ids, &labels, &keys);
+                        Ok(JobOutput::Uplift(Box::new(super::UpliftView {
+                            result,
+                            groups,
+                            group_names,
+                        })))
+                    },
+                );
+            }
+            Command::ExportUplift {
+                budget,
+                pseudonymise,
+            } => {
+                let Some(view) = self.uplift.clone() else {
+                    return;
+                };
+                self.save_as(
+                    format!("uplift_{}.csv", view.result.experiment),
+                    move |path| {
+                        let salt = pseudonymise.then(fresh_salt);
+                        let list = view.result.target(budget).list;
+                        crate::campaigns::uplift::write_uplift(
+                            path,
+                            &view.result,
+                            Some(&list),
+                            salt.as_deref(),
+                        )
                     },
                 );
             }

@@ -40,6 +40,8 @@ pub enum JobOutput {
     ),
     /// The data cannot be valued (e.g. no repeat purchases): why, shown where values would be.
     NoValue(String),
+    /// An experiment's uplift was estimated.
+    Uplift(Box<super::UpliftView>),
     /// A segmentation finished.
     Segments(Box<SegmentResult>),
     /// A recommender was trained (and models compared).
@@ -104,6 +106,15 @@ pub enum Command {
     BuildProfiles,
     /// Value the buyers of the loaded dataset (default settings).
     EstimateValue,
+    /// Estimate an experiment's uplift for every learner.
+    RunUplift(crate::campaigns::UpliftConfig),
+    /// Export the learners to contact by uplift (asks where).
+    ExportUplift {
+        /// Learners to export, best first.
+        budget: usize,
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
     /// Segment the profiles.
     RunSegments(crate::segment::SegmentConfig),
     /// Train a recommender (and compare every model, if asked).

@@ -5,7 +5,7 @@
 use super::i18n::{Lang, T, tr};
 use super::plots::{band, dashed, error_bar, index_label};
 use super::style;
-use super::{Command, Loaded};
+use super::{Command, Loaded, UpliftView};
 use crate::data::TableKind;
 use crate::experiments::{self, AbOptions, Readout};
 use egui::{RichText, Ui};
@@ -35,6 +35,8 @@ pub struct ExperimentsTab {
     power: PowerInputs,
     /// Where the main plot was drawn, for the PNG export.
     pub main_plot: Option<egui::Rect>,
+    /// The treatment variant uplift is estimated for (default: the likeliest best).
+    treatment: Option<String>,
 }
 
 impl Default for ExperimentsTab {
@@ -53,6 +55,7 @@ impl Default for ExperimentsTab {
                 power: 0.8,
             },
             main_plot: None,
+            treatment: None,
         }
     }
 }
@@ -91,6 +94,7 @@ impl ExperimentsTab {
         ui: &mut Ui,
         lang: Lang,
         loaded: Option<&Arc<Loaded>>,
+        uplift: Option<&UpliftView>,
         commands: &mut Vec<Command>,
     ) {
         let Some(loaded) = loaded else {
@@ -162,12 +166,84 @@ impl ExperimentsTab {
             });
             revenue_plot(&mut cols[1], &r, self.cuped, height);
         });
+        ui.add_space(style::GAP_LARGE);
+        self.uplift_section(ui, lang, &r, uplift, commands);
         if let Some(b) = &r.bandit_replay {
             ui.add_space(style::GAP_LARGE);
             bandit_replay(ui, lang, &r, b, height);
         }
         ui.add_space(style::GAP_LARGE);
         self.power_ui(ui, lang, &r);
+    }
+
+    /// Whom the treatment changes: a button that estimates the uplift of the chosen treatment,
+    /// the Qini check and the effect in each segment.
+    fn uplift_section(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        r: &Readout,
+        uplift: Option<&UpliftView>,
+        commands: &mut Vec<Command>,
+    ) {
+        let others: Vec<&experiments::VariantResult> = r.variants.iter().skip(1).collect();
+        if others.is_empty() {
+            return;
+        }
+        if !self
+            .treatment
+            .as_ref()
+            .is_some_and(|t| others.iter().any(|v| &v.name == t))
+        {
+            self.treatment = others
+                .iter()
+                .max_by(|a, b| a.p_best.unwrap_or(0.0).total_cmp(&b.p_best.unwrap_or(0.0)))
+                .map(|v| v.name.clone());
+        }
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(tr(lang, T::UpliftHeading)).strong())
+                .on_hover_text(tr(lang, T::UpliftTip));
+            ui.label(tr(lang, T::Treatment));
+            egui::ComboBox::from_id_salt("uplift-treatment")
+                .selected_text(self.treatment.clone().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for v in &others {
+                        ui.selectable_value(&mut self.treatment, Some(v.name.clone()), &v.name);
+                    }
+                });
+            if ui
+                .button(format!("▶ {}", tr(lang, T::EstimateUplift)))
+                .clicked()
+            {
+                commands.push(Command::RunUplift(crate::campaigns::UpliftConfig {
+                    control: Some(r.control.clone()),
+                    treatment: self.treatment.clone(),
+                    ..crate::campaigns::UpliftConfig::new(&r.experiment)
+                }));
+            }
+        });
+        let Some(u) = uplift.filter(|u| {
+            u.result.experiment == r.experiment
+                && Some(&u.result.treatment) == self.treatment.as_ref()
+        }) else {
+            return;
+        };
+        ui.label(format!(
+            "{}: {:.3} ({} {})",
+            tr(lang, T::QiniCoefficient),
+            u.result.qini,
+            u.result.test_users,
+            tr(lang, T::Learners)
+        ))
+        .on_hover_text(tr(lang, T::QiniTip));
+        ui.columns(2, |cols| {
+            cols[0].label(tr(lang, T::QiniPlot));
+            qini_plot(&mut cols[0], lang, &u.result.curve);
+            cols[1]
+                .label(tr(lang, T::EffectBySegment))
+                .on_hover_text(tr(lang, T::EffectBySegmentTip));
+            segment_effects_plot(&mut cols[1], lang, u);
+        });
     }
 
     fn controls(&mut self, ui: &mut Ui, lang: Lang, commands: &mut Vec<Command>) {
@@ -551,4 +627,85 @@ fn bandit_replay(ui: &mut Ui, lang: Lang, r: &Readout, b: &experiments::Replay, 
                 }
             });
     });
+}
+
+/// The Qini curve of the uplift ranking against random targeting (the straight line to the
+/// same end).
+fn qini_plot(ui: &mut Ui, lang: Lang, curve: &[crate::campaigns::uplift::QiniPoint]) {
+    let points: Vec<[f64; 2]> = curve.iter().map(|p| [p.targeted, p.incremental]).collect();
+    let end = points.last().copied().unwrap_or([0.0, 0.0]);
+    Plot::new("qini")
+        .height(220.0)
+        .allow_scroll(false)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .x_axis_label(tr(lang, T::TargetedUsers))
+        .y_axis_label(tr(lang, T::ExtraConversions))
+        .show(ui, |plot| {
+            dashed(plot, tr(lang, T::RandomPick), 7, vec![[0.0, 0.0], end]);
+            plot.line(
+                Line::new(tr(lang, T::ThisModel), PlotPoints::from(points))
+                    .color(style::series_color(0))
+                    .width(style::LINE_WIDTH),
+            );
+        });
+}
+
+/// Observed effect per segment with its interval (horizontal bars), and the mean predicted
+/// uplift (diamonds), in percentage points; one row per segment so long names stay readable.
+fn segment_effects_plot(ui: &mut Ui, lang: Lang, u: &UpliftView) {
+    let shown: Vec<usize> = (0..u.groups.len())
+        .filter(|&g| u.groups[g].effect.is_some())
+        .collect();
+    let names: Vec<String> = shown
+        .iter()
+        .map(|&g| {
+            u.group_names
+                .get(g)
+                .map_or(String::new(), |t| t.get(lang).to_string())
+        })
+        .collect();
+    let rows = shown.len();
+    Plot::new("segment-effects")
+        .height(24.0 * rows.max(4) as f32)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .y_axis_formatter(move |mark, _| index_label(&names, mark.value))
+        .y_grid_spacer(super::plots::one_mark_each(rows))
+        .x_axis_formatter(|mark, _| format!("{:+.0} pp", mark.value * 100.0))
+        .include_y(-0.5)
+        .include_y(rows as f64 - 0.5)
+        .show(ui, |plot| {
+            plot.vline(egui_plot::VLine::new("", 0.0).color(egui::Color32::GRAY));
+            let observed = tr(lang, T::ObservedEffect);
+            for (y, &g) in shown.iter().enumerate() {
+                let e = &u.groups[g];
+                let y = y as f64;
+                if let (Some(effect), Some([lo, hi])) = (e.effect, e.ci) {
+                    plot.line(
+                        Line::new(observed, PlotPoints::from(vec![[lo, y], [hi, y]]))
+                            .color(style::series_color(0))
+                            .width(style::LINE_WIDTH),
+                    );
+                    plot.points(
+                        egui_plot::Points::new(observed, PlotPoints::from(vec![[effect, y]]))
+                            .color(style::series_color(0))
+                            .radius(5.0)
+                            .filled(true),
+                    );
+                }
+                if let Some(p) = e.predicted {
+                    plot.points(
+                        egui_plot::Points::new(
+                            tr(lang, T::PredictedEffect),
+                            PlotPoints::from(vec![[p, y]]),
+                        )
+                        .color(style::series_color(1))
+                        .radius(5.0)
+                        .shape(egui_plot::MarkerShape::Diamond)
+                        .filled(true),
+                    );
+                }
+            }
+        });
 }

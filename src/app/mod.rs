@@ -22,7 +22,7 @@ mod state;
 pub mod tasks;
 
 pub use commands::{Command, JobOutput, Writer};
-pub use state::{Loaded, Settings, Tab, TabSettings, Valued};
+pub use state::{Loaded, Settings, Tab, TabSettings, UpliftView, Valued};
 
 use crate::campaigns::CampaignModels;
 use crate::data::Mapping;
@@ -63,6 +63,8 @@ pub struct PersonaApp {
     profiles_asked_for: Option<usize>,
     /// Learner value of the loaded dataset.
     pub value: Valued,
+    /// The latest uplift estimate.
+    pub uplift: Option<Arc<UpliftView>>,
     /// The latest segmentation.
     pub segments: Option<Arc<SegmentResult>>,
     /// The Profiles tab.
@@ -141,6 +143,7 @@ impl PersonaApp {
             profiles: None,
             profiles_asked_for: None,
             value: Valued::default(),
+            uplift: None,
             segments: None,
             profiles_tab: ProfilesTab::default(),
             segments_tab: SegmentsTab::default(),
@@ -245,12 +248,16 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.loaded.is_some(),
                         self.ctr.as_ref(),
+                        self.uplift.as_deref(),
                         &mut self.commands,
                     ),
-                    Tab::Experiments => {
-                        self.experiments_tab
-                            .ui(ui, lang, self.loaded.as_ref(), &mut self.commands)
-                    }
+                    Tab::Experiments => self.experiments_tab.ui(
+                        ui,
+                        lang,
+                        self.loaded.as_ref(),
+                        self.uplift.as_deref(),
+                        &mut self.commands,
+                    ),
                 });
         });
         if let Some(dialog) = &mut self.mapping_dialog {

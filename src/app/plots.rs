@@ -64,6 +64,19 @@ pub fn dashed(plot: &mut PlotUi<'_>, name: &str, series: usize, points: Vec<[f64
     );
 }
 
+/// Grid marks at 0, 1, …, `count` − 1 that egui labels every one of: with its default spacing
+/// egui hides the labels of marks it finds too close together, leaving groups unnamed.
+pub fn one_mark_each(count: usize) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    move |_| {
+        (0..count)
+            .map(|g| egui_plot::GridMark {
+                value: g as f64,
+                step_size: 10.0,
+            })
+            .collect()
+    }
+}
+
 /// Formats an x value that indexes `labels` (e.g. days) as its label.
 pub fn index_label(labels: &[String], x: f64) -> String {
     let i = x.round();
@@ -99,16 +112,7 @@ pub fn grouped_bars(
         .allow_scroll(false)
         .allow_drag(false)
         .x_axis_formatter(move |mark, _| index_label(&labels, mark.value))
-        // One labelled mark per group: with the default spacing egui hides the labels of
-        // marks it finds too close together, leaving groups unnamed.
-        .x_grid_spacer(move |_| {
-            (0..count)
-                .map(|g| egui_plot::GridMark {
-                    value: g as f64,
-                    step_size: 10.0,
-                })
-                .collect()
-        })
+        .x_grid_spacer(one_mark_each(count))
         .show(ui, |plot| {
             for (s, (name, values)) in series.iter().enumerate() {
                 let bars = values

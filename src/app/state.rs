@@ -155,6 +155,18 @@ impl TabSettings {
     }
 }
 
+/// An uplift estimate as the window shows it: with the effect in each segment (the k-means
+/// segments when made, else the RFM segments).
+#[derive(Debug)]
+pub struct UpliftView {
+    /// The estimate.
+    pub result: crate::campaigns::UpliftResult,
+    /// Observed and predicted effect per group.
+    pub groups: Vec<crate::campaigns::uplift::GroupEffect>,
+    /// The groups' names in both languages (same order).
+    pub group_names: Vec<crate::lang::Text>,
+}
+
 /// What the window knows of the loaded dataset's learner value.
 #[derive(Debug, Default)]
 pub struct Valued {

@@ -25,6 +25,8 @@ pub enum Task {
     Campaigns,
     /// Building a target list.
     Targets,
+    /// Estimating an experiment's uplift.
+    Uplift,
     /// Reading out an experiment.
     Readout,
     /// Writing an export.

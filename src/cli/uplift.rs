@@ -1,14 +1,13 @@
 //! `uplift`: whom an experiment's treatment changes, for every learner.
 
 use super::{CliError, DataArgs, checks, print_json};
+use crate::campaigns::uplift::write_uplift;
 use crate::campaigns::{UpliftConfig, UpliftResult, estimate_uplift};
 use crate::data::TableKind;
 use crate::data::cells::format_timestamp;
-use crate::privacy::pseudonymise;
 use crate::profile::RfmSegment;
-use crate::safe_csv::SafeCsv;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `persona-lab uplift`.
 #[derive(Debug, Args)]
@@ -65,8 +64,9 @@ pub(super) fn uplift_cmd(args: &UpliftArgs) -> Result<(), CliError> {
         TableKind::Experiments,
     ])?;
     let result = estimate_uplift(&dataset, &config, &super::reporting_progress())?;
-    checks::write_atomically(&args.out, |p| write_csv(p, &result, salt))?;
+    checks::write_atomically(&args.out, |p| write_uplift(p, &result, None, salt))?;
     let segments = by_rfm_segment(&result, &dataset);
+    let targeting = result.target(result.learners.len() / 5);
     let summary = serde_json::json!({
         "experiment": result.experiment,
         "control": result.control,
@@ -81,6 +81,12 @@ pub(super) fn uplift_cmd(args: &UpliftArgs) -> Result<(), CliError> {
         "qini": result.qini,
         "curve": result.curve,
         "segments": segments,
+        "top_20_percent": {
+            "learners": targeting.learners,
+            "by_uplift": targeting.by_uplift,
+            "by_response": targeting.by_response,
+            "random": targeting.random,
+        },
         "seconds": started.elapsed().as_secs_f64(),
         "out": args.out.display().to_string(),
     });
@@ -101,6 +107,14 @@ pub(super) fn uplift_cmd(args: &UpliftArgs) -> Result<(), CliError> {
         result.train_users,
         result.qini,
         result.test_users
+    );
+    say!(
+        "  contacting 20% ({} learners): {:.1} extra conversions by uplift, {:.1} by response \
+         (most likely to convert), {:.1} at random (estimated)",
+        targeting.learners,
+        targeting.by_uplift,
+        targeting.by_response,
+        targeting.random
     );
     for g in &segments {
         say!(
@@ -134,47 +148,20 @@ fn by_rfm_segment(
         .iter()
         .map(|s| s.name().to_string())
         .collect();
-    let at: ahash::AHashMap<&str, usize> = profiles
+    let labels: Vec<usize> = profiles
         .table
-        .user_ids
+        .rfm_segment
         .iter()
-        .enumerate()
-        .map(|(i, u)| (u.as_str(), i))
-        .collect();
-    let labels: Vec<usize> = result
-        .learners
-        .iter()
-        .map(|l| {
-            at.get(l.user_id.as_str())
-                .and_then(|&i| {
-                    RfmSegment::ALL
-                        .iter()
-                        .position(|s| *s == profiles.table.rfm_segment[i])
-                })
+        .map(|seg| {
+            RfmSegment::ALL
+                .iter()
+                .position(|s| s == seg)
                 .unwrap_or(usize::MAX)
         })
         .collect();
     result
-        .effects_by(&labels, &names)
+        .effects_by(&profiles.table.user_ids, &labels, &names)
         .into_iter()
         .filter(|g| g.users_control + g.users_treatment > 0)
         .collect()
-}
-
-fn write_csv(path: &Path, result: &UpliftResult, salt: Option<&str>) -> std::io::Result<()> {
-    let mut w = SafeCsv::create(path)?;
-    w.write_record(["user_id", "uplift", "p_control", "p_treatment"])?;
-    for l in &result.learners {
-        let id = match salt {
-            Some(s) => pseudonymise(&l.user_id, s),
-            None => l.user_id.clone(),
-        };
-        w.write_record([
-            id,
-            l.uplift.to_string(),
-            l.p_control.to_string(),
-            l.p_treatment.to_string(),
-        ])?;
-    }
-    w.flush()
 }

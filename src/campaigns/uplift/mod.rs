@@ -6,4 +6,7 @@ mod qini;
 mod run;
 
 pub use qini::{QiniPoint, qini_coefficient, qini_curve};
-pub use run::{Assigned, GroupEffect, LearnerUplift, UpliftConfig, UpliftResult, estimate_uplift};
+pub use run::{
+    Assigned, C_GRID, GroupEffect, LearnerUplift, UpliftConfig, UpliftResult, UpliftTargeting,
+    estimate_uplift, write_uplift,
+};

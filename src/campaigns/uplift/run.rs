@@ -147,10 +147,70 @@ pub struct UpliftResult {
     pub c: f64,
 }
 
+/// What contacting a number of learners would bring, by how they are chosen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpliftTargeting {
+    /// Learners contacted.
+    pub learners: usize,
+    /// Expected extra conversions when the learners with the highest uplift are contacted.
+    pub by_uplift: f64,
+    /// The same when those most likely to convert with the treatment are contacted (response
+    /// targeting: it picks learners who would convert anyway).
+    pub by_response: f64,
+    /// The same for learners picked at random.
+    pub random: f64,
+    /// The learners with the highest uplift, best first (positions in `learners`).
+    pub list: Vec<usize>,
+}
+
 impl UpliftResult {
-    /// Observed effect (with its interval) and mean predicted uplift per group, learner `i`
-    /// being in group `labels[i]` of `names`.
-    pub fn effects_by(&self, labels: &[usize], names: &[String]) -> Vec<GroupEffect> {
+    /// The `budget` learners to contact by uplift, with the expected extra conversions of that
+    /// list beside response targeting and random picks (by the estimated uplifts).
+    pub fn target(&self, budget: usize) -> UpliftTargeting {
+        let budget = budget.min(self.learners.len());
+        let top_by = |key: &dyn Fn(&LearnerUplift) -> f64| -> Vec<usize> {
+            let mut order: Vec<usize> = (0..self.learners.len()).collect();
+            order.sort_by(|&a, &b| key(&self.learners[b]).total_cmp(&key(&self.learners[a])));
+            order.truncate(budget);
+            order
+        };
+        let extra = |rows: &[usize]| rows.iter().map(|&r| self.learners[r].uplift).sum::<f64>();
+        let list = top_by(&|l| l.uplift);
+        let mean =
+            self.learners.iter().map(|l| l.uplift).sum::<f64>() / self.learners.len().max(1) as f64;
+        UpliftTargeting {
+            learners: budget,
+            by_uplift: extra(&list),
+            by_response: extra(&top_by(&|l| l.p_treatment)),
+            random: mean * budget as f64,
+            list,
+        }
+    }
+
+    /// Observed effect (with its interval) and mean predicted uplift per group, learner
+    /// `user_ids[i]` being in group `labels[i]` of `names` (e.g. the segments of the current
+    /// profiles); learners not listed belong to no group.
+    pub fn effects_by(
+        &self,
+        user_ids: &[String],
+        labels: &[usize],
+        names: &[String],
+    ) -> Vec<GroupEffect> {
+        let group_of: AHashMap<&str, usize> = user_ids
+            .iter()
+            .zip(labels)
+            .map(|(u, &g)| (u.as_str(), g))
+            .collect();
+        let labels: Vec<usize> = self
+            .learners
+            .iter()
+            .map(|l| {
+                group_of
+                    .get(l.user_id.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
         let k = names.len();
         let mut counts = vec![[0u64; 4]; k]; // n_c, x_c, n_t, x_t
         let mut predicted = vec![(0.0, 0usize); k];
@@ -512,4 +572,38 @@ fn fit_arms(
     let treatment = models.pop().expect("two models");
     let control = models.pop().expect("two models");
     Ok((control, treatment))
+}
+
+/// Writes `user_id,uplift,p_control,p_treatment` for the learners at `rows` of `result` (all
+/// learners when `None`), ids pseudonymised with `salt` when given.
+pub fn write_uplift(
+    path: &std::path::Path,
+    result: &UpliftResult,
+    rows: Option<&[usize]>,
+    salt: Option<&str>,
+) -> std::io::Result<()> {
+    let mut w = crate::safe_csv::SafeCsv::create(path)?;
+    w.write_record(["user_id", "uplift", "p_control", "p_treatment"])?;
+    let all: Vec<usize>;
+    let rows = match rows {
+        Some(r) => r,
+        None => {
+            all = (0..result.learners.len()).collect();
+            &all
+        }
+    };
+    for &r in rows {
+        let l = &result.learners[r];
+        let id = match salt {
+            Some(s) => crate::privacy::pseudonymise(&l.user_id, s),
+            None => l.user_id.clone(),
+        };
+        w.write_record([
+            id,
+            l.uplift.to_string(),
+            l.p_control.to_string(),
+            l.p_treatment.to_string(),
+        ])?;
+    }
+    w.flush()
 }
