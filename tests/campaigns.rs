@@ -189,7 +189,16 @@ fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases()
         .collect();
     // Targeting a programming course picks programmers (the planted occupation × category
     // affinity and their history of programming).
-    let t = target(&models, coding[0], 100, Objective::Conversions, None, None).unwrap();
+    let t = target(
+        &models,
+        coding[0],
+        100,
+        Objective::Conversions,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
     assert_eq!(t.rows.len(), 100);
     let coders = t
         .rows
@@ -212,6 +221,7 @@ fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases()
             Objective::Conversions,
             None,
             Some(from),
+            None,
         )
         .unwrap();
         let b = t.backtest.unwrap();
@@ -239,7 +249,7 @@ fn predicted_spend_never_exceeds_what_the_course_sold_for() {
         }
     }
     for (course, cap) in highest.iter().take(40) {
-        let t = target(&models, course, 50, Objective::Revenue, None, None).unwrap();
+        let t = target(&models, course, 50, Objective::Revenue, None, None, None).unwrap();
         for r in &t.rows {
             assert!(
                 r.expected_revenue <= r.p_convert * cap + 1e-9,

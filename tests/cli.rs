@@ -300,3 +300,39 @@ fn clv_writes_every_buyer_and_refuses_bad_settings() {
         assert!(err.contains(says), "{all:?}: {err}");
     }
 }
+
+#[test]
+fn target_can_rank_by_revenue_plus_lifetime_value() {
+    let dir = sample_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let lists: Vec<Vec<String>> = ["revenue", "value"]
+        .iter()
+        .map(|objective| {
+            let out_path = tmp.path().join(format!("{objective}.csv"));
+            let out = run(&[
+                "target",
+                "--data",
+                dir.to_str().unwrap(),
+                "--course",
+                "c0012",
+                "--budget",
+                "100",
+                "--objective",
+                objective,
+                "--out",
+                out_path.to_str().unwrap(),
+                "--json",
+            ]);
+            assert_ok(&out);
+            assert_eq!(json(&out)["objective"], *objective);
+            std::fs::read_to_string(&out_path)
+                .unwrap()
+                .lines()
+                .skip(1)
+                .map(|l| l.split(',').nth(1).unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    // Learners' future value changes who is contacted.
+    assert_ne!(lists[0], lists[1]);
+}

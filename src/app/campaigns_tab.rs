@@ -357,6 +357,12 @@ impl CampaignsTab {
                         Objective::Revenue,
                         tr(lang, T::ExpectedRevenue),
                     );
+                    ui.selectable_value(
+                        &mut self.objective,
+                        Objective::Value,
+                        tr(lang, T::RevenueAndValue),
+                    )
+                    .on_hover_text(tr(lang, T::RevenueAndValueTip));
                 });
                 ui.end_row();
                 ui.label(tr(lang, T::Placement));
@@ -418,7 +424,9 @@ impl CampaignsTab {
                 t.random_conversions,
                 t.active_conversions,
             ),
-            Objective::Revenue => (t.expected_revenue, t.random_revenue, t.active_revenue),
+            Objective::Revenue | Objective::Value => {
+                (t.expected_revenue, t.random_revenue, t.active_revenue)
+            }
         };
         ui.label(
             RichText::new(comparison(lang, [ours, random, active]))
@@ -427,7 +435,7 @@ impl CampaignsTab {
         );
         let metric = match t.objective {
             Objective::Conversions => tr(lang, T::ExpectedPurchases),
-            Objective::Revenue => tr(lang, T::ExpectedRevenue),
+            Objective::Revenue | Objective::Value => tr(lang, T::ExpectedRevenue),
         };
         let mut metrics = vec![metric.to_string()];
         let mut bars = vec![
@@ -442,7 +450,9 @@ impl CampaignsTab {
                     b.random_conversions,
                     b.active_conversions,
                 ),
-                Objective::Revenue => (b.list_revenue, b.random_revenue, b.active_revenue),
+                Objective::Revenue | Objective::Value => {
+                    (b.list_revenue, b.random_revenue, b.active_revenue)
+                }
             };
             ui.label(
                 RichText::new(format!(
@@ -459,7 +469,7 @@ impl CampaignsTab {
                     lang,
                     match t.objective {
                         Objective::Conversions => T::RealisedPurchases,
-                        Objective::Revenue => T::RealisedRevenue,
+                        Objective::Revenue | Objective::Value => T::RealisedRevenue,
                     },
                 )
                 .to_string(),

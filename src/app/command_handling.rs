@@ -492,6 +492,7 @@ impl PersonaApp {
                 let Some(ctr) = self.ctr.clone() else {
                     return;
                 };
+                let future = self.value.result.clone();
                 let title = format!(
                     "{} {}",
                     tr(self.lang(), T::Computing),
@@ -505,6 +506,7 @@ impl PersonaApp {
                         request.objective,
                         request.placement,
                         request.backtest_from,
+                        future.as_deref(),
                     )
                     .map(|t| JobOutput::Targets(Box::new(t)))
                 });

@@ -152,6 +152,8 @@ strings! {
     SelectLearner => "Select a learner to see their card.", "选择一位学员查看画像卡片。";
     ValueTier => "Value", "价值分层";
     SegmentMembership => "Segment", "所属分群";
+    RevenueAndValue => "Revenue + 90-day value", "收入 + 90天价值";
+    RevenueAndValueTip => "Rank by P(purchase) × (what the learner would pay now + their expected value over the next 90 days from the lifetime-value model): a buyer likely to keep buying ranks above a one-off buyer of the same course.", "按 购买概率 ×（本次预计支付 + 价值模型给出的未来90天预计价值）排序：可能持续购买的学员排在只买一次的学员之前。";
     UpliftHeading => "Who changes because of the treatment (uplift)", "谁因实验处理而改变（增益模型）";
     UpliftTip => "For every learner, how much the treatment changes their chance to convert: one logistic regression per arm on the learners' profiles from before the experiment. Response models find who will buy; uplift finds who buys *because of* the offer (and who is put off).", "对每位学员估计处理使其转化概率改变多少：用实验开始前的学员画像，每组各拟合一个逻辑回归。响应模型找出会购买的人；增益模型找出*因为*优惠才购买的人（以及被优惠劝退的人）。";
     EstimateUplift => "Estimate uplift", "估计增益";

@@ -17,15 +17,20 @@ pub enum Objective {
     Conversions,
     /// P(convert) × expected amount paid.
     Revenue,
+    /// P(convert) × (expected amount paid + the learner's expected value of the next 90
+    /// days, from the lifetime-value model): revenue now and what the learner brings after.
+    Value,
 }
 
 impl crate::choice::Choice for Objective {
-    const ALL: &'static [Objective] = &[Objective::Conversions, Objective::Revenue];
+    const ALL: &'static [Objective] =
+        &[Objective::Conversions, Objective::Revenue, Objective::Value];
 
     fn name(self) -> &'static str {
         match self {
             Objective::Conversions => "conversions",
             Objective::Revenue => "revenue",
+            Objective::Value => "value",
         }
     }
 }
@@ -108,7 +113,14 @@ pub fn target(
     objective: Objective,
     placement: Option<String>,
     backtest_from: Option<i64>,
+    future: Option<&crate::value::ValueResult>,
 ) -> crate::error::Result<TargetReport> {
+    if objective == Objective::Value && future.is_none() {
+        return Err(crate::error::Error::Input(
+            "ranking by value needs the learners' lifetime value (purchases with repeat days)"
+                .into(),
+        ));
+    }
     let enc = &models.encoder;
     let c = enc.course(course).ok_or_else(|| {
         crate::error::Error::Input(format!("course `{course}` is not in courses.csv"))
@@ -156,7 +168,12 @@ pub fn target(
                 cap.map_or(predicted, |cap| predicted.min(cap))
             });
             let realised = backtest_from.map(|from| realised(&models.histories, l, c, from));
+            let later = future
+                .and_then(|v| v.find(&enc.learner_ids[l as usize]))
+                .and_then(|v| v.clv)
+                .unwrap_or(0.0);
             Scored {
+                value: p_convert * (spend + later),
                 learner: l,
                 activity: past.events,
                 p_click,
@@ -179,6 +196,7 @@ pub fn target(
     let key = |s: &Scored| match objective {
         Objective::Conversions => s.p_convert,
         Objective::Revenue => s.revenue,
+        Objective::Value => s.value,
     };
     scored.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.learner.cmp(&b.learner)));
     let top = &scored[..budget_n];
@@ -248,6 +266,8 @@ struct Scored {
     p_click: f64,
     p_convert: f64,
     revenue: f64,
+    /// P(convert) × (spend + expected value of the next 90 days).
+    value: f64,
     /// Realised (conversion, revenue) after the backtest date.
     realised: (f64, f64),
 }

@@ -184,7 +184,8 @@ pub struct TargetArgs {
     /// Number of learners to contact.
     #[arg(long)]
     budget: usize,
-    /// Rank by expected conversions or expected revenue.
+    /// Rank by expected conversions, expected revenue, or revenue plus the learner's expected
+    /// value of the next 90 days (lifetime-value model, as of the ranking date).
     #[arg(long, value_enum, default_value_t = Objective::Conversions)]
     objective: Objective,
     /// Placement the campaign uses (default: the most common one).
@@ -226,6 +227,20 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
     }
     let place = |e: crate::error::Error| CliError::from(e.at(args.input.data.display()));
     let (models, report) = train(&ds, &config, &Progress::default()).map_err(place)?;
+    let future = match args.objective {
+        Objective::Value => {
+            let settings = crate::value::ValueSettings {
+                until_day: backtest_from
+                    .map(|ms| ms.div_euclid(crate::data::cells::MS_PER_DAY) - 1),
+                ..crate::value::ValueSettings::default()
+            };
+            Some(
+                crate::value::estimate_value(&ds, &settings, &Progress::default())
+                    .map_err(place)?,
+            )
+        }
+        _ => None,
+    };
     let t = target(
         &models,
         &args.course,
@@ -233,6 +248,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         args.objective,
         args.placement.clone(),
         backtest_from,
+        future.as_ref(),
     )
     .map_err(place)?;
     checks::write_atomically(&args.out, |p| write_targets(p, &t, salt))?;
