@@ -129,7 +129,12 @@ fn write_csv(path: &Path, result: &ValueResult, salt: Option<&str>) -> std::io::
         "expected_spend",
         "clv",
     ])?;
-    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    // A value the model cannot give (a degenerate fit) is an empty cell, never `NaN`.
+    let number = |v: Option<f64>| {
+        v.filter(|v| v.is_finite())
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
     for l in &result.learners {
         let id = match salt {
             Some(s) => pseudonymise(&l.user_id, s),
@@ -140,8 +145,8 @@ fn write_csv(path: &Path, result: &ValueResult, salt: Option<&str>) -> std::io::
             l.frequency.to_string(),
             l.recency_weeks.to_string(),
             l.t_weeks.to_string(),
-            l.p_alive.to_string(),
-            l.expected_purchases.to_string(),
+            number(Some(l.p_alive)),
+            number(Some(l.expected_purchases)),
             number(l.expected_spend),
             number(l.clv),
         ])?;

@@ -14,4 +14,4 @@ pub use moments::mean_sd;
 pub use optimize::{Minimum, nelder_mead};
 pub use pca::{Pca, PcaParams};
 pub use sparse::{Csr, top_k};
-pub use special::ln_hyp2f1;
+pub use special::hyp2f1;

@@ -4,7 +4,7 @@
 //! `BetaGeoFitter`, fitted by maximum likelihood.
 
 use crate::error::Error;
-use crate::math::{ln_hyp2f1, nelder_mead};
+use crate::math::{hyp2f1, nelder_mead};
 use ahash::AHashMap;
 use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
@@ -120,9 +120,14 @@ impl BgNbd {
         }
         let BgNbd { r, alpha, a, b } = *self;
         let z = horizon / (alpha + t + horizon);
-        let ln_hyp = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z);
+        // ₂F₁ is defined unless a + b + x − 1 is 0 or a negative integer (a degenerate fit):
+        // then the learner's expectation is unknown, not a number.
+        let Some((sign, ln_hyp)) = hyp2f1(r + x, b + x, a + b + x - 1.0, z) else {
+            return f64::NAN;
+        };
         let first = (a + b + x - 1.0) / (a - 1.0);
-        let second = 1.0 - (ln_hyp + (r + x) * ((alpha + t) / (alpha + t + horizon)).ln()).exp();
+        let second =
+            1.0 - sign * (ln_hyp + (r + x) * ((alpha + t) / (alpha + t + horizon)).ln()).exp();
         let denominator = 1.0
             + if x > 0.0 {
                 a / (b + x - 1.0) * ((alpha + t) / (alpha + t_x)).powf(r + x)
