@@ -289,7 +289,7 @@ fn clv_writes_every_buyer_and_refuses_bad_settings() {
         (vec!["--horizon-days", "0"], "horizon-days"),
         (vec!["--discount-monthly", "1.5"], "discount-monthly"),
         (vec!["--until", "soon"], "--until"),
-        (vec!["--until", "1990-01-01"], "repeat purchases"),
+        (vec!["--until", "1990-01-01"], "at least 30 buyers"),
     ] {
         let mut all = vec!["clv", "--data", dir.to_str().unwrap()];
         all.extend(args);

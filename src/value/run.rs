@@ -9,6 +9,12 @@ use crate::error::Error;
 use crate::jobs::Progress;
 use serde::Serialize;
 
+/// Fewest buyers, and buyers with repeat purchase days, the model is fitted on: four
+/// parameters from fewer say little and can run to the edge of their range.
+pub const MIN_BUYERS: usize = 30;
+/// See [`MIN_BUYERS`].
+pub const MIN_REPEAT_BUYERS: usize = 10;
+
 /// Weeks in a month, as `lifetimes` discounts (`customer_lifetime_value`, freq "W").
 pub const WEEKS_PER_MONTH: f64 = 4.345;
 
@@ -301,6 +307,15 @@ pub fn estimate_value(
         t_x: b.recency_weeks(),
         t: b.t_weeks(),
     };
+    let repeat_buyers = purchases.buyers.iter().filter(|b| b.frequency > 0).count();
+    if purchases.buyers.len() < MIN_BUYERS || repeat_buyers < MIN_REPEAT_BUYERS {
+        return Err(Error::Input(format!(
+            "lifetime value needs at least {MIN_BUYERS} buyers, {MIN_REPEAT_BUYERS} of them \
+             with purchases on two different days, before the end of calibration; there are {} \
+             and {repeat_buyers}: with fewer the model's numbers would mean little",
+            purchases.buyers.len()
+        )));
+    }
     let rows: Vec<Rft> = purchases.buyers.iter().map(rft).collect();
     progress.check()?;
     let (bg, loglik) = BgNbd::fit(&rows)?;
