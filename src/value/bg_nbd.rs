@@ -6,6 +6,7 @@
 use crate::error::Error;
 use crate::math::{hyp2f1, nelder_mead};
 use ahash::AHashMap;
+use rayon::prelude::*;
 use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
 
@@ -39,10 +40,105 @@ pub struct Rft {
     pub t: f64,
 }
 
+/// Buyers as the fit reads them: each distinct (x, t_x, T) once with its weight, and the
+/// distinct values of each, so that every term depending on one value alone (the gamma
+/// functions of x, the logarithms of α + T and α + t_x) is computed once per evaluation.
+struct Compact {
+    xs: Vec<f64>,
+    recencies: Vec<f64>,
+    ages: Vec<f64>,
+    /// (x, t_x, T) as indices into the lists above, and the weight.
+    rows: Vec<(u32, u32, u32, f64)>,
+    total: f64,
+}
+
+/// Rows summed per parallel chunk; the chunks' sums are added in order, so the value does not
+/// depend on how threads share the work.
+const CHUNK: usize = 4096;
+
+impl Compact {
+    fn new(buyers: &[Rft]) -> Compact {
+        fn index(values: &mut Vec<f64>) -> AHashMap<u64, u32> {
+            values.sort_by(f64::total_cmp);
+            values.dedup();
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.to_bits(), i as u32))
+                .collect()
+        }
+        let mut xs: Vec<f64> = buyers.iter().map(|b| b.x).collect();
+        let mut recencies: Vec<f64> = buyers.iter().map(|b| b.t_x).collect();
+        let mut ages: Vec<f64> = buyers.iter().map(|b| b.t).collect();
+        let (xi, ri, ai) = (index(&mut xs), index(&mut recencies), index(&mut ages));
+        let mut weights: AHashMap<(u32, u32, u32), f64> = AHashMap::new();
+        for b in buyers {
+            let key = (xi[&b.x.to_bits()], ri[&b.t_x.to_bits()], ai[&b.t.to_bits()]);
+            *weights.entry(key).or_default() += 1.0;
+        }
+        let mut rows: Vec<(u32, u32, u32, f64)> = weights
+            .into_iter()
+            .map(|((x, r, a), w)| (x, r, a, w))
+            .collect();
+        rows.sort_by_key(|&(x, r, a, _)| (x, r, a));
+        Compact {
+            xs,
+            recencies,
+            ages,
+            total: buyers.len() as f64,
+            rows,
+        }
+    }
+
+    /// The total log-likelihood of every buyer under `m` (as [`BgNbd::loglik`]).
+    fn loglik(&self, m: &BgNbd) -> f64 {
+        let BgNbd { r, alpha, a, b } = *m;
+        let base = -ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) - ln_gamma(b);
+        let by_x: Vec<(f64, f64)> = self
+            .xs
+            .iter()
+            .map(|&x| {
+                let a12 = base + ln_gamma(r + x) + ln_gamma(b + x) - ln_gamma(a + b + x);
+                let a4 = if x > 0.0 {
+                    a.ln() - (b + x - 1.0).ln()
+                } else {
+                    f64::NEG_INFINITY
+                };
+                (a12, a4)
+            })
+            .collect();
+        let ln_age: Vec<f64> = self.ages.iter().map(|t| (alpha + t).ln()).collect();
+        let ln_recency: Vec<f64> = self.recencies.iter().map(|t| (alpha + t).ln()).collect();
+        let sums: Vec<f64> = self
+            .rows
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|&(xi, ri, ai, w)| {
+                        let x = self.xs[xi as usize];
+                        let (a12, a4) = by_x[xi as usize];
+                        let a3 = -(r + x) * ln_age[ai as usize];
+                        let ll = if x > 0.0 {
+                            let a4 = a4 - (r + x) * ln_recency[ri as usize];
+                            let hi = a3.max(a4);
+                            a12 + hi + (-(a3 - a4).abs()).exp().ln_1p()
+                        } else {
+                            a12 + a3
+                        };
+                        w * ll
+                    })
+                    .sum()
+            })
+            .collect();
+        sums.iter().sum()
+    }
+}
+
 impl BgNbd {
     /// Fits the parameters by maximum likelihood (log parameters, simplex with restarts);
     /// returns them with the total log-likelihood. Identical buyers are counted once with a
-    /// weight, so the cost grows with distinct (x, t_x, T), not with buyers.
+    /// weight, and terms of one value are computed once per evaluation ([`Compact`]).
     pub fn fit(buyers: &[Rft]) -> Result<(BgNbd, f64), Error> {
         if !buyers.iter().any(|b| b.x > 0.0) {
             return Err(Error::Input(
@@ -51,31 +147,19 @@ impl BgNbd {
                     .into(),
             ));
         }
-        let mut weights: AHashMap<(u64, u64, u64), (Rft, f64)> = AHashMap::new();
-        for b in buyers {
-            let key = (b.x.to_bits(), b.t_x.to_bits(), b.t.to_bits());
-            weights.entry(key).or_insert((*b, 0.0)).1 += 1.0;
-        }
-        let mut distinct: Vec<(Rft, f64)> = weights.into_values().collect();
-        distinct.sort_by(|p, q| {
-            (p.0.x, p.0.t_x, p.0.t)
-                .partial_cmp(&(q.0.x, q.0.t_x, q.0.t))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        let total: f64 = distinct.iter().map(|(_, w)| w).sum();
+        let data = Compact::new(buyers);
         let objective = |theta: &[f64]| {
             if theta.iter().any(|t| t.abs() > MAX_LOG_PARAM) {
                 return f64::INFINITY;
             }
-            let m = BgNbd::from_logs(theta);
-            -distinct.iter().map(|(b, w)| w * m.loglik(*b)).sum::<f64>() / total
+            -data.loglik(&BgNbd::from_logs(theta)) / data.total
         };
         let best = nelder_mead(objective, &[0.0; 4], 0.5, 1e-11);
         let model = BgNbd::from_logs(&best.x);
         if !best.value.is_finite() {
             return Err(Error::Internal("the BG/NBD fit did not converge".into()));
         }
-        Ok((model, -best.value * total))
+        Ok((model, -best.value * data.total))
     }
 
     fn from_logs(theta: &[f64]) -> BgNbd {
@@ -135,5 +219,41 @@ impl BgNbd {
                 0.0
             };
         first * second / denominator
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compact_likelihood_is_the_sum_over_buyers() {
+        let buyers: Vec<Rft> = (0..500)
+            .map(|i| {
+                let t = 10.0 + (i % 37) as f64;
+                let x = (i % 5) as f64;
+                Rft {
+                    x,
+                    t_x: if x > 0.0 {
+                        t * ((i % 7) as f64 / 7.0)
+                    } else {
+                        0.0
+                    },
+                    t,
+                }
+            })
+            .collect();
+        let m = BgNbd {
+            r: 0.3,
+            alpha: 4.0,
+            a: 0.8,
+            b: 2.5,
+        };
+        let each: f64 = buyers.iter().map(|b| m.loglik(*b)).sum();
+        let compact = Compact::new(&buyers).loglik(&m);
+        assert!(
+            (each - compact).abs() < 1e-9 * each.abs(),
+            "{each} vs {compact}"
+        );
     }
 }
