@@ -267,7 +267,8 @@ fn the_campaigns_tab_trains_plots_and_targets() {
     let report = h.state().ctr.clone().unwrap().report.clone();
     assert!(report.auc.unwrap() > 0.65);
     assert!(h.query_by_label("ROC 曲线").is_some());
-    assert!(h.query_all_by_label_contains("occupation=").count() >= 3);
+    // Weights read as words: 职业＝学生 × 课程类别＝考试, not occupation=学生×category=考试.
+    assert!(h.query_all_by_label_contains("职业＝").count() >= 3);
     let list = h.state().campaigns_tab.list.clone().unwrap();
     assert_eq!(list.rows.len(), 500);
     assert!(list.expected_conversions > list.random_conversions);

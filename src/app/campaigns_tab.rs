@@ -221,7 +221,7 @@ impl CampaignsTab {
         ui.separator();
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::Weights)).strong());
-            weights_grid(&mut cols[0], rep);
+            weights_grid(&mut cols[0], lang, rep);
             self.targeting(&mut cols[1], lang, r, commands);
         });
         ui.separator();
@@ -544,7 +544,7 @@ fn models_grid(ui: &mut Ui, lang: Lang, rep: &CtrReport) {
         });
 }
 
-fn weights_grid(ui: &mut Ui, rep: &CtrReport) {
+fn weights_grid(ui: &mut Ui, lang: Lang, rep: &CtrReport) {
     let max = rep
         .coefficients
         .iter()
@@ -566,7 +566,8 @@ fn weights_grid(ui: &mut Ui, rep: &CtrReport) {
                     style::WARN
                 };
                 ui.painter().rect_filled(bar, 0.0, color);
-                ui.label(&c.feature);
+                ui.label(crate::profile::feature_label(&c.feature).get(lang))
+                    .on_hover_text(&c.feature);
                 ui.end_row();
             }
         });

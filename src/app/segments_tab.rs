@@ -141,7 +141,7 @@ impl SegmentsTab {
             cols[0].label(RichText::new(tr(lang, T::SegmentMap)).strong());
             self.scatter(&mut cols[0], lang, p, r);
             cols[1].label(RichText::new(tr(lang, T::Distinctive)).strong());
-            distinctive_plot(&mut cols[1], r, self.selected.unwrap_or(0));
+            distinctive_plot(&mut cols[1], lang, r, self.selected.unwrap_or(0));
         });
         ui.add_space(style::GAP);
         ui.columns(2, |cols| {
@@ -324,11 +324,20 @@ fn sizes_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult) {
         });
 }
 
-fn distinctive_plot(ui: &mut Ui, r: &SegmentResult, segment: usize) {
+fn distinctive_plot(ui: &mut Ui, lang: Lang, r: &SegmentResult, segment: usize) {
     let Some(s) = r.summaries.get(segment) else {
         return;
     };
-    let names: Vec<String> = s.distinctions.iter().map(|d| d.feature.clone()).collect();
+    let names: Vec<String> = s
+        .distinctions
+        .iter()
+        .map(|d| {
+            crate::profile::feature_label(&d.feature)
+                .get(lang)
+                .to_string()
+        })
+        .collect();
+    let count = names.len();
     let bars: Vec<Bar> = s
         .distinctions
         .iter()
@@ -340,12 +349,13 @@ fn distinctive_plot(ui: &mut Ui, r: &SegmentResult, segment: usize) {
                 } else {
                     style::WARN
                 })
-                .name(&d.feature)
+                .name(&names[i])
         })
         .collect();
     Plot::new("distinctive")
         .height(style::PLOT_HEIGHT)
         .allow_scroll(false)
+        .x_grid_spacer(super::plots::one_mark_each(count))
         .x_axis_formatter(move |mark, _| super::plots::index_label(&names, mark.value))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("z", bars).width(0.6))

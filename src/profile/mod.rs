@@ -3,6 +3,7 @@
 //! embedding for plots, and a persona card per learner.
 
 pub mod features;
+pub mod names;
 pub mod rfm;
 pub mod sentiment;
 
@@ -15,6 +16,7 @@ use crate::text;
 pub use features::{Block, Feature, LearnerTable, learner_table};
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Transformer};
+pub use names::feature_label;
 use ndarray::Array2;
 pub use rfm::RfmSegment;
 use serde::Serialize;

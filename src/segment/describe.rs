@@ -248,13 +248,21 @@ pub fn describe(profiles: &Profiles, seg: &Segmentation) -> Vec<SegmentSummary> 
 /// Segments that would share a label are told apart by what sets each apart most (its
 /// strongest distinguishing feature), so no two segments ever merge in a legend.
 fn distinct_labels(summaries: &mut [SegmentSummary]) {
-    for i in 0..summaries.len() {
-        let twins: Vec<usize> = (0..summaries.len())
-            .filter(|&j| summaries[j].label == summaries[i].label)
-            .collect();
-        if twins.len() < 2 {
-            continue;
+    let groups = |summaries: &[SegmentSummary]| -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for j in 0..summaries.len() {
+            match groups
+                .iter_mut()
+                .find(|g| summaries[g[0]].label == summaries[j].label)
+            {
+                Some(g) => g.push(j),
+                None => groups.push(vec![j]),
+            }
         }
+        groups.retain(|g| g.len() > 1);
+        groups
+    };
+    for twins in groups(summaries) {
         for (n, &j) in twins.iter().enumerate() {
             let s = &mut summaries[j];
             let mark = s
@@ -262,15 +270,26 @@ fn distinct_labels(summaries: &mut [SegmentSummary]) {
                 .iter()
                 .find(|d| !d.feature.starts_with("interest:"))
                 .map_or_else(
-                    || format!("#{}", n + 1),
+                    || Text::same(format!("#{}", n + 1)),
                     |d| {
                         let sign = if d.z > 0.0 { "+" } else { "−" };
-                        format!("{sign}{}", d.feature)
+                        let name = crate::profile::feature_label(&d.feature);
+                        Text::pair(format!("{sign}{}", name.zh), format!("{sign}{}", name.en))
                     },
                 );
             s.label = Text::pair(
-                format!("{}（{mark}）", s.label.zh),
-                format!("{} ({mark})", s.label.en),
+                format!("{}（{}）", s.label.zh, mark.zh),
+                format!("{} ({})", s.label.en, mark.en),
+            );
+        }
+    }
+    // Twins whose strongest distinction is the same feature still clash: number them.
+    for twins in groups(summaries) {
+        for (n, &j) in twins.iter().enumerate() {
+            let s = &mut summaries[j];
+            s.label = Text::pair(
+                format!("{} #{}", s.label.zh, n + 1),
+                format!("{} #{}", s.label.en, n + 1),
             );
         }
     }
@@ -414,10 +433,28 @@ mod tests {
         distinct_labels(&mut s);
         assert_eq!(
             s[0].label.en,
-            "High-value Career learners (+occupation=管理者)"
+            "High-value Career learners (+Occupation = 管理者)"
         );
-        assert_eq!(s[1].label.en, "High-value Career learners (−log_frequency)");
+        assert_eq!(
+            s[1].label.en,
+            "High-value Career learners (−Enrolments and purchases (log))"
+        );
+        assert_eq!(
+            s[1].label.zh,
+            "High-value Career learners·zh（−购课次数（对数））"
+        );
         assert_eq!(s[2].label.en, "Mid-value Exam learners");
         assert_ne!(s[0].label.zh, s[1].label.zh);
+    }
+
+    #[test]
+    fn twins_with_the_same_distinction_are_numbered() {
+        let mut s = vec![
+            summary(0, "Low-value Hobby learners", "age", 1.5),
+            summary(1, "Low-value Hobby learners", "age", 1.2),
+        ];
+        distinct_labels(&mut s);
+        assert_eq!(s[0].label.en, "Low-value Hobby learners (+Age) #1");
+        assert_eq!(s[1].label.en, "Low-value Hobby learners (+Age) #2");
     }
 }
