@@ -388,3 +388,38 @@ fn the_thompson_split_keeps_a_floor_and_the_replay_gains_on_a_clear_winner() {
     assert!(r.thompson_regret() > 0.0 && r.thompson_regret() < r.equal_regret());
     assert!(r.shares.last().unwrap()[1] > 0.9);
 }
+
+#[test]
+fn the_verdict_says_what_to_do_and_why() {
+    use experiments::Decision;
+    let read = |path: &std::path::Path, name: &str| {
+        let table = load_table(
+            path,
+            TableKind::Experiments,
+            &Mapping::default(),
+            &Progress::default(),
+        )
+        .unwrap();
+        let opts = AbOptions {
+            experiment: Some(name.into()),
+            ..AbOptions::default()
+        };
+        experiments::verdict(&experiments::readout(&table.df, &opts).unwrap())
+    };
+    let sample = common::sample_dir().join("experiments.csv");
+    // Watched daily (the sample has times): the always-valid p decides.
+    let v = read(&sample, "coupon_offer");
+    assert_eq!(
+        (v.decision, v.variant.as_deref()),
+        (Decision::Ship, Some("coupon"))
+    );
+    let v = read(&sample, "aa_check");
+    assert_eq!(v.decision, Decision::KeepRunning);
+    // Significant for one planned look, not under continuous monitoring: the reason says so.
+    let v = read(&sample, "checkout_button");
+    assert_eq!(v.decision, Decision::KeepRunning);
+    assert!(v.reason.en.contains("always-valid p") && v.reason.zh.contains("随时有效 p"));
+    // Without times the Holm-adjusted p decides.
+    let v = read(&fixture("ab").join("case_1.csv"), "exp1");
+    assert_eq!(v.decision, Decision::Ship);
+}

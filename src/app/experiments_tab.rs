@@ -132,6 +132,7 @@ impl ExperimentsTab {
             return;
         };
         self.srm_banner(ui, lang, &r);
+        verdict_banner(ui, lang, &r);
         for w in r.warnings.iter().filter(|w| !w.is_sample_ratio_mismatch()) {
             ui.colored_label(style::WARN, format!("⚠ {}", w.text().get(lang)));
         }
@@ -707,5 +708,26 @@ fn segment_effects_plot(ui: &mut Ui, lang: Lang, u: &UpliftView) {
                     );
                 }
             }
+        });
+}
+
+/// The decision the read-out supports, in plain words, coloured by what to do.
+fn verdict_banner(ui: &mut Ui, lang: Lang, r: &Readout) {
+    use experiments::Decision;
+    let v = experiments::verdict(r);
+    let (colour, mark) = match v.decision {
+        Decision::Ship => (style::OK, "✔"),
+        Decision::KeepRunning => (style::WARN, "⏳"),
+        Decision::DontShip | Decision::FixTheSplit => (style::ERROR, "✖"),
+    };
+    egui::Frame::new()
+        .fill(colour.gamma_multiply(0.18))
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.colored_label(
+                colour,
+                RichText::new(format!("{mark} {}", v.reason.get(lang))).strong(),
+            )
+            .on_hover_text(tr(lang, T::VerdictTip));
         });
 }

@@ -78,6 +78,8 @@ pub(super) fn abtest(args: &AbArgs) -> Result<(), CliError> {
         let mut value =
             serde_json::to_value(&readout).map_err(|e| CliError::Internal(e.to_string()))?;
         value["rows_rejected"] = table.report.rejected.into();
+        value["verdict"] = serde_json::to_value(crate::experiments::verdict(&readout))
+            .map_err(|e| CliError::Internal(e.to_string()))?;
         return print_json(&value);
     }
     if table.report.rejected > 0 {
@@ -171,6 +173,7 @@ pub(super) fn print_readout(r: &Readout) {
     for w in &r.warnings {
         say!("warning: {w}");
     }
+    say!("verdict: {}", crate::experiments::verdict(r).reason.en);
 }
 
 pub(super) fn power_cmd(

@@ -9,6 +9,7 @@ pub mod power;
 pub mod readout;
 pub mod sequential;
 pub mod stats;
+pub mod verdict;
 
 pub use arms::experiment_names;
 pub use bandit::{MIN_SHARE, Replay, p_best, replay, thompson_split};
@@ -17,3 +18,4 @@ pub use power::{PowerResult, mde_for_users, users_per_variant};
 pub use readout::{
     AbOptions, Readout, VariantResult, Warning, posterior_curves, readout, readout_csv,
 };
+pub use verdict::{Decision, Verdict, verdict};
