@@ -449,8 +449,20 @@ impl PersonaApp {
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::TabSegments)
                 );
+                // A re-run on the same profiles keeps each segment's number, so its colour,
+                // place and name do not jump.
+                let previous = self
+                    .segments
+                    .as_ref()
+                    .filter(|r| r.seg.labels.len() == profiles.len())
+                    .map(|r| r.seg.centroids.clone());
                 self.spawn_job(Task::Segments, title, move |p: &Progress| {
-                    let result = crate::segment::segment_learners(&profiles, &cfg, p)?;
+                    let result = crate::segment::segment_learners_like(
+                        &profiles,
+                        &cfg,
+                        previous.as_ref(),
+                        p,
+                    )?;
                     Ok::<_, crate::segment::SegmentError>(JobOutput::Segments(Box::new(result)))
                 });
             }

@@ -288,3 +288,84 @@ mod tests {
         assert!(with(None, 2..=10).check(50).is_ok());
     }
 }
+
+/// Renumbers the segments of `seg` so that each keeps the number (and so the colour and place)
+/// of the nearest segment of an earlier run, whose centres are `previous`: pairs are taken
+/// closest first; segments without a counterpart take the numbers left over, in order. Does
+/// nothing when the centres have other columns (other features).
+pub fn align_to(seg: &mut Segmentation, previous: &Array2<f64>) {
+    let k = seg.k;
+    if previous.ncols() != seg.centroids.ncols() || k == 0 {
+        return;
+    }
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for new in 0..k {
+        for old in 0..previous.nrows() {
+            let d: f64 = seg
+                .centroids
+                .row(new)
+                .iter()
+                .zip(previous.row(old))
+                .map(|(a, b)| (a - b).powi(2))
+                .sum();
+            pairs.push((d, new, old));
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut number: Vec<Option<usize>> = vec![None; k];
+    let mut taken = vec![false; k.max(previous.nrows())];
+    for (_, new, old) in pairs {
+        if number[new].is_none() && old < k && !taken[old] {
+            number[new] = Some(old);
+            taken[old] = true;
+        }
+    }
+    let mut free = (0..k).filter(|&i| !taken[i]);
+    let number: Vec<usize> = number
+        .into_iter()
+        .map(|n| n.unwrap_or_else(|| free.next().expect("as many numbers as segments")))
+        .collect();
+    for l in seg.labels.iter_mut() {
+        *l = number[*l];
+    }
+    let mut centroids = seg.centroids.clone();
+    let mut sizes = seg.sizes.clone();
+    for (new, &to) in number.iter().enumerate() {
+        centroids.row_mut(to).assign(&seg.centroids.row(new));
+        sizes[to] = seg.sizes[new];
+    }
+    seg.centroids = centroids;
+    seg.sizes = sizes;
+}
+
+#[cfg(test)]
+mod align_tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn segments_keep_the_number_of_their_nearest_predecessor() {
+        let mut seg = Segmentation {
+            method: Method::Kmeans,
+            k: 3,
+            labels: vec![0, 1, 2, 2],
+            centroids: array![[5.0, 5.0], [0.0, 0.0], [9.0, 0.0]],
+            inertia: 0.0,
+            silhouette: None,
+            sizes: vec![1, 1, 2],
+            k_scores: Vec::new(),
+            dendrogram: Vec::new(),
+        };
+        let previous = array![[0.1, 0.0], [8.9, 0.2], [5.0, 4.8]];
+        align_to(&mut seg, &previous);
+        assert_eq!(seg.labels, vec![2, 0, 1, 1]);
+        assert_eq!(seg.sizes, vec![1, 2, 1]);
+        assert_eq!(seg.centroids.row(0).to_vec(), vec![0.0, 0.0]);
+        // Fewer segments before: the new one takes the number left over.
+        let mut seg2 = seg.clone();
+        align_to(&mut seg2, &array![[9.0, 0.0], [0.0, 0.0]]);
+        assert_eq!(seg2.centroids.row(0).to_vec(), vec![9.0, 0.0]);
+        assert_eq!(seg2.centroids.row(1).to_vec(), vec![0.0, 0.0]);
+        assert_eq!(seg2.centroids.row(2).to_vec(), vec![5.0, 5.0]);
+    }
+}

@@ -10,11 +10,11 @@ pub mod quality;
 pub mod run;
 pub mod traits;
 
-pub use cluster::{Method, SegmentConfig, SegmentError, Segmentation, segment};
+pub use cluster::{Method, SegmentConfig, SegmentError, Segmentation, align_to, segment};
 pub use describe::{
     SegmentSummary, describe, plain_summaries, write_members, write_membership, write_summaries,
 };
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};
 pub use membership::{Membership, Mixture, membership};
 pub use quality::{adjusted_rand_index, choose_k, silhouette};
-pub use run::{SegmentResult, segment_learners};
+pub use run::{SegmentResult, segment_learners, segment_learners_like};

@@ -1,7 +1,7 @@
 //! The Segments capability's one call: cluster the learners' profiles, then describe each
 //! segment as a persona. What the Segments tab and `segment --data` call.
 
-use super::cluster::{SegmentConfig, SegmentError, Segmentation, segment};
+use super::cluster::{SegmentConfig, SegmentError, Segmentation, align_to, segment};
 use super::describe::{SegmentSummary, describe};
 use super::membership::{Membership, membership};
 use crate::jobs::Progress;
@@ -27,7 +27,21 @@ pub fn segment_learners(
     config: &SegmentConfig,
     progress: &Progress,
 ) -> Result<SegmentResult, SegmentError> {
-    let seg = segment(profiles.matrix.view(), config, &progress.part(0.0, 0.85))?;
+    segment_learners_like(profiles, config, None, progress)
+}
+
+/// [`segment_learners`], numbering the segments like those of an earlier run whose centres
+/// are `previous` (see [`align_to`]), so a re-run keeps each segment's colour and place.
+pub fn segment_learners_like(
+    profiles: &Profiles,
+    config: &SegmentConfig,
+    previous: Option<&ndarray::Array2<f64>>,
+    progress: &Progress,
+) -> Result<SegmentResult, SegmentError> {
+    let mut seg = segment(profiles.matrix.view(), config, &progress.part(0.0, 0.85))?;
+    if let Some(previous) = previous {
+        align_to(&mut seg, previous);
+    }
     let summaries = describe(profiles, &seg);
     let membership = match membership(profiles.matrix.view(), &seg, &progress.part(0.85, 0.15)) {
         Ok(m) => Some(m),
