@@ -6,6 +6,7 @@ use super::i18n::{Lang, T, tr};
 use super::plots::{grouped_bars, unit_curves};
 use super::{Command, UpliftView, style};
 use crate::campaigns::CampaignModels;
+use crate::campaigns::uplift::UpliftTargeting;
 use crate::campaigns::{CtrConfig, CtrReport, Objective, Target, TargetReport};
 use egui::{RichText, Ui};
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub struct CampaignsTab {
     pub list: Option<Arc<TargetReport>>,
     requested: bool,
     list_requested: bool,
+    /// The uplift list for (estimate, budget), so it is not re-sorted at every frame.
+    uplift_list: Option<((usize, usize), std::sync::Arc<UpliftTargeting>)>,
 }
 
 impl Default for CampaignsTab {
@@ -67,6 +70,7 @@ impl Default for CampaignsTab {
             list: None,
             requested: false,
             list_requested: false,
+            uplift_list: None,
         }
     }
 }
@@ -244,7 +248,15 @@ impl CampaignsTab {
             return;
         };
         let r = &u.result;
-        let t = r.target(self.budget);
+        let key = (u as *const UpliftView as usize, self.budget);
+        let t = match &self.uplift_list {
+            Some((k, t)) if *k == key => std::sync::Arc::clone(t),
+            _ => {
+                let t = std::sync::Arc::new(r.target(self.budget));
+                self.uplift_list = Some((key, std::sync::Arc::clone(&t)));
+                t
+            }
+        };
         ui.horizontal_wrapped(|ui| {
             ui.label(format!(
                 "{} · {} / {}",

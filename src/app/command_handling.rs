@@ -101,10 +101,7 @@ impl PersonaApp {
                 self.profiles = Some(Arc::from(p));
                 self.segments = None;
             }
-            Ok(JobOutput::Value(v, check)) => {
-                self.value.result = Some(Arc::from(v));
-                self.value.check = check;
-            }
+            Ok(JobOutput::Value(v)) => self.value = *v,
             Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
             Ok(JobOutput::Uplift(u)) => self.uplift = Some(Arc::from(u)),
             Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
@@ -368,7 +365,13 @@ impl PersonaApp {
                             &p.part(0.5, 0.5),
                         )
                         .ok();
-                        Ok(JobOutput::Value(Box::new(v), check))
+                        let grid = v.p_alive_grid(20, 20);
+                        Ok(JobOutput::Value(Box::new(Valued {
+                            result: Some(Arc::new(v)),
+                            check,
+                            grid: Some(grid),
+                            note: None,
+                        })))
                     },
                 );
             }
@@ -388,29 +391,23 @@ impl PersonaApp {
                     move |p: &Progress| -> Result<JobOutput, crate::error::Error> {
                         let result =
                             crate::campaigns::estimate_uplift(&loaded.dataset, &config, p)?;
-                        let (user_ids, labels, group_names) = match &groups {
-                            Some((profiles, seg)) if seg.seg.labels.len() == profiles.len() => (
-                                profiles.table.user_ids.clone(),
-                                seg.seg.labels.clone(),
-                                seg.summaries.iter().map(|s| s.label.clone()).collect(),
-                            ),
-                            _ => {
-                                let now = crate::profile::build_profiles(&loaded.dataset, p)?;
-                                let all = crate::profile::RfmSegment::ALL;
-                                let labels = now
-                                    .table
-                                    .rfm_segment
-                                    .iter()
-                                    .map(|s| all.iter().position(|a| a == s).unwrap_or(usize::MAX))
-                                    .collect();
+                        // The k-means segments when made (today's), else the RFM segments
+                        // as they were before the experiment.
+                        let (groups, group_names) = match &groups {
+                            Some((profiles, seg)) if seg.seg.labels.len() == profiles.len() => {
                                 let names: Vec<crate::lang::Text> =
-                                    all.iter().map(|s| s.text()).collect();
-                                (now.table.user_ids, labels, names)
+                                    seg.summaries.iter().map(|s| s.label.clone()).collect();
+                                let keys: Vec<String> =
+                                    names.iter().map(|t| t.en.to_string()).collect();
+                                let effects = result.effects_by(
+                                    &profiles.table.user_ids,
+                                    &seg.seg.labels,
+                                    &keys,
+                                );
+                                (effects, names)
                             }
+                            _ => result.effects_by_rfm(),
                         };
-                        let keys: Vec<String> =
-                            group_names.iter().map(|t| t.en.to_string()).collect();
-                        let groups = result.effects_by(&user_ids, &labels, &keys);
                         Ok(JobOutput::Uplift(Box::new(super::UpliftView {
                             result,
                             groups,
@@ -505,12 +502,30 @@ impl PersonaApp {
                     return;
                 };
                 let future = self.value.result.clone();
+                let loaded = self.loaded.clone();
                 let title = format!(
                     "{} {}",
                     tr(self.lang(), T::Computing),
                     tr(self.lang(), T::Targeting)
                 );
-                self.spawn_job(Task::Targets, title, move |_: &Progress| {
+                self.spawn_job(Task::Targets, title, move |p: &Progress| {
+                    // A backtest ranks on what was known at its date: value the learners as
+                    // of the day before, not with the purchases it then counts.
+                    let then = match (request.backtest_from, &loaded) {
+                        (Some(from), Some(loaded))
+                            if request.objective == crate::campaigns::Objective::Value =>
+                        {
+                            let settings = crate::value::ValueSettings {
+                                until_day: Some(
+                                    from.div_euclid(crate::data::cells::MS_PER_DAY) - 1,
+                                ),
+                                ..crate::value::ValueSettings::default()
+                            };
+                            Some(crate::value::estimate_value(&loaded.dataset, &settings, p)?)
+                        }
+                        _ => None,
+                    };
+                    let future = then.as_ref().or(future.as_deref());
                     crate::campaigns::target(
                         &ctr.models,
                         &request.course,
@@ -518,7 +533,7 @@ impl PersonaApp {
                         request.objective,
                         request.placement,
                         request.backtest_from,
-                        future.as_deref(),
+                        future,
                     )
                     .map(|t| JobOutput::Targets(Box::new(t)))
                 });

@@ -34,10 +34,7 @@ pub enum JobOutput {
     Profiles(Box<crate::profile::Profiles>),
     /// Buyers were valued, with the model's check on the last days of data (when it could
     /// be fitted without them).
-    Value(
-        Box<crate::value::ValueResult>,
-        Option<crate::value::Holdout>,
-    ),
+    Value(Box<super::Valued>),
     /// The data cannot be valued (e.g. no repeat purchases): why, shown where values would be.
     NoValue(String),
     /// An experiment's uplift was estimated.

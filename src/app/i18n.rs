@@ -337,8 +337,8 @@ strings! {
     SpendR2Tip => "Linear regression of the amount paid per purchase on learner and course features, checked on held-out purchases.", "以学员和课程特征对每次购买金额做线性回归，在留出的购买记录上检验。";
     Loaded => "Loaded", "已加载";
     Seconds => "s", "秒";
-    Shortcuts => "Ctrl+O open folder · Ctrl+1…6 tabs · Ctrl+L language",
-                 "Ctrl+O 打开文件夹 · Ctrl+1…6 切换标签 · Ctrl+L 切换语言";
+    Shortcuts => "Ctrl+O open folder · Ctrl+1…6 tabs · Ctrl+L language · Ctrl+plus / Ctrl+minus zoom · Ctrl+0 actual size",
+                 "Ctrl+O 打开文件夹 · Ctrl+1…6 切换标签 · Ctrl+L 切换语言 · Ctrl+加号 / Ctrl+减号 缩放 · Ctrl+0 原始大小";
 }
 
 /// A rejected row's reason in the interface language. The engine's message is English; in

@@ -6,10 +6,13 @@ use super::i18n::{Lang, T, tr};
 use super::style;
 use crate::profile::Profiles;
 use crate::segment::SegmentResult;
-use crate::value::{Holdout, ValueResult};
+use crate::value::{Holdout, PAliveGrid, ValueResult};
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::sync::Arc;
+
+/// The (profiles, values) a cache was built for, by address.
+type DataKey = (usize, usize);
 
 /// Width of the persona card beside the table.
 const CARD_WIDTH: f32 = 440.0;
@@ -36,6 +39,9 @@ pub struct ProfilesTab {
     /// Rows shown, in order; rebuilt when the profiles, query or sort change.
     rows: Vec<usize>,
     built_for: Option<(usize, usize, String, SortBy, bool)>,
+    /// Each profile row's 90-day value, for the (profiles, values) it was looked up for (by
+    /// address): looked up once, not at every comparison of a sort or every frame.
+    clv: Option<(DataKey, Vec<Option<f64>>)>,
 }
 
 impl Default for ProfilesTab {
@@ -46,6 +52,7 @@ impl Default for ProfilesTab {
             sort: (SortBy::Monetary, false),
             rows: Vec::new(),
             built_for: None,
+            clv: None,
         }
     }
 }
@@ -57,6 +64,24 @@ fn top_interest(p: &Profiles, i: usize) -> String {
 }
 
 impl ProfilesTab {
+    /// Each profile row's 90-day value, looked up when the profiles or values change.
+    fn clv_of(&mut self, p: &Arc<Profiles>, value: Option<&ValueResult>) -> &[Option<f64>] {
+        let key = (
+            Arc::as_ptr(p) as usize,
+            value.map_or(0, |v| v as *const ValueResult as usize),
+        );
+        if self.clv.as_ref().is_none_or(|(k, _)| *k != key) {
+            let looked_up = p
+                .table
+                .user_ids
+                .iter()
+                .map(|id| value.and_then(|v| v.find(id)).and_then(|l| l.clv))
+                .collect();
+            self.clv = Some((key, looked_up));
+        }
+        self.clv.as_ref().map_or(&[], |(_, v)| v.as_slice())
+    }
+
     fn rebuild(&mut self, p: &Arc<Profiles>, value: Option<&ValueResult>) {
         let key = (
             Arc::as_ptr(p) as usize,
@@ -68,6 +93,7 @@ impl ProfilesTab {
         if self.built_for.as_ref() == Some(&key) {
             return;
         }
+        let clv = self.clv_of(p, value).to_vec();
         let q = self.query.trim().to_lowercase();
         let t = &p.table;
         let mut rows: Vec<usize> = (0..p.len())
@@ -91,12 +117,7 @@ impl ProfilesTab {
                     .unwrap_or(0.0)
                     .total_cmp(&t.sentiment[b].unwrap_or(0.0)),
                 SortBy::Value => {
-                    let clv = |i: usize| {
-                        value
-                            .and_then(|v| v.find(&t.user_ids[i]))
-                            .and_then(|l| l.clv)
-                            .unwrap_or(f64::NEG_INFINITY)
-                    };
+                    let clv = |i: usize| clv[i].unwrap_or(f64::NEG_INFINITY);
                     clv(a).total_cmp(&clv(b))
                 }
             };
@@ -158,7 +179,7 @@ impl ProfilesTab {
                     }
                     if let Some(v) = value {
                         ui.add_space(style::GAP);
-                        value_model(ui, lang, v, valued.check.as_ref());
+                        value_model(ui, lang, v, valued.grid.as_ref(), valued.check.as_ref());
                     } else if let Some(why) = &valued.note {
                         ui.add_space(style::GAP);
                         ui.weak(format!("{}: {why}", tr(lang, T::LearnerValue)));
@@ -199,6 +220,7 @@ impl ProfilesTab {
     }
 
     fn table(&mut self, ui: &mut Ui, lang: Lang, p: &Arc<Profiles>, value: Option<&ValueResult>) {
+        let clv = self.clv_of(p, value).to_vec();
         let t = &p.table;
         let rows = self.rows.clone();
         let mut clicked = None;
@@ -268,9 +290,7 @@ impl ProfilesTab {
                         ui.label(top_interest(p, i));
                     });
                     row.col(|ui| {
-                        let clv = value
-                            .and_then(|v| v.find(&t.user_ids[i]))
-                            .and_then(|l| l.clv);
+                        let clv = clv.get(i).copied().flatten();
                         ui.label(clv.map_or("—".into(), |v| format!("¥{v:.0}")));
                     });
                     row.col(|ui| {
@@ -331,11 +351,13 @@ fn value_row(ui: &mut Ui, lang: Lang, value: &ValueResult, user_id: &str) {
             format!("{} {:.0}%", tr(lang, T::PAlive), l.p_alive * 100.0),
         )
         .on_hover_text(tr(lang, T::PAliveTip));
-        ui.label(format!(
-            "· {} {:.2}",
-            tr(lang, T::ExpectedPurchases),
-            l.expected_purchases
-        ));
+        if l.expected_purchases.is_finite() {
+            ui.label(format!(
+                "· {} {:.2}",
+                tr(lang, T::ExpectedPurchases),
+                l.expected_purchases
+            ));
+        }
         if let Some(v) = l.clv {
             ui.label(format!("· {} ¥{v:.0}", tr(lang, T::Value90)));
         }
@@ -344,7 +366,13 @@ fn value_row(ui: &mut Ui, lang: Lang, value: &ValueResult, user_id: &str) {
 
 /// The value model: P(alive) over history as a heat map, and predicted against actual
 /// purchases on the data after calibration.
-fn value_model(ui: &mut Ui, lang: Lang, v: &ValueResult, check: Option<&Holdout>) {
+fn value_model(
+    ui: &mut Ui,
+    lang: Lang,
+    v: &ValueResult,
+    grid: Option<&PAliveGrid>,
+    check: Option<&Holdout>,
+) {
     egui::CollapsingHeader::new(tr(lang, T::ValueModel))
         .id_salt("value-model")
         .show(ui, |ui| {
@@ -356,7 +384,7 @@ fn value_model(ui: &mut Ui, lang: Lang, v: &ValueResult, check: Option<&Holdout>
             .on_hover_text(tr(lang, T::ValueModelTip));
             ui.label(RichText::new(tr(lang, T::PAliveMap)).strong())
                 .on_hover_text(tr(lang, T::PAliveMapTip));
-            let grid = v.p_alive_grid(20, 20);
+            let Some(grid) = grid else { return };
             super::plots::heat_map(
                 ui,
                 "p-alive",

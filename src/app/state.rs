@@ -174,6 +174,9 @@ pub struct Valued {
     pub result: Option<std::sync::Arc<crate::value::ValueResult>>,
     /// The model's check on the last 90 days of data, fitted without them.
     pub check: Option<crate::value::Holdout>,
+    /// P(alive) over repeat purchase days × recency, for the heat map (computed with the
+    /// values, not at every frame).
+    pub grid: Option<crate::value::PAliveGrid>,
     /// Why the data has no values, when it has none (e.g. no repeat purchases).
     pub note: Option<String>,
 }

@@ -2,10 +2,9 @@
 
 use super::{CliError, DataArgs, checks, print_json};
 use crate::campaigns::uplift::write_uplift;
-use crate::campaigns::{UpliftConfig, UpliftResult, estimate_uplift};
+use crate::campaigns::{UpliftConfig, estimate_uplift};
 use crate::data::TableKind;
 use crate::data::cells::format_timestamp;
-use crate::profile::RfmSegment;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -65,7 +64,7 @@ pub(super) fn uplift_cmd(args: &UpliftArgs) -> Result<(), CliError> {
     ])?;
     let result = estimate_uplift(&dataset, &config, &super::reporting_progress())?;
     checks::write_atomically(&args.out, |p| write_uplift(p, &result, None, salt))?;
-    let segments = by_rfm_segment(&result, &dataset);
+    let (segments, _) = result.effects_by_rfm();
     let targeting = result.target(result.learners.len() / 5);
     let summary = serde_json::json!({
         "experiment": result.experiment,
@@ -132,36 +131,4 @@ pub(super) fn uplift_cmd(args: &UpliftArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
-}
-
-/// Observed and predicted effects by RFM segment (the segments every dataset has).
-fn by_rfm_segment(
-    result: &UpliftResult,
-    dataset: &crate::data::Dataset,
-) -> Vec<crate::campaigns::uplift::GroupEffect> {
-    let profiles = match crate::profile::build_profiles(dataset, &crate::jobs::Progress::default())
-    {
-        Ok(p) => p,
-        Err(_) => return Vec::new(),
-    };
-    let names: Vec<String> = RfmSegment::ALL
-        .iter()
-        .map(|s| s.name().to_string())
-        .collect();
-    let labels: Vec<usize> = profiles
-        .table
-        .rfm_segment
-        .iter()
-        .map(|seg| {
-            RfmSegment::ALL
-                .iter()
-                .position(|s| s == seg)
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-    result
-        .effects_by(&profiles.table.user_ids, &labels, &names)
-        .into_iter()
-        .filter(|g| g.users_control + g.users_treatment > 0)
-        .collect()
 }

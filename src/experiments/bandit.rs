@@ -77,6 +77,25 @@ pub fn thompson_split(p_best: &[f64], min_share: f64) -> Vec<f64> {
         .collect()
 }
 
+/// `total` users shared out in proportion to `shares` exactly (largest remainders first), so
+/// the replay sees as many users as the experiment had.
+fn apportion(total: u64, shares: &[f64]) -> Vec<u64> {
+    let sum: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let exact: Vec<f64> = shares.iter().map(|s| total as f64 * s / sum).collect();
+    let mut counts: Vec<u64> = exact.iter().map(|e| e.floor() as u64).collect();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+    let mut left = total.saturating_sub(counts.iter().sum());
+    for &i in order.iter().cycle().take(shares.len() * 2) {
+        if left == 0 {
+            break;
+        }
+        counts[i] += 1;
+        left -= 1;
+    }
+    counts
+}
+
 /// An experiment's own outcomes replayed under two allocations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Replay {
@@ -126,18 +145,18 @@ pub fn replay(arms: &[(u64, u64)], batches: usize, runs: u64, seed: u64) -> Repl
         .collect();
     let best = rates.iter().copied().fold(0.0, f64::max);
     let batches = batches.max(1);
-    let per_batch = users as f64 / batches as f64;
     let mut shares = vec![vec![0.0; k]; batches];
     let mut thompson = 0.0;
     for run in 0..runs.max(1) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(run));
         let mut seen = vec![(0u64, 0u64); k];
-        for batch_shares in shares.iter_mut() {
+        for (b, batch_shares) in shares.iter_mut().enumerate() {
             // A coarser integral is plenty for a simulation's allocation.
             let split = thompson_split(&p_best_simpson(&seen, REPLAY_INTERVALS), MIN_SHARE);
-            for (i, share) in split.iter().enumerate() {
+            let batch_users =
+                users * (b as u64 + 1) / batches as u64 - users * b as u64 / batches as u64;
+            for (i, (share, n)) in split.iter().zip(apportion(batch_users, &split)).enumerate() {
                 batch_shares[i] += share / runs.max(1) as f64;
-                let n = (per_batch * share).round() as u64;
                 let x = Binomial::new(n, rates[i]).map_or(0, |b| b.sample(&mut rng));
                 seen[i].0 += n;
                 seen[i].1 += x;
@@ -152,5 +171,19 @@ pub fn replay(arms: &[(u64, u64)], batches: usize, runs: u64, seed: u64) -> Repl
         thompson_conversions: thompson,
         best_conversions: users as f64 * best,
         shares,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportioning_gives_out_every_user() {
+        assert_eq!(apportion(10, &[0.5, 0.5]), vec![5, 5]);
+        assert_eq!(apportion(1, &[0.5, 0.5]).iter().sum::<u64>(), 1);
+        assert_eq!(apportion(7, &[0.01, 0.01, 0.98]), vec![0, 0, 7]);
+        let r = replay(&[(15, 3), (15, 5)], 20, 3, 1);
+        assert_eq!(r.users, 30);
     }
 }

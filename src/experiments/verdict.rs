@@ -1,7 +1,8 @@
 //! The decision a read-out supports, in plain words: ship a variant, do not ship, keep
 //! running, or fix the split first. Continuous monitoring is the norm in the window, so the
-//! decision reads the always-valid p-value when the data carry times; the fixed-horizon p is
-//! only valid for one look at a sample size planned in advance.
+//! decision reads the always-valid p-value (Bonferroni-adjusted over the variants) when the
+//! data carry times; the fixed-horizon p is only valid for one look at a sample size planned
+//! in advance.
 
 use super::readout::Readout;
 use crate::lang::Text;
@@ -83,10 +84,12 @@ pub fn verdict(r: &Readout) -> Verdict {
         .iter()
         .skip(1)
         .any(|v| v.always_valid_p.is_some());
-    // The p-value a decision may rest on: always-valid when monitored over time, else Holm.
+    let comparisons = r.variants.len().saturating_sub(1).max(1) as f64;
+    // The p-value a decision may rest on: always-valid when monitored over time (Bonferroni
+    // over the variants compared with the control), else Holm-adjusted.
     let decisive = |v: &super::readout::VariantResult| {
         if sequential {
-            v.always_valid_p
+            v.always_valid_p.map(|p| (p * comparisons).min(1.0))
         } else {
             v.p_value_holm.or(v.p_value)
         }
@@ -110,8 +113,17 @@ pub fn verdict(r: &Readout) -> Verdict {
         let lift = best.abs_lift.unwrap_or(0.0);
         let [lo, hi] = best.abs_ci.unwrap_or([lift, lift]);
         let p = decisive(best).unwrap_or(0.0);
-        let which = if sequential { "随时有效 p" } else { "p" };
-        let which_en = if sequential { "always-valid p" } else { "p" };
+        let (which, which_en) = match (sequential, comparisons > 1.0) {
+            (true, true) => (
+                format!("随时有效 p（按 {comparisons} 个版本校正）"),
+                format!("always-valid p (Bonferroni over {comparisons} variants)"),
+            ),
+            (true, false) => ("随时有效 p".to_string(), "always-valid p".to_string()),
+            (false, _) => (
+                "p（Holm 校正）".to_string(),
+                "p (Holm-adjusted)".to_string(),
+            ),
+        };
         return Verdict {
             decision: Decision::Ship,
             variant: Some(best.name.clone()),

@@ -1,10 +1,14 @@
 //! Special functions the lifetime-value model needs beyond `statrs`.
 
+/// Terms after which [`hyp2f1`] gives up (z very close to 1).
+pub const MAX_TERMS: u32 = 1_000_000;
+
 /// Gauss's hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 and c not 0 or a negative
 /// integer, as (sign, natural log of the absolute value): the series summed with a running
 /// scale so that large a·b·z (learners with many purchases) cannot overflow, and stopped when
 /// the rest of the series is below 1e-16 of the largest partial sum. `None` when c is 0 or a
-/// negative integer, or z is outside [0, 1).
+/// negative integer, z is outside [0, 1), or the series has not converged within
+/// [`MAX_TERMS`] terms.
 pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
     if !(0.0..1.0).contains(&z) || (c <= 0.0 && c.fract() == 0.0) {
         return None;
@@ -14,7 +18,8 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
     let mut term = 1.0f64;
     let mut ln_scale = 0.0;
     let mut largest = 1.0f64;
-    for n in 0..10_000_000u32 {
+    let mut converged = false;
+    for n in 0..MAX_TERMS {
         let n = f64::from(n);
         let ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
         term *= ratio;
@@ -30,10 +35,11 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
         // is at most |term| · r / (1 − r).
         let r = ratio.abs().max(z);
         if c + n > 0.0 && r < 1.0 && term.abs() * r / (1.0 - r) <= 1e-16 * largest {
+            converged = true;
             break;
         }
     }
-    (sum != 0.0 && sum.is_finite()).then(|| (sum.signum(), sum.abs().ln() + ln_scale))
+    (converged && sum != 0.0 && sum.is_finite()).then(|| (sum.signum(), sum.abs().ln() + ln_scale))
 }
 
 #[cfg(test)]

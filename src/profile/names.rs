@@ -90,12 +90,10 @@ const NAMES: &[(&str, &str, &str)] = &[
         "之前看过或点过",
         "Viewed or clicked before",
     ),
-    ("viewed_course", "看过该课", "Viewed the course"),
-    ("clicked_course", "点过该课", "Clicked the course"),
     (
-        "category_share",
-        "该类别活跃占比",
-        "Share of activity in the category",
+        "log1p(mean_list_price)",
+        "平均标价（对数）",
+        "Mean list price (log)",
     ),
 ];
 

@@ -96,11 +96,15 @@ pub fn summarise_purchases(
         let Some(u) = uid.and_then(|c| c.get(i)) else {
             continue;
         };
-        let u = *index.entry(u.to_string()).or_insert_with(|| {
-            ids.push(u.to_string());
-            days.push(Vec::new());
-            ids.len() - 1
-        });
+        let u = match index.get(u) {
+            Some(&u) => u,
+            None => {
+                index.insert(u.to_string(), ids.len());
+                ids.push(u.to_string());
+                days.push(Vec::new());
+                ids.len() - 1
+            }
+        };
         let Some(t) = ts.as_ref().and_then(|c| c.get(i)) else {
             continue;
         };

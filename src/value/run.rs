@@ -78,17 +78,19 @@ impl ValueModel {
     /// discounted by `discount_monthly` (as `lifetimes`' `customer_lifetime_value`).
     pub fn clv(&self, rft: Rft, spend: f64, horizon: f64, discount_monthly: f64) -> Option<f64> {
         let per_purchase = self.spend?.mean_spend(rft.x, spend);
+        // A degenerate fit can leave an expectation undefined: then there is no value.
+        let finite = |v: f64| v.is_finite().then_some(v);
         let months = (horizon / WEEKS_PER_MONTH - 1e-9).ceil().max(0.0) as u32;
         let mut value = 0.0;
         let mut before = 0.0;
         for m in 1..=months {
             let t = (f64::from(m) * WEEKS_PER_MONTH).min(horizon);
-            let upto = self.purchases.expected_purchases(t, rft);
+            let upto = finite(self.purchases.expected_purchases(t, rft))?;
             value +=
                 per_purchase * (upto - before) / (1.0 + discount_monthly).powf(t / WEEKS_PER_MONTH);
             before = upto;
         }
-        Some(value)
+        finite(value)
     }
 }
 
@@ -105,7 +107,8 @@ pub struct LearnerValue {
     pub t_weeks: f64,
     /// Probability of still being active.
     pub p_alive: f64,
-    /// Expected purchase days within the horizon.
+    /// Expected purchase days within the horizon (NaN when a degenerate fit leaves it
+    /// undefined; written as an empty cell, shown as —).
     pub expected_purchases: f64,
     /// Expected spend within the horizon (undiscounted).
     pub expected_spend: Option<f64>,
@@ -342,8 +345,10 @@ pub fn estimate_value(
     let mut holdout_actual = 0.0;
     for (b, r) in purchases.buyers.into_iter().zip(rows) {
         let expected = bg.expected_purchases(horizon, r);
-        if purchases.holdout_days > 0 {
-            let predicted = bg.expected_purchases(holdout_weeks, r);
+        let predicted = bg.expected_purchases(holdout_weeks, r);
+        // Buyers the model cannot give an expectation for (a degenerate fit) stay out of the
+        // holdout sums rather than turning them into NaN.
+        if purchases.holdout_days > 0 && predicted.is_finite() {
             let g = groups.entry(b.frequency).or_default();
             g.0 += 1;
             g.1 += predicted;
@@ -357,7 +362,9 @@ pub fn estimate_value(
             t_weeks: r.t,
             p_alive: bg.p_alive(r),
             expected_purchases: expected,
-            expected_spend: spend.map(|g| expected * g.mean_spend(r.x, b.spend)),
+            expected_spend: spend
+                .map(|g| expected * g.mean_spend(r.x, b.spend))
+                .filter(|v| v.is_finite()),
             clv: model.clv(r, b.spend, horizon, settings.discount_monthly),
             user_id: b.user_id,
         });

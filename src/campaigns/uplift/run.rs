@@ -145,6 +145,9 @@ pub struct UpliftResult {
     pub features: Vec<String>,
     /// The regularisation strength used.
     pub c: f64,
+    /// Each learner's RFM segment before the experiment (aligned with `learners`): groups the
+    /// treatment cannot have moved learners between.
+    pub rfm: Vec<crate::profile::RfmSegment>,
 }
 
 /// What contacting a number of learners would bring, by how they are chosen.
@@ -187,6 +190,25 @@ impl UpliftResult {
         }
     }
 
+    /// Observed effect and predicted uplift per RFM segment as it was before the experiment,
+    /// with the segments' names; segments without experiment users are left out.
+    pub fn effects_by_rfm(&self) -> (Vec<GroupEffect>, Vec<crate::lang::Text>) {
+        let all = crate::profile::RfmSegment::ALL;
+        let labels: Vec<usize> = self
+            .rfm
+            .iter()
+            .map(|s| all.iter().position(|a| a == s).unwrap_or(usize::MAX))
+            .collect();
+        let keys: Vec<String> = all.iter().map(|s| s.name().to_string()).collect();
+        let ids: Vec<String> = self.learners.iter().map(|l| l.user_id.clone()).collect();
+        let effects = self.effects_by(&ids, &labels, &keys);
+        effects
+            .into_iter()
+            .zip(all.iter().map(|s| s.text()))
+            .filter(|(g, _)| g.users_control + g.users_treatment > 0)
+            .unzip()
+    }
+
     /// Observed effect (with its interval) and mean predicted uplift per group, learner
     /// `user_ids[i]` being in group `labels[i]` of `names` (e.g. the segments of the current
     /// profiles); learners not listed belong to no group.
@@ -214,7 +236,7 @@ impl UpliftResult {
         let k = names.len();
         let mut counts = vec![[0u64; 4]; k]; // n_c, x_c, n_t, x_t
         let mut predicted = vec![(0.0, 0usize); k];
-        for (i, &g) in labels.iter().enumerate().take(self.learners.len()) {
+        for (i, &g) in labels.iter().enumerate() {
             if g >= k {
                 continue;
             }
@@ -442,13 +464,22 @@ pub fn estimate_uplift(
                     );
                     let (fit_rows, check_rows): (Vec<usize>, Vec<usize>) =
                         train.iter().partition(|&&r| fold_of(r) != fold);
-                    let (pc, pt) = fit_arms(&x, &assigned, &fit_rows, c, &arm_names, &part)?;
+                    // A fold whose arm lacks converters says nothing about C: skip it.
+                    let (pc, pt) = match fit_arms(&x, &assigned, &fit_rows, c, &arm_names, &part) {
+                        Ok(models) => models,
+                        Err(Error::Input(_)) => continue,
+                        Err(e) => return Err(e),
+                    };
                     per_fold.push(qini_of(&assigned, &check_rows, |r| {
                         let (cols, vals) = x.row(r);
                         pt.predict_row(cols, vals) - pc.predict_row(cols, vals)
                     }));
                 }
-                means.push(crate::math::mean_sd(&per_fold));
+                means.push(if per_fold.is_empty() {
+                    (f64::NEG_INFINITY, 0.0)
+                } else {
+                    crate::math::mean_sd(&per_fold)
+                });
             }
             // The one-standard-error rule: the strongest regularisation whose Qini is within
             // one standard error of the best, since the Qini of a few hundred users is noisy.
@@ -456,11 +487,16 @@ pub fn estimate_uplift(
                 .max_by(|&a, &b| means[a].0.total_cmp(&means[b].0))
                 .unwrap_or(0);
             let (top, sd) = means[best];
-            let bar = top - sd / (FOLDS as f64).sqrt();
-            let chosen = (0..means.len())
-                .find(|&k| means[k].0 >= bar)
-                .unwrap_or(best);
-            C_GRID[chosen]
+            if top == f64::NEG_INFINITY {
+                // No fold could be fitted: the weakest regularisation, as without choice.
+                C_GRID[C_GRID.len() - 1]
+            } else {
+                let bar = top - sd / (FOLDS as f64).sqrt();
+                let chosen = (0..means.len())
+                    .find(|&k| means[k].0 >= bar)
+                    .unwrap_or(best);
+                C_GRID[chosen]
+            }
         }
     };
     let (control_model, treatment_model) = fit_arms(
@@ -503,6 +539,7 @@ pub fn estimate_uplift(
         qini: qini_coefficient(&converted_test, &score, &treated_test),
         curve: qini_curve(&converted_test, &score, &treated_test),
         features: profiles.feature_names.clone(),
+        rfm: profiles.table.rfm_segment.clone(),
         learners,
         assigned,
     })
