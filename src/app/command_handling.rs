@@ -255,7 +255,10 @@ impl PersonaApp {
             Command::PickFiles => self.off_thread(|| {
                 let picked = pollster::block_on(
                     rfd::AsyncFileDialog::new()
-                        .add_filter("CSV / Parquet", &["csv", "CSV", "parquet"])
+                        .add_filter(
+                            "CSV / Parquet / Excel / ODS",
+                            &["csv", "CSV", "parquet", "xlsx", "xlsm", "xls", "ods"],
+                        )
                         .pick_files(),
                 )?;
                 Some(Command::OpenFiles(

@@ -26,6 +26,9 @@ pub struct DataArgs {
     /// Read integer timestamps as days after this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub day_origin: Option<String>,
+    /// The sheet to read from spreadsheet tables (`.xlsx`, `.xls`, `.ods`; default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 impl DataArgs {
@@ -40,6 +43,9 @@ impl DataArgs {
         }
         for f in &self.file {
             m.add_file(f)?;
+        }
+        if let Some(s) = &self.sheet {
+            m.sheet = Some(s.clone());
         }
         if let Some(d) = &self.day_origin {
             m.day_origin = Some(d.clone());

@@ -336,6 +336,7 @@ pub fn evaluate_cmd(args: &EvaluateArgs) -> Result<(), CliError> {
                 file: Vec::new(),
                 mapping: None,
                 day_origin: None,
+                sheet: None,
             };
             let it = from_dataset(&input.load_only(&RECS_TABLES)?, &params.strengths);
             let split = match args.leave_last {

@@ -192,6 +192,7 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                     file: Vec::new(),
                     mapping: None,
                     day_origin: None,
+                    sheet: None,
                 };
                 let dataset = input.load_only(&super::profiles::PROFILE_TABLES)?;
                 let profiles: Profiles =

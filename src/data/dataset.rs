@@ -119,7 +119,7 @@ pub fn find_table_file(
         }
         return Ok(Some(path));
     }
-    Ok(["csv", "parquet", "CSV"]
+    Ok(["csv", "parquet", "CSV", "xlsx", "xls", "ods"]
         .iter()
         .map(|ext| dir.join(format!("{}.{ext}", kind.stem())))
         .find(|p| p.symlink_metadata().is_ok()))

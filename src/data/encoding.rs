@@ -27,6 +27,8 @@ pub enum Encoding {
     Other(&'static encoding_rs::Encoding),
     /// A binary format (Parquet) that carries its own encoding.
     Parquet,
+    /// A spreadsheet (xlsx, xls, ods), which carries its own encoding.
+    Workbook,
 }
 
 impl fmt::Display for Encoding {
@@ -39,6 +41,7 @@ impl fmt::Display for Encoding {
             Encoding::Gb18030 => "GB18030",
             Encoding::Other(e) => e.name(),
             Encoding::Parquet => "parquet",
+            Encoding::Workbook => "spreadsheet",
         })
     }
 }
@@ -53,7 +56,9 @@ impl Encoding {
     /// The `encoding_rs` decoder of this encoding (UTF-8 for Parquet).
     pub fn decoder(self) -> &'static encoding_rs::Encoding {
         match self {
-            Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet => encoding_rs::UTF_8,
+            Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet | Encoding::Workbook => {
+                encoding_rs::UTF_8
+            }
             Encoding::Utf16Le => encoding_rs::UTF_16LE,
             Encoding::Utf16Be => encoding_rs::UTF_16BE,
             Encoding::Gb18030 => encoding_rs::GB18030,
@@ -71,7 +76,7 @@ impl Encoding {
     /// Decodes one field. `None` when its bytes are not valid in this encoding.
     pub fn decode_field(self, bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet => {
+            Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet | Encoding::Workbook => {
                 std::str::from_utf8(bytes).ok().map(Into::into)
             }
             other => other

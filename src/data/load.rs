@@ -38,13 +38,15 @@ pub fn load_table(
 ) -> Result<Table, DataError> {
     let (df, report) = if is_parquet(path) {
         load_parquet(path, kind, mapping, progress)?
+    } else if is_workbook(path) {
+        super::workbook::load_workbook(path, kind, mapping, progress)?
     } else {
         load_csv(path, kind, mapping, progress)?
     };
     Ok(Table { kind, df, report })
 }
 
-fn unreadable(path: &Path, e: impl std::fmt::Display) -> DataError {
+pub(super) fn unreadable(path: &Path, e: impl std::fmt::Display) -> DataError {
     DataError::Unreadable {
         file: path.display().to_string(),
         reason: e.to_string(),
@@ -214,7 +216,7 @@ fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
     let detected = encoding::detect(path).map_err(|e| unreadable(path, e))?;
     let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
     let (mut input, text): (Box<dyn BufRead + Send>, TextMode) = match detected.encoding {
-        Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet => (
+        Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Parquet | Encoding::Workbook => (
             Box::new(BufReader::with_capacity(1 << 16, file)),
             TextMode::Utf8,
         ),
@@ -273,8 +275,11 @@ fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
     })
 }
 
-/// The header of a CSV or Parquet file, for the column-mapping dialog.
+/// The header of a CSV, Parquet or spreadsheet file, for the column-mapping dialog.
 pub fn read_header(path: &Path) -> Result<Vec<String>, DataError> {
+    if is_workbook(path) {
+        return super::workbook::read_header(path);
+    }
     if is_parquet(path) {
         let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
         let schema = ParquetReader::new(file)
@@ -283,6 +288,15 @@ pub fn read_header(path: &Path) -> Result<Vec<String>, DataError> {
         return Ok(schema.iter_names().map(|n| n.to_string()).collect());
     }
     open_csv(path).map(|o| o.header)
+}
+
+/// Whether `path` is a spreadsheet (`.xlsx`, `.xlsm`, `.xls`, `.ods`).
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        super::workbook::EXTENSIONS
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 fn is_parquet(path: &Path) -> bool {

@@ -48,6 +48,9 @@ pub struct Mapping {
     /// integers in a timestamp column are rejected as relative day counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_origin: Option<String>,
+    /// The sheet to read from spreadsheets (default: the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// A data file of a dataset folder, with its header and the table it is taken to hold.
@@ -62,7 +65,7 @@ pub struct FileGuess {
 }
 
 impl Mapping {
-    /// The CSV and Parquet files of `dir` (sorted by name) and the table each holds under this
+    /// The CSV, Parquet and spreadsheet files of `dir` (sorted by name) and the table each holds under this
     /// mapping: what the mapping dialog starts from.
     pub fn for_files(&self, dir: &Path) -> Vec<FileGuess> {
         let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
@@ -70,9 +73,9 @@ impl Mapping {
             .unwrap_or_default();
         entries.retain(|p| {
             p.is_file()
-                && p.extension().is_some_and(|e| {
+                && (p.extension().is_some_and(|e| {
                     e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("parquet")
-                })
+                }) || super::load::is_workbook(p))
         });
         entries.sort();
         entries
@@ -154,6 +157,9 @@ impl Mapping {
         }
         if other.day_origin.is_some() {
             self.day_origin = other.day_origin;
+        }
+        if other.sheet.is_some() {
+            self.sheet = other.sheet;
         }
     }
 

@@ -12,6 +12,7 @@ pub mod sample;
 pub mod schema;
 pub mod summary;
 pub mod validate;
+pub mod workbook;
 
 pub use dataset::{Dataset, find_table_file, load_dataset, load_tables};
 pub use encoding::Encoding;
