@@ -72,3 +72,18 @@ fn the_sheet_is_chosen_by_name_and_a_wrong_name_lists_the_sheets() {
     ]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn the_mapping_dialog_lists_sheets_and_reads_the_chosen_header() {
+    let path = fixture("excel").join("users.xlsx");
+    let sheets = persona_lab::data::workbook::sheet_names(&path).unwrap();
+    assert_eq!(sheets, ["学员", "备注"]);
+    let header = persona_lab::data::load::read_header(&path, Some("备注")).unwrap();
+    assert_eq!(header, ["note"]);
+    let mapping = Mapping {
+        sheet: Some("备注".into()),
+        ..Mapping::default()
+    };
+    let files = mapping.for_files(&fixture("excel"));
+    assert_eq!(files[0].headers, ["note"]);
+}

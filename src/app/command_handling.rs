@@ -659,7 +659,7 @@ impl PersonaApp {
         for path in &paths {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
             let kind = stem.as_deref().and_then(TableKind::from_name).or_else(|| {
-                crate::data::load::read_header(path)
+                crate::data::load::read_header(path, None)
                     .ok()
                     .and_then(|h| crate::data::schema::guess_table(&h))
             });

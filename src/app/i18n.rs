@@ -177,6 +177,8 @@ strings! {
     Uplift => "Uplift", "增益";
     ExportList => "Export list…", "导出名单…";
     VerdictTip => "The decision reads the always-valid p-value when the experiment has times (it stays valid however often you look), else the Holm-adjusted p-value; α is the significance level above.", "实验数据带时间时按随时有效 p 判断（无论查看多少次都有效），否则按 Holm 校正后的 p；α 为上方的显著性水平。";
+    Sheet => "Sheet", "工作表";
+    SheetTip => "The sheet read from every spreadsheet table (.xlsx, .xls, .ods) of the folder; its first row is the header.", "从文件夹中每个电子表格（.xlsx、.xls、.ods）读取的工作表；其第一行为表头。";
     PBest => "P(best)", "最优概率";
     PBestTip => "The chance this variant has the highest conversion rate of all, control included (Beta posteriors with a uniform prior, by numerical integration).", "该版本在所有版本（含对照组）中转化率最高的概率（均匀先验下的 Beta 后验，数值积分）。";
     BanditShare => "Bandit share", "自适应流量";

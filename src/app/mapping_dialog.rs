@@ -25,6 +25,9 @@ pub struct MappingDialog {
     /// (table, canonical column) → header, or `=constant`; empty means automatic.
     columns: Vec<((TableKind, &'static str), String)>,
     day_origin: String,
+    /// The sheets of the folder's first spreadsheet, and the one chosen (empty: the first).
+    sheets: Vec<String>,
+    sheet: String,
     remember: bool,
 }
 
@@ -49,12 +52,20 @@ impl MappingDialog {
                 })
             })
             .collect();
+        let sheets = files
+            .iter()
+            .map(|f| dir.join(&f.name))
+            .find(|p| crate::data::load::is_workbook(p))
+            .and_then(|p| crate::data::workbook::sheet_names(&p).ok())
+            .unwrap_or_default();
         MappingDialog {
             dir,
             reason,
             files,
             columns,
             day_origin: mapping.day_origin.clone().unwrap_or_default(),
+            sheets,
+            sheet: mapping.sheet.clone().unwrap_or_default(),
             remember: false,
         }
     }
@@ -78,6 +89,7 @@ impl MappingDialog {
         }
         let origin = self.day_origin.trim();
         m.day_origin = (!origin.is_empty()).then(|| origin.to_string());
+        m.sheet = (!self.sheet.is_empty()).then(|| self.sheet.clone());
         m
     }
 
@@ -95,6 +107,36 @@ impl MappingDialog {
                     ui.colored_label(super::style::ERROR, &self.reason);
                 }
                 ui.label(tr(lang, T::MappingIntro));
+                if !self.sheets.is_empty() {
+                    let before = self.sheet.clone();
+                    ui.horizontal(|ui| {
+                        ui.label(tr(lang, T::Sheet))
+                            .on_hover_text(tr(lang, T::SheetTip));
+                        let shown = if self.sheet.is_empty() {
+                            self.sheets[0].clone()
+                        } else {
+                            self.sheet.clone()
+                        };
+                        egui::ComboBox::from_id_salt("sheet")
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                for s in &self.sheets {
+                                    ui.selectable_value(&mut self.sheet, s.clone(), s);
+                                }
+                            });
+                    });
+                    if self.sheet != before {
+                        // The chosen sheet's header row feeds the column choices.
+                        let sheet = (!self.sheet.is_empty()).then_some(self.sheet.as_str());
+                        for f in &mut self.files {
+                            let path = self.dir.join(&f.name);
+                            if crate::data::load::is_workbook(&path) {
+                                f.headers = crate::data::load::read_header(&path, sheet)
+                                    .unwrap_or_default();
+                            }
+                        }
+                    }
+                }
                 ui.separator();
                 egui::ScrollArea::vertical()
                     .max_height(420.0)

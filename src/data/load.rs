@@ -275,10 +275,11 @@ fn open_csv(path: &Path) -> Result<OpenCsv, DataError> {
     })
 }
 
-/// The header of a CSV, Parquet or spreadsheet file, for the column-mapping dialog.
-pub fn read_header(path: &Path) -> Result<Vec<String>, DataError> {
+/// The header of a CSV, Parquet or spreadsheet file (of sheet `sheet`, default the first),
+/// for the column-mapping dialog.
+pub fn read_header(path: &Path, sheet: Option<&str>) -> Result<Vec<String>, DataError> {
     if is_workbook(path) {
-        return super::workbook::read_header(path);
+        return super::workbook::read_header(path, sheet);
     }
     if is_parquet(path) {
         let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;

@@ -84,7 +84,8 @@ impl Mapping {
                 let name = path
                     .file_name()
                     .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-                let headers = super::load::read_header(path).unwrap_or_default();
+                let headers =
+                    super::load::read_header(path, self.sheet.as_deref()).unwrap_or_default();
                 let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
                 let table = self
                     .files

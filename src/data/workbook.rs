@@ -61,9 +61,15 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// The header row of a spreadsheet (its first sheet).
-pub fn read_header(path: &Path) -> Result<Vec<String>, DataError> {
-    let range = sheet(path, None)?;
+/// The names of a spreadsheet's sheets, in order.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, DataError> {
+    let book = open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
+    Ok(book.sheet_names())
+}
+
+/// The header row of a spreadsheet's sheet `sheet` (default: the first).
+pub fn read_header(path: &Path, sheet_name: Option<&str>) -> Result<Vec<String>, DataError> {
+    let range = sheet(path, sheet_name)?;
     Ok(range
         .rows()
         .next()
