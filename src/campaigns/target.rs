@@ -202,7 +202,7 @@ pub fn target(
     let top = &scored[..budget_n];
     let chosen = totals(top);
     let backtest = backtest_from.map(|from| Backtest {
-        from: super::train::date_of(from),
+        from: crate::data::cells::format_date(from),
         eligible_converters: scored.iter().filter(|s| s.realised.0 > 0.0).count(),
         list_conversions: chosen.2,
         list_revenue: chosen.3,

@@ -331,12 +331,6 @@ fn spend_caps(enc: &Encoder, histories: &Histories, cut: Option<i64>) -> Vec<Opt
         .collect()
 }
 
-pub(crate) fn date_of(ms: i64) -> String {
-    let (y, m, d) =
-        crate::data::cells::civil_from_days(ms.div_euclid(crate::data::cells::MS_PER_DAY));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// Trains and evaluates on a dataset with impressions (and users, courses, events).
 pub fn train(
     ds: &Dataset,
@@ -474,7 +468,7 @@ pub fn train_prepared(
         models,
         c,
         target: config.target,
-        test_from: cut.map(date_of),
+        test_from: cut.map(crate::data::cells::format_date),
         roc,
         pr,
         gains: gains(&p_best, &y_test),

@@ -7,7 +7,6 @@ use crate::campaigns::{
     CtrConfig, CtrReport, Objective, SplitRule, Target, target, train, write_targets,
 };
 use crate::data::TableKind;
-use crate::data::cells::parse_timestamp;
 use crate::jobs::Progress;
 use clap::Args;
 use std::path::PathBuf;
@@ -53,9 +52,7 @@ pub struct TrainArgs {
 impl TrainArgs {
     fn config(&self) -> Result<CtrConfig, CliError> {
         let split = match (&self.test_from, self.holdout) {
-            (Some(d), _) => SplitRule::TimeFrom(Some(parse_timestamp(d, None).map_err(|_| {
-                CliError::Input(format!("--test-from: `{d}` is not a date (YYYY-MM-DD)"))
-            })?)),
+            (Some(d), _) => SplitRule::TimeFrom(Some(checks::date("test-from", d)?)),
             (None, Some(f)) => SplitRule::Holdout {
                 fraction: checks::open_unit("holdout", f)?,
                 seed: self.seed,
@@ -216,12 +213,11 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
     let salt = checks::salt(args.pseudonymise.as_deref())?;
     checks::output(&args.out, &args.input.files())?;
     let ds = args.input.load_only(&CTR_TABLES)?;
-    let backtest_from = match &args.evaluate_from {
-        Some(d) => Some(parse_timestamp(d, None).map_err(|_| {
-            CliError::Input(format!("--evaluate-from: `{d}` is not a date (YYYY-MM-DD)"))
-        })?),
-        None => None,
-    };
+    let backtest_from = args
+        .evaluate_from
+        .as_deref()
+        .map(|d| checks::date("evaluate-from", d))
+        .transpose()?;
     if backtest_from.is_some() {
         config.split = SplitRule::TimeFrom(backtest_from);
     }

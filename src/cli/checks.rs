@@ -38,6 +38,13 @@ pub(super) fn open_unit(name: &str, value: f64) -> Result<f64, CliError> {
 }
 
 /// A pseudonymisation salt: an empty one would make pseudonyms reversible by hashing ids.
+/// A date argument (`YYYY-MM-DD`, or any timestamp the data accepts) as milliseconds since
+/// the epoch; `flag` names it in the message.
+pub(super) fn date(flag: &str, value: &str) -> Result<i64, CliError> {
+    crate::data::cells::parse_timestamp(value, None)
+        .map_err(|_| CliError::Input(format!("--{flag}: `{value}` is not a date (YYYY-MM-DD)")))
+}
+
 pub(super) fn salt(value: Option<&str>) -> Result<Option<&str>, CliError> {
     match value {
         Some(s) if s.trim().is_empty() => Err(CliError::Input(

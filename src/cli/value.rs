@@ -2,7 +2,7 @@
 
 use super::{CliError, DataArgs, checks, print_json};
 use crate::data::TableKind;
-use crate::data::cells::{MS_PER_DAY, civil_from_days, parse_timestamp};
+use crate::data::cells::{MS_PER_DAY, format_date};
 use crate::privacy::pseudonymise;
 use crate::safe_csv::SafeCsv;
 use crate::value::{ValueResult, ValueSettings, estimate_value};
@@ -35,24 +35,15 @@ pub struct ClvArgs {
     pub(super) json: bool,
 }
 
-/// A day as `YYYY-MM-DD`.
-fn date(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     let salt = checks::salt(args.pseudonymise.as_deref())?;
     checks::output(&args.out, &args.input.files())?;
-    let until_day = match &args.until {
-        Some(s) => Some(
-            parse_timestamp(s, None)
-                .map_err(|_| CliError::Input(format!("--until: `{s}` is not a date (YYYY-MM-DD)")))?
-                .div_euclid(MS_PER_DAY),
-        ),
-        None => None,
-    };
+    let until_day = args
+        .until
+        .as_deref()
+        .map(|d| checks::date("until", d).map(|ms| ms.div_euclid(MS_PER_DAY)))
+        .transpose()?;
     let settings = ValueSettings {
         until_day,
         horizon_days: args.horizon_days,
@@ -70,7 +61,7 @@ pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
         "unit": "week",
         "learners": result.learners.len(),
         "without_purchase": result.without_purchase,
-        "until": date(result.until_day),
+        "until": format_date(result.until_day * MS_PER_DAY),
         "horizon_days": settings.horizon_days,
         "discount_monthly": settings.discount_monthly,
         "params": model.purchases,
@@ -88,7 +79,7 @@ pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
     say!(
         "valued {} buyers (calibration until {}, {} learners without a purchase) in {:.1} s; wrote {}",
         result.learners.len(),
-        date(result.until_day),
+        format_date(result.until_day * MS_PER_DAY),
         result.without_purchase,
         started.elapsed().as_secs_f64(),
         args.out.display()

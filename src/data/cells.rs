@@ -155,6 +155,12 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Formats milliseconds since the epoch as its calendar date, `YYYY-MM-DD`.
+pub fn format_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(MS_PER_DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Formats milliseconds since the epoch as `YYYY-MM-DD HH:MM:SS`.
 pub fn format_timestamp(ms: i64) -> String {
     let days = ms.div_euclid(MS_PER_DAY);

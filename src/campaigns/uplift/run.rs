@@ -445,11 +445,15 @@ pub fn estimate_uplift(
         Some(c) => c,
         None => {
             // Out-of-fold uplift of every training user (4 folds by hash), one Qini per C.
-            let fold_of = |r: usize| {
-                let id = &profiles.table.user_ids[r];
-                (crate::campaigns::encode::fnv1a(&format!("{}:fold:{id}", config.seed)) % FOLDS)
-                    as usize
-            };
+            // Each training user's fold, hashed once (not for every C and fold).
+            let fold_of: AHashMap<usize, usize> = train
+                .iter()
+                .map(|&r| {
+                    let id = &profiles.table.user_ids[r];
+                    let h = crate::campaigns::encode::fnv1a(&format!("{}:fold:{id}", config.seed));
+                    (r, (h % FOLDS) as usize)
+                })
+                .collect();
             // Each fold's users are ranked by that fold's own models: the models' average
             // uplift differs from fold to fold, so one ranking across folds would sort users
             // by fold.
@@ -463,7 +467,7 @@ pub fn estimate_uplift(
                         0.25 / (C_GRID.len() * FOLDS as usize) as f32,
                     );
                     let (fit_rows, check_rows): (Vec<usize>, Vec<usize>) =
-                        train.iter().partition(|&&r| fold_of(r) != fold);
+                        train.iter().partition(|&&r| fold_of[&r] != fold);
                     // A fold whose arm lacks converters says nothing about C: skip it.
                     let (pc, pt) = match fit_arms(&x, &assigned, &fit_rows, c, &arm_names, &part) {
                         Ok(models) => models,
