@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod lang;
 pub mod math;
 pub mod output;
+pub mod overview;
 pub mod privacy;
 pub mod profile;
 pub mod recommendations;

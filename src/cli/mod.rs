@@ -20,6 +20,7 @@ mod checks;
 mod choices;
 mod data;
 mod experiments;
+mod overview;
 mod profiles;
 mod recommendations;
 mod segments;
@@ -86,6 +87,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The business at a glance: learners, activity and revenue by month, best-selling
+    /// courses and categories, the funnel view → click → enroll → purchase → complete, and
+    /// sign-up cohort retention.
+    Overview(overview::OverviewArgs),
     /// Segment learners (from a dataset's profiles, or from a features CSV).
     Segment(SegmentArgs),
     /// Read out an A/B test: rates, lifts with CIs, p-values, SRM, revenue, CUPED.
@@ -204,6 +209,7 @@ impl Command {
             | Command::Validate { json, .. }
             | Command::Profile { json, .. }
             | Command::Power { json, .. } => *json,
+            Command::Overview(a) => a.json,
             Command::Segment(a) => a.json,
             Command::Abtest(a) => a.json,
             Command::Recommend(a) => a.json,
@@ -233,6 +239,7 @@ pub fn run(command: Command) -> ExitCode {
             rejects,
         } => data::validate(&input, json, rejects.as_deref()),
         Command::Profile { input, out, json } => profiles::profile_cmd(&input, &out, json),
+        Command::Overview(args) => overview::overview_cmd(&args),
         Command::Segment(args) => segments::segment_cmd(&args),
         Command::Abtest(args) => experiments::abtest(&args),
         Command::Recommend(args) => recommendations::recommend_cmd(&args),
