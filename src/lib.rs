@@ -5,6 +5,7 @@
 //! (`cli`) call the same functions.
 
 pub mod app;
+pub mod audience;
 pub mod campaigns;
 pub mod choice;
 pub mod cli;

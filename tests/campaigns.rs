@@ -7,9 +7,10 @@
 mod common;
 
 use common::{assert_ok, csv_rows, fixture, run, sample_dir};
+use persona_lab::audience::{Audience, Source};
 use persona_lab::campaigns::logistic::{self, Lbfgs};
 use persona_lab::campaigns::metrics::auc;
-use persona_lab::campaigns::{CtrConfig, Objective, SplitRule, target, train};
+use persona_lab::campaigns::{CtrConfig, ListRequest, Objective, SplitRule, target, train};
 use persona_lab::data::cells::parse_timestamp;
 use persona_lab::data::{Mapping, load_dataset};
 use persona_lab::jobs::Progress;
@@ -189,16 +190,7 @@ fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases()
         .collect();
     // Targeting a programming course picks programmers (the planted occupation × category
     // affinity and their history of programming).
-    let t = target(
-        &models,
-        coding[0],
-        100,
-        Objective::Conversions,
-        None,
-        None,
-        None,
-    )
-    .unwrap();
+    let t = target(&models, &ListRequest::new(coding[0], 100)).unwrap();
     assert_eq!(t.rows.len(), 100);
     let coders = t
         .rows
@@ -209,6 +201,27 @@ fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases()
         coders >= 70,
         "{coders} of 100 targeted learners are programmers"
     );
+    // Within an audience of everyone but programmers, the list keeps to it.
+    let others = Audience::new(
+        "not programmers",
+        Source::Filter("occupation != 程序员".into()),
+        users
+            .iter()
+            .filter(|(_, u)| u["occupation"] != "程序员")
+            .map(|(id, _)| id.clone())
+            .collect(),
+    );
+    let within = target(
+        &models,
+        &ListRequest {
+            within: Some(&others),
+            ..ListRequest::new(coding[0], 100)
+        },
+    )
+    .unwrap();
+    assert_eq!(within.rows.len(), 100);
+    assert!(within.eligible <= others.len());
+    assert!(within.rows.iter().all(|r| others.contains(&r.user_id)));
 
     // Backtest on what learners actually did after the date, summed over every course:
     // the lists bring far more enrolments and purchases than random learners would.
@@ -216,12 +229,10 @@ fn targeting_finds_the_planted_affinity_and_beats_random_on_realised_purchases()
     for c in &courses {
         let t = target(
             &models,
-            &c["course_id"],
-            100,
-            Objective::Conversions,
-            None,
-            Some(from),
-            None,
+            &ListRequest {
+                backtest_from: Some(from),
+                ..ListRequest::new(&c["course_id"], 100)
+            },
         )
         .unwrap();
         let b = t.backtest.unwrap();
@@ -249,7 +260,14 @@ fn predicted_spend_never_exceeds_what_the_course_sold_for() {
         }
     }
     for (course, cap) in highest.iter().take(40) {
-        let t = target(&models, course, 50, Objective::Revenue, None, None, None).unwrap();
+        let t = target(
+            &models,
+            &ListRequest {
+                objective: Objective::Revenue,
+                ..ListRequest::new(course, 50)
+            },
+        )
+        .unwrap();
         for r in &t.rows {
             assert!(
                 r.expected_revenue <= r.p_convert * cap + 1e-9,

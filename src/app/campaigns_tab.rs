@@ -27,6 +27,8 @@ pub struct TargetRequest {
     pub placement: Option<String>,
     /// Rank on what was known at this moment and count what learners did after it.
     pub backtest_from: Option<i64>,
+    /// Rank only this audience's learners.
+    pub within: Option<std::sync::Arc<crate::audience::Audience>>,
 }
 
 /// The tab's state.
@@ -310,6 +312,7 @@ impl CampaignsTab {
                 .then_some(r.report.test_from.as_deref())
                 .flatten()
                 .and_then(|d| crate::data::cells::parse_timestamp(d, None).ok()),
+            within: None,
         }
     }
 

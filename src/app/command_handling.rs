@@ -531,12 +531,14 @@ impl PersonaApp {
                     let future = then.as_ref().or(future.as_deref());
                     crate::campaigns::target(
                         &ctr.models,
-                        &request.course,
-                        request.budget,
-                        request.objective,
-                        request.placement,
-                        request.backtest_from,
-                        future,
+                        &crate::campaigns::ListRequest {
+                            objective: request.objective,
+                            placement: request.placement.as_deref(),
+                            backtest_from: request.backtest_from,
+                            future,
+                            within: request.within.as_deref(),
+                            ..crate::campaigns::ListRequest::new(&request.course, request.budget)
+                        },
                     )
                     .map(|t| JobOutput::Targets(Box::new(t)))
                 });

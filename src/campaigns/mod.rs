@@ -15,6 +15,6 @@ pub mod uplift;
 
 pub use encode::{CROSS_BUCKETS, Context, Encoder, Target};
 pub use run::{CampaignModels, train_campaigns};
-pub use target::{Objective, TargetReport, target, write_targets};
+pub use target::{ListRequest, Objective, TargetReport, target, write_targets};
 pub use train::{CtrConfig, CtrModels, CtrReport, SplitRule, train};
 pub use uplift::{UpliftConfig, UpliftResult, estimate_uplift};

@@ -103,18 +103,56 @@ pub struct TargetReport {
     pub rows: Vec<TargetRow>,
 }
 
-/// Ranks the learners who do not own `course` and keeps the best `budget`. Learners are
-/// described by their history up to the end of the data, or with `backtest_from` up to that
-/// moment; then the report also counts what each list actually brought from it on.
-pub fn target(
-    models: &CtrModels,
-    course: &str,
-    budget: usize,
-    objective: Objective,
-    placement: Option<String>,
-    backtest_from: Option<i64>,
-    future: Option<&crate::value::ValueResult>,
-) -> crate::error::Result<TargetReport> {
+/// What a target list is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRequest<'a> {
+    /// The course to promote.
+    pub course: &'a str,
+    /// Learners to contact.
+    pub budget: usize,
+    /// What to rank by.
+    pub objective: Objective,
+    /// Placement the campaign uses (default: the most common one).
+    pub placement: Option<&'a str>,
+    /// Backtest: describe learners as of this moment and count what they did after it.
+    pub backtest_from: Option<i64>,
+    /// Learners' lifetime value, for [`Objective::Value`].
+    pub future: Option<&'a crate::value::ValueResult>,
+    /// Only learners of this audience are ranked.
+    pub within: Option<&'a crate::audience::Audience>,
+}
+
+impl<'a> ListRequest<'a> {
+    /// The best `budget` learners for `course` by expected conversions, over everyone, as of
+    /// the end of the data.
+    pub fn new(course: &'a str, budget: usize) -> ListRequest<'a> {
+        ListRequest {
+            course,
+            budget,
+            objective: Objective::Conversions,
+            placement: None,
+            backtest_from: None,
+            future: None,
+            within: None,
+        }
+    }
+}
+
+/// Ranks the learners who do not own the course (within the audience, if one is given) and
+/// keeps the best `budget`. Learners are described by their history up to the end of the
+/// data, or with `backtest_from` up to that moment; then the report also counts what each
+/// list actually brought from it on.
+pub fn target(models: &CtrModels, ask: &ListRequest) -> crate::error::Result<TargetReport> {
+    let ListRequest {
+        course,
+        budget,
+        objective,
+        placement,
+        backtest_from,
+        future,
+        within,
+    } = *ask;
+    let placement = placement.map(str::to_string);
     if objective == Objective::Value && future.is_none() {
         return Err(crate::error::Error::Input(
             "ranking by value needs the learners' lifetime value (purchases with repeat days)"
@@ -152,7 +190,10 @@ pub fn target(
     let cap = models.spend_cap.get(c as usize).copied().flatten();
     let mut scored: Vec<Scored> = (0..enc.learner_ids.len() as u32)
         .into_par_iter()
-        .filter(|&l| !pasts[l as usize].owns(c))
+        .filter(|&l| {
+            !pasts[l as usize].owns(c)
+                && within.is_none_or(|a| a.contains(&enc.learner_ids[l as usize]))
+        })
         .map(|l| {
             let past = &pasts[l as usize];
             let row = enc.row(l, c, &ctx, past, at_ms);

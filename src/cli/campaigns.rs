@@ -4,7 +4,7 @@ use super::{CliError, DataArgs, checks, print_json};
 use crate::campaigns::fm::FmParams;
 use crate::campaigns::train::{prepare, train_prepared, write_svmlight};
 use crate::campaigns::{
-    CtrConfig, CtrReport, Objective, SplitRule, Target, target, train, write_targets,
+    CtrConfig, CtrReport, ListRequest, Objective, SplitRule, Target, target, train, write_targets,
 };
 use crate::data::TableKind;
 use crate::jobs::Progress;
@@ -188,6 +188,10 @@ pub struct TargetArgs {
     /// Placement the campaign uses (default: the most common one).
     #[arg(long)]
     placement: Option<String>,
+    /// Rank only the learners of this audience (a CSV with a `user_id` column, or one id
+    /// per line), e.g. as `audience --out` writes it.
+    #[arg(long, value_name = "FILE")]
+    audience: Option<PathBuf>,
     /// Where to write the list.
     #[arg(long)]
     out: PathBuf,
@@ -237,14 +241,21 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         }
         _ => None,
     };
+    let within = args
+        .audience
+        .as_deref()
+        .map(crate::audience::Audience::read_csv)
+        .transpose()?;
     let t = target(
         &models,
-        &args.course,
-        args.budget,
-        args.objective,
-        args.placement.clone(),
-        backtest_from,
-        future.as_ref(),
+        &ListRequest {
+            objective: args.objective,
+            placement: args.placement.as_deref(),
+            backtest_from,
+            future: future.as_ref(),
+            within: within.as_ref(),
+            ..ListRequest::new(&args.course, args.budget)
+        },
     )
     .map_err(place)?;
     checks::write_atomically(&args.out, |p| write_targets(p, &t, salt))?;

@@ -15,6 +15,7 @@ macro_rules! say {
     };
 }
 
+mod audience;
 mod campaigns;
 mod checks;
 mod choices;
@@ -93,6 +94,12 @@ pub enum Command {
     Overview(overview::OverviewArgs),
     /// Segment learners (from a dataset's profiles, or from a features CSV).
     Segment(SegmentArgs),
+    /// The learners matching a filter on profile fields, written for a CRM or for
+    /// `target --audience`, `recommend --users` and `plan --audience`.
+    Audience(audience::AudienceArgs),
+    /// Split an audience into control and treatment by a seeded hash, sized from the
+    /// audience's own base rate; writes the assignment for experiments.csv.
+    Plan(audience::PlanArgs),
     /// Read out an A/B test: rates, lifts with CIs, p-values, SRM, revenue, CUPED.
     Abtest(AbArgs),
     /// Top-k course recommendations for every learner (or those listed), with reasons.
@@ -211,6 +218,8 @@ impl Command {
             | Command::Power { json, .. } => *json,
             Command::Overview(a) => a.json,
             Command::Segment(a) => a.json,
+            Command::Audience(a) => a.json,
+            Command::Plan(a) => a.json,
             Command::Abtest(a) => a.json,
             Command::Recommend(a) => a.json,
             Command::EvaluateRecs(a) => a.json,
@@ -241,6 +250,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Profile { input, out, json } => profiles::profile_cmd(&input, &out, json),
         Command::Overview(args) => overview::overview_cmd(&args),
         Command::Segment(args) => segments::segment_cmd(&args),
+        Command::Audience(args) => audience::audience_cmd(&args),
+        Command::Plan(args) => audience::plan_cmd(&args),
         Command::Abtest(args) => experiments::abtest(&args),
         Command::Recommend(args) => recommendations::recommend_cmd(&args),
         Command::EvaluateRecs(args) => recommendations::evaluate_cmd(&args),

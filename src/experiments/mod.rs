@@ -5,6 +5,7 @@
 pub mod arms;
 pub mod bandit;
 pub mod error;
+pub mod plan;
 pub mod power;
 pub mod readout;
 pub mod sequential;
@@ -14,6 +15,7 @@ pub mod verdict;
 pub use arms::experiment_names;
 pub use bandit::{MIN_SHARE, Replay, p_best, replay, thompson_split};
 pub use error::AbError;
+pub use plan::{Plan, PlanSettings, plan};
 pub use power::{PowerResult, mde_for_users, users_per_variant};
 pub use readout::{
     AbOptions, Readout, VariantResult, Warning, posterior_curves, readout, readout_csv,
