@@ -4,7 +4,8 @@
 #   KEYS are xdotool key names sent after start-up, e.g. ctrl+l (language) or ctrl+2 (second tab),
 #   click:X,Y for a left click at window pixel X,Y, scroll:X,Y,N for N wheel steps down there,
 #   or wait:S to wait S seconds.
-#   SETTLE (s) waits before the keys, AFTER_KEYS (s) after them; PERSONA_LAB_BIN picks the binary.
+#   SETTLE (s) waits before the keys, AFTER_KEYS (s) after them; PERSONA_LAB_BIN picks the binary;
+#   SIZE (default 1280x800) is the screen and window size, e.g. SIZE=1280x720 for a projector.
 # Needs: xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/persona-lab-target}"
 bin="${PERSONA_LAB_BIN:-$CARGO_TARGET_DIR/release/persona-lab}"
 [ -x "$bin" ] || { cargo build --release --quiet; }
 display=:${SCREEN_NUMBER:-97}
-Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+size=${SIZE:-1280x800}
+Xvfb "$display" -screen 0 "${size}x24" >/dev/null 2>&1 &
 xvfb=$!
 # A fresh settings folder, so every screenshot starts the same way.
 home=$(mktemp -d)
@@ -30,6 +32,8 @@ for _ in $(seq 1 60); do
 done
 sleep "${SETTLE:-4}"
 win=$(DISPLAY=$display xdotool search --name "Persona Lab" | head -n 1)
+DISPLAY=$display xdotool windowmove "$win" 0 0 windowsize "$win" "${size%x*}" "${size#*x}"
+sleep 1
 for k in "${keys[@]}"; do
     case "$k" in
         wait:*) sleep "${k#wait:}" ;;

@@ -44,6 +44,7 @@ fn every_tab_opens_and_the_language_switch_changes_labels() {
     settle(&mut h);
     for (tab, zh) in Tab::ALL.iter().zip([
         "数据",
+        "业务概览",
         "用户画像",
         "用户分群",
         "课程推荐",
@@ -444,4 +445,133 @@ fn each_tab_remembers_its_settings_between_runs() {
     let old: persona_lab::app::Settings =
         serde_json::from_str(r#"{"lang":"En","tab":"Data","recent":[]}"#).unwrap();
     assert_eq!(old.tabs, persona_lab::app::TabSettings::default());
+}
+
+/// The story a trainer tells, without the command line: overview → segment → audience →
+/// recommendations for it → target list within it → planned experiment → results back →
+/// read-out of the planned experiment.
+#[test]
+fn the_whole_story_runs_in_the_window() {
+    use persona_lab::app::Command;
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    // Overview: the business at a glance.
+    h.get_by_label("业务概览").click();
+    wait_until(&mut h, "the overview", |a| {
+        a.overview.is_some() && a.tasks.is_idle()
+    });
+    assert!(h.query_by_label("3,000").is_some(), "learners shown");
+    assert!(h.query_by_label("转化漏斗").is_some());
+    assert!(h.query_by_label("同期群留存").is_some());
+    // Segment, then make the selected segment the working audience.
+    h.get_by_label("用户分群").click();
+    wait_until(&mut h, "segments", |a| {
+        a.segments.is_some() && a.tasks.is_idle()
+    });
+    h.state_mut().segments_tab.selected = Some(0);
+    h.step();
+    h.get_by_label_contains("以分群创建人群 #1")
+        .click_accesskit();
+    h.step();
+    h.step();
+    let audience = h.state().working_audience().cloned().expect("an audience");
+    let size = h.state().segments.as_ref().unwrap().seg.sizes[0];
+    assert_eq!(audience.len(), size);
+    // Profiles list only its learners.
+    h.get_by_label("用户画像").click();
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label_contains(&format!("{size} / 3000"))
+            .is_some()
+    );
+    // Recommendations serve a learner of the audience.
+    h.get_by_label("课程推荐").click();
+    wait_until(&mut h, "recommendations", |a| {
+        a.recs.is_some() && a.tasks.is_idle()
+    });
+    let recs = h.state().recs.clone().unwrap();
+    let u = h.state().recommendations_tab.selected.expect("a learner");
+    assert!(audience.contains(&recs.interactions.users[u]));
+    // The target list stays within the audience, and becomes the audience of the test.
+    h.get_by_label("营销投放").click();
+    wait_until(&mut h, "campaign models and a list", |a| {
+        a.ctr.is_some() && a.campaigns_tab.list.is_some() && a.tasks.is_idle()
+    });
+    h.state_mut().campaigns_tab.budget = 200;
+    h.step();
+    h.get_by_label("▶ 生成名单").click();
+    wait_until(&mut h, "the list within the audience", |a| {
+        a.campaigns_tab
+            .list
+            .as_ref()
+            .is_some_and(|l| l.audience.is_some() && l.rows.len() == 200)
+            && a.tasks.is_idle()
+    });
+    let list = h.state().campaigns_tab.list.clone().unwrap();
+    assert!(list.rows.iter().all(|r| audience.contains(&r.user_id)));
+    h.get_by_label_contains("以名单创建人群").click_accesskit();
+    h.step();
+    h.step();
+    let targets = h.state().working_audience().cloned().unwrap();
+    assert_eq!(targets.len(), list.rows.len());
+    // Plan the experiment on the list.
+    h.get_by_label("A/B 实验").click();
+    wait_until(&mut h, "a read-out", |a| {
+        a.experiments_tab.readout.is_some()
+    });
+    h.state_mut().experiments_tab.plan_settings.experiment = "story_push".into();
+    h.step();
+    h.get_by_label_contains("生成分组").click_accesskit();
+    wait_until(&mut h, "the plan", |a| {
+        a.plan.is_some() && a.tasks.is_idle()
+    });
+    let plan = h.state().plan.clone().unwrap();
+    assert_eq!(plan.control + plan.treatment, targets.len());
+    assert!(plan.base_rate.is_some());
+    // The results come back in experiments.csv: the read-out opens on the planned test.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["users.csv", "courses.csv", "events.csv", "impressions.csv"] {
+        std::fs::copy(sample_dir().join(f), dir.path().join(f)).unwrap();
+    }
+    let mut experiments = std::fs::read_to_string(sample_dir().join("experiments.csv")).unwrap();
+    let header = experiments.lines().next().unwrap().to_string();
+    let columns: Vec<&str> = header.split(',').collect();
+    for (i, (user, arm)) in plan.assignment.iter().enumerate() {
+        let converted = if *arm == "treatment" {
+            i % 3 == 0
+        } else {
+            i % 5 == 0
+        };
+        let row: Vec<String> = columns
+            .iter()
+            .map(|c| match *c {
+                "experiment" => "story_push".to_string(),
+                "variant" => arm.to_string(),
+                "user_id" => user.clone(),
+                "converted" => u8::from(converted).to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        experiments.push_str(&row.join(","));
+        experiments.push('\n');
+    }
+    std::fs::write(dir.path().join("experiments.csv"), experiments).unwrap();
+    h.state_mut().submit(Command::Load(
+        dir.path().to_path_buf(),
+        persona_lab::data::Mapping::default(),
+    ));
+    wait_until(&mut h, "the planned read-out", |a| {
+        a.experiments_tab
+            .readout
+            .as_ref()
+            .is_some_and(|r| r.experiment == "story_push")
+            && a.tasks.is_idle()
+    });
+    let r = h.state().experiments_tab.readout.clone().unwrap();
+    assert_eq!(r.control, "control");
+    assert_eq!(
+        r.variants.iter().map(|v| v.users).sum::<u64>() as usize,
+        targets.len()
+    );
 }

@@ -417,6 +417,16 @@ impl CampaignsTab {
                         pseudonymise: self.pseudonymise,
                     });
                 }
+                if ui
+                    .button(format!("👥 {}", tr(lang, T::ListAsAudience)))
+                    .on_hover_text(tr(lang, T::AudienceTip))
+                    .clicked()
+                {
+                    commands.push(Command::MakeAudience {
+                        name: String::new(),
+                        from: super::AudienceFrom::Targets,
+                    });
+                }
             }
         });
         let Some(t) = &self.list else {
@@ -428,10 +438,14 @@ impl CampaignsTab {
             .position(|id| *id == t.course)
             .map_or(t.course.as_str(), |i| catalog.title(i));
         ui.label(format!(
-            "《{title}》 · {} / {} {}",
+            "《{title}》 · {} / {} {}{}",
             t.rows.len(),
             t.eligible,
-            tr(lang, T::Eligible)
+            tr(lang, T::Eligible),
+            t.audience.as_ref().map_or(String::new(), |a| format!(
+                " · {} «{a}»",
+                tr(lang, T::Within)
+            ))
         ));
         let (ours, random, active) = match t.objective {
             Objective::Conversions => (

@@ -18,6 +18,9 @@ impl PersonaApp {
         if pressed(Key::L) {
             self.commands.push(Command::ToggleLang);
         }
+        if pressed(Key::P) {
+            self.commands.push(Command::ToggleProjector);
+        }
         let keys = [
             Key::Num1,
             Key::Num2,
@@ -25,6 +28,7 @@ impl PersonaApp {
             Key::Num4,
             Key::Num5,
             Key::Num6,
+            Key::Num7,
         ];
         for (key, tab) in keys.into_iter().zip(Tab::ALL) {
             if pressed(key) {
@@ -65,8 +69,64 @@ impl PersonaApp {
                 {
                     self.commands.push(Command::ToggleLang);
                 }
+                if ui
+                    .selectable_label(self.settings.projector, "📽")
+                    .on_hover_text(tr(lang, T::ProjectorTip))
+                    .clicked()
+                {
+                    self.commands.push(Command::ToggleProjector);
+                }
+                self.audience_menu(ui);
             });
         });
+    }
+
+    /// The working audience, chosen from the named ones, with its export.
+    fn audience_menu(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let current = match self.working_audience() {
+            Some(a) => format!(
+                "👥 {} ({})",
+                crate::data::cells::shortened(&a.name, 24),
+                a.len()
+            ),
+            None => format!("👥 {}", tr(lang, T::Everyone)),
+        };
+        ui.menu_button(current, |ui| {
+            if ui
+                .selectable_label(self.audience.is_none(), tr(lang, T::Everyone))
+                .clicked()
+            {
+                self.commands.push(Command::UseAudience(None));
+                ui.close();
+            }
+            for (i, a) in self.audiences.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let label = format!("{} ({})", a.name, a.len());
+                    if ui
+                        .selectable_label(self.audience == Some(i), label)
+                        .clicked()
+                    {
+                        self.commands.push(Command::UseAudience(Some(i)));
+                        ui.close();
+                    }
+                    if ui.small_button(tr(lang, T::RemoveAudience)).clicked() {
+                        self.commands.push(Command::RemoveAudience(i));
+                    }
+                });
+            }
+            ui.separator();
+            ui.add_enabled_ui(self.audience.is_some(), |ui| {
+                if ui.button(tr(lang, T::ExportAudience)).clicked() {
+                    self.commands.push(Command::ExportAudience {
+                        pseudonymise: self.recommendations_tab.pseudonymise,
+                    });
+                    ui.close();
+                }
+            });
+        })
+        .response
+        .on_hover_text(tr(lang, T::AudienceTip));
     }
 
     pub(super) fn toolbar(&mut self, ui: &mut Ui) {

@@ -4,12 +4,14 @@
 use super::commands::Writer;
 use super::i18n::{T, tr};
 use super::mapping_dialog::MappingDialog;
+use super::overview_tab::Split;
 use super::recommendations_tab::RecsRequest;
 use super::tasks::Task;
 use super::{Command, JobOutput, Loaded, PersonaApp, Valued, fresh_salt, state::RECENT_MAX};
 use crate::data::summary::summarise;
 use crate::data::{DataError, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
+use crate::overview::FunnelBy;
 use crate::recommendations::RecsResult;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,6 +89,10 @@ impl PersonaApp {
                 self.settings.recent.truncate(RECENT_MAX);
                 self.status = None;
                 self.loaded = Some(Arc::new(loaded));
+                self.overview = None;
+                self.overview_tab.reset();
+                self.commands
+                    .push(Command::RunOverview(self.overview_tab.split));
                 self.profiles = None;
                 self.value = Valued::default();
                 self.uplift = None;
@@ -97,6 +103,11 @@ impl PersonaApp {
                 self.campaigns_tab.reset();
             }
             Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
+            Ok(JobOutput::Plan(plan)) => self.plan = Some(Arc::from(plan)),
+            Ok(JobOutput::Overview(g, split)) => {
+                self.overview = Some(Arc::from(g));
+                self.overview_tab.computed(split);
+            }
             Ok(JobOutput::Profiles(p)) => {
                 self.profiles = Some(Arc::from(p));
                 self.segments = None;
@@ -104,7 +115,12 @@ impl PersonaApp {
             Ok(JobOutput::Value(v)) => self.value = *v,
             Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
             Ok(JobOutput::Uplift(u)) => self.uplift = Some(Arc::from(u)),
-            Ok(JobOutput::Segments(r)) => self.segments = Some(Arc::from(r)),
+            Ok(JobOutput::Segments(r)) => {
+                self.segments = Some(Arc::from(r));
+                if self.overview_tab.split == Split::Segment {
+                    self.commands.push(Command::RunOverview(Split::Segment));
+                }
+            }
             Ok(JobOutput::Recs(r)) => {
                 let RecsResult {
                     trained,
@@ -295,6 +311,10 @@ impl PersonaApp {
             }
             Command::SetTab(tab) => self.settings.tab = tab,
             Command::ToggleLang => self.settings.lang = self.settings.lang.other(),
+            Command::ToggleProjector => {
+                self.settings.projector = !self.settings.projector;
+                super::style::set_projector(&self.ctx, self.settings.projector);
+            }
             Command::Notice(text) => self.status = Some(Ok(text)),
             Command::RunReadout(opts) => {
                 let Some(loaded) = self.loaded.clone() else {
@@ -311,6 +331,111 @@ impl PersonaApp {
                     p.set(1.0);
                     Ok::<_, crate::experiments::AbError>(JobOutput::Readout(readout))
                 });
+            }
+            Command::MakeAudience { name, from } => match self.make_audience(name, from) {
+                Ok(a) => {
+                    self.status = Some(Ok(format!(
+                        "✔ {} «{}»: {} {}",
+                        tr(self.lang(), T::AudienceMade),
+                        a.name,
+                        a.len(),
+                        tr(self.lang(), T::Learners)
+                    )));
+                    self.audiences.retain(|old| old.name != a.name);
+                    self.audiences.push(Arc::new(a));
+                    self.audience = Some(self.audiences.len() - 1);
+                }
+                Err(e) => self.status = Some(Err(e.to_string())),
+            },
+            Command::UseAudience(i) => {
+                self.audience = i.filter(|&i| i < self.audiences.len());
+            }
+            Command::RemoveAudience(i) => {
+                if i < self.audiences.len() {
+                    self.audiences.remove(i);
+                    self.audience = match self.audience {
+                        Some(a) if a == i => None,
+                        Some(a) if a > i => Some(a - 1),
+                        a => a,
+                    };
+                }
+            }
+            Command::ExportAudience { pseudonymise } => {
+                let Some(a) = self.working_audience().cloned() else {
+                    return;
+                };
+                self.save_as(format!("{}.csv", a.name), move |path| {
+                    let salt = pseudonymise.then(fresh_salt);
+                    a.write_csv(path, salt.as_deref())
+                });
+            }
+            Command::PlanExperiment(settings) => {
+                let (Some(loaded), Some(audience)) =
+                    (self.loaded.clone(), self.working_audience().cloned())
+                else {
+                    self.status = Some(Err(tr(self.lang(), T::ChooseAudienceFirst).into()));
+                    return;
+                };
+                let title = format!("{} {}", tr(self.lang(), T::Computing), settings.experiment);
+                self.spawn_job(
+                    Task::Plan,
+                    title,
+                    move |_: &Progress| -> Result<JobOutput, crate::error::Error> {
+                        let plan = crate::experiments::plan(&loaded.dataset, &audience, &settings)?;
+                        Ok(JobOutput::Plan(Box::new(plan)))
+                    },
+                );
+            }
+            Command::ExportPlan { pseudonymise } => {
+                let Some(plan) = self.plan.clone() else {
+                    return;
+                };
+                self.save_as(
+                    format!("{}_assignment.csv", plan.settings.experiment),
+                    move |path| {
+                        let salt = pseudonymise.then(fresh_salt);
+                        plan.write_csv(path, salt.as_deref())
+                    },
+                );
+            }
+            Command::RunOverview(split) => {
+                let Some(loaded) = self.loaded.clone() else {
+                    return;
+                };
+                let groups = match (split, &self.segments, &self.profiles) {
+                    (Split::Segment, Some(s), Some(p)) => Some((Arc::clone(s), Arc::clone(p))),
+                    _ => None,
+                };
+                let lang = self.lang();
+                let title = format!("{} {}", tr(lang, T::Computing), tr(lang, T::TabOverview));
+                self.spawn_job(
+                    Task::Overview,
+                    title,
+                    move |p: &Progress| -> Result<JobOutput, crate::error::Error> {
+                        let by = match (split, groups) {
+                            (Split::All, _) => FunnelBy::All,
+                            (Split::Course, _) => FunnelBy::Course,
+                            (Split::Segment, Some((s, profiles))) => FunnelBy::Group(
+                                profiles
+                                    .table
+                                    .user_ids
+                                    .iter()
+                                    .zip(&s.seg.labels)
+                                    .filter_map(|(u, l)| {
+                                        let m = s.summaries.get(*l)?;
+                                        Some((
+                                            u.clone(),
+                                            format!("#{} {}", l + 1, m.label.get(lang)),
+                                        ))
+                                    })
+                                    .collect(),
+                            ),
+                            _ => FunnelBy::Category,
+                        };
+                        let g = crate::overview::glance(&loaded.dataset, &by, p)?;
+                        Ok(JobOutput::Overview(Box::new(g), split))
+                    },
+                );
             }
             Command::BuildProfiles => {
                 let Some(loaded) = self.loaded.clone() else {
@@ -500,10 +625,11 @@ impl PersonaApp {
                     })
                 });
             }
-            Command::RunTarget(request) => {
+            Command::RunTarget(mut request) => {
                 let Some(ctr) = self.ctr.clone() else {
                     return;
                 };
+                request.within = self.working_audience().cloned();
                 let future = self.value.result.clone();
                 let loaded = self.loaded.clone();
                 let title = format!(
@@ -556,9 +682,17 @@ impl PersonaApp {
                 let Some(trained) = self.recs.clone() else {
                     return;
                 };
-                self.save_as("recommendations.csv".to_string(), move |path| {
+                let within = self.working_audience().cloned();
+                let name = within
+                    .as_ref()
+                    .map_or("recommendations.csv".to_string(), |a| {
+                        format!("recommendations_{}.csv", a.name)
+                    });
+                self.save_as(name, move |path| {
                     let it = &trained.interactions;
-                    let users: Vec<usize> = (0..it.users.len()).collect();
+                    let users: Vec<usize> = (0..it.users.len())
+                        .filter(|&u| within.as_ref().is_none_or(|a| a.contains(&it.users[u])))
+                        .collect();
                     let recs = crate::recommendations::recommend_all(
                         &trained.model,
                         &trained.fallback,
@@ -673,6 +807,68 @@ impl PersonaApp {
             self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, String::new()));
         } else {
             self.start_load(dir, mapping);
+        }
+    }
+
+    /// The audience `from` describes, named `name` (or after where it comes from).
+    fn make_audience(
+        &self,
+        name: String,
+        from: super::AudienceFrom,
+    ) -> Result<crate::audience::Audience, crate::error::Error> {
+        use super::AudienceFrom;
+        use crate::audience::{Audience, LearnerFields, Source, parse};
+        let lang = self.lang();
+        let not_ready = || crate::error::Error::Input(tr(lang, T::ProfilesNotReady).into());
+        let name = name.trim().to_string();
+        let named = |fallback: String| {
+            if name.is_empty() {
+                fallback
+            } else {
+                name.clone()
+            }
+        };
+        let fields = |profiles| LearnerFields {
+            profiles,
+            segments: self.segments.as_deref(),
+            value: self.value.result.as_deref(),
+        };
+        match from {
+            AudienceFrom::Filter(text) => {
+                let profiles = self.profiles.as_deref().ok_or_else(not_ready)?;
+                let filter = parse(&text)?;
+                Audience::from_filter(named(text), &filter, &fields(profiles))
+            }
+            AudienceFrom::Segment(id) => {
+                let profiles = self.profiles.as_deref().ok_or_else(not_ready)?;
+                let label = self
+                    .segments
+                    .as_ref()
+                    .and_then(|s| s.summaries.get(id))
+                    .map_or_else(String::new, |m| m.label.get(lang).to_string());
+                Audience::from_segment(named(format!("#{} {label}", id + 1)), id, &fields(profiles))
+            }
+            AudienceFrom::Targets => {
+                let list =
+                    self.campaigns_tab.list.as_ref().ok_or_else(|| {
+                        crate::error::Error::Input(tr(lang, T::NoTargetList).into())
+                    })?;
+                let members = list.rows.iter().map(|r| r.user_id.clone()).collect();
+                Ok(Audience::new(
+                    named(format!("{} {}", tr(lang, T::TargetsFor), list.course)),
+                    Source::Targets(list.course.clone()),
+                    members,
+                ))
+            }
+            AudienceFrom::Picked(ids) => Ok(Audience::new(
+                named(format!(
+                    "{} {}",
+                    tr(lang, T::Picked),
+                    self.audiences.len() + 1
+                )),
+                Source::Lasso,
+                ids,
+            )),
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum JobOutput {
     },
     /// An A/B read-out finished.
     Readout(Readout),
+    /// An experiment was planned on an audience.
+    Plan(Box<crate::experiments::Plan>),
+    /// The overview was counted, with the funnel split it was asked for.
+    Overview(Box<crate::overview::Glance>, super::overview_tab::Split),
     /// Learner profiles were built.
     Profiles(Box<crate::profile::Profiles>),
     /// Buyers were valued, with the model's check on the last days of data (when it could
@@ -82,6 +86,8 @@ pub enum Command {
     SetTab(Tab),
     /// Switch language.
     ToggleLang,
+    /// Switch projector mode (larger text).
+    ToggleProjector,
     /// Show a message in the status bar.
     Notice(String),
     /// Write an export to a chosen path, as a job.
@@ -99,8 +105,33 @@ pub enum Command {
     SaveMainPlot,
     /// A cropped screenshot to save as PNG (asks where).
     SavePng(Arc<egui::ColorImage>),
+    /// Count the overview of the loaded dataset, with the funnel split so.
+    RunOverview(super::overview_tab::Split),
     /// Build learner profiles of the loaded dataset.
     BuildProfiles,
+    /// Make a named audience and make it the working one.
+    MakeAudience {
+        /// Its name (empty: one is made up from where it comes from).
+        name: String,
+        /// Which learners.
+        from: AudienceFrom,
+    },
+    /// Make audience `Some(i)` the working one (`None`: everyone).
+    UseAudience(Option<usize>),
+    /// Forget audience `i`.
+    RemoveAudience(usize),
+    /// Export the working audience as CSV (asks where).
+    ExportAudience {
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
+    /// Split the working audience into control and treatment.
+    PlanExperiment(crate::experiments::PlanSettings),
+    /// Export the planned experiment's assignment (asks where).
+    ExportPlan {
+        /// Pseudonymise learner ids.
+        pseudonymise: bool,
+    },
     /// Value the buyers of the loaded dataset (default settings).
     EstimateValue,
     /// Estimate an experiment's uplift for every learner.
@@ -137,6 +168,19 @@ pub enum Command {
         /// Pseudonymise learner ids.
         pseudonymise: bool,
     },
+}
+
+/// Where the learners of a new audience come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AudienceFrom {
+    /// A filter on learner fields (its text).
+    Filter(String),
+    /// The members of a segment (0-based).
+    Segment(usize),
+    /// The current target list.
+    Targets,
+    /// Learners picked on the segment map.
+    Picked(Vec<String>),
 }
 
 /// Writes an export to the path it is given.

@@ -37,6 +37,20 @@ pub struct ExperimentsTab {
     pub main_plot: Option<egui::Rect>,
     /// The treatment variant uplift is estimated for (default: the likeliest best).
     treatment: Option<String>,
+    /// Settings of the next experiment planned on an audience.
+    pub plan_settings: crate::experiments::PlanSettings,
+    /// The planned experiment whose read-out was opened once its results came back.
+    opened_plan: Option<String>,
+}
+
+/// The working audience and the experiment planned on it, for the planning section.
+pub struct Planning<'a> {
+    /// The working audience.
+    pub audience: Option<&'a Arc<crate::audience::Audience>>,
+    /// The experiment last planned.
+    pub plan: Option<&'a Arc<crate::experiments::Plan>>,
+    /// Pseudonymise ids in the assignment export.
+    pub pseudonymise: bool,
 }
 
 impl Default for ExperimentsTab {
@@ -56,6 +70,8 @@ impl Default for ExperimentsTab {
             },
             main_plot: None,
             treatment: None,
+            plan_settings: crate::experiments::PlanSettings::default(),
+            opened_plan: None,
         }
     }
 }
@@ -95,6 +111,7 @@ impl ExperimentsTab {
         lang: Lang,
         loaded: Option<&Arc<Loaded>>,
         uplift: Option<&UpliftView>,
+        planning: &Planning,
         commands: &mut Vec<Command>,
     ) {
         let Some(loaded) = loaded else {
@@ -103,7 +120,17 @@ impl ExperimentsTab {
         };
         if loaded.dataset.table(TableKind::Experiments).is_none() {
             ui.label(tr(lang, T::NoExperiments));
+            ui.add_space(style::GAP_LARGE);
+            self.plan_section(ui, lang, planning, true, commands);
             return;
+        }
+        if let (Some(p), Some(r)) = (planning.plan, &self.readout) {
+            let name = &p.settings.experiment;
+            if self.opened_plan.as_ref() != Some(name) && r.experiments.contains(name) {
+                self.opened_plan = Some(name.clone());
+                self.experiment = Some(name.clone());
+                self.control = Some(crate::experiments::plan::CONTROL.to_string());
+            }
         }
         let dataset_id = Arc::as_ptr(loaded) as usize;
         if self.requested.as_ref().is_some_and(|r| r.0 != dataset_id) {
@@ -175,6 +202,89 @@ impl ExperimentsTab {
         }
         ui.add_space(style::GAP_LARGE);
         self.power_ui(ui, lang, &r);
+        ui.add_space(style::GAP_LARGE);
+        self.plan_section(ui, lang, planning, false, commands);
+    }
+
+    /// Planning a new experiment on the working audience: name, split and seed; the plan's
+    /// arms, base rate and detectable lift; the assignment export.
+    fn plan_section(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        planning: &Planning,
+        open: bool,
+        commands: &mut Vec<Command>,
+    ) {
+        let title = match planning.audience {
+            Some(a) => format!("{} «{}» ({})", tr(lang, T::PlanOn), a.name, a.len()),
+            None => tr(lang, T::PlanExperiment).to_string(),
+        };
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .id_salt("plan")
+            .default_open(open || planning.audience.is_some())
+            .show(ui, |ui| {
+                let Some(audience) = planning.audience else {
+                    ui.label(tr(lang, T::ChooseAudienceFirst));
+                    return;
+                };
+                let s = &mut self.plan_settings;
+                if s.experiment == crate::experiments::PlanSettings::default().experiment {
+                    s.experiment = format!("{}_test", audience.name.replace([' ', ',', '"'], "_"));
+                }
+                ui.horizontal(|ui| {
+                    ui.label(tr(lang, T::Experiment));
+                    ui.add(egui::TextEdit::singleline(&mut s.experiment).desired_width(180.0));
+                    ui.label(tr(lang, T::TreatmentShare));
+                    ui.add(egui::Slider::new(&mut s.treatment_share, 0.05..=0.95).max_decimals(2));
+                    ui.label(tr(lang, T::Seed));
+                    ui.add(egui::DragValue::new(&mut s.seed));
+                    if ui.button(format!("▶ {}", tr(lang, T::Plan))).clicked() {
+                        commands.push(Command::PlanExperiment(s.clone()));
+                    }
+                });
+                let Some(p) = planning.plan else {
+                    return;
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{} «{}»: {} {} · {} {}",
+                        p.settings.experiment,
+                        p.audience,
+                        p.control,
+                        tr(lang, T::InControl),
+                        p.treatment,
+                        tr(lang, T::InTreatment),
+                    ))
+                    .size(16.0),
+                );
+                match (p.base_rate, p.mde) {
+                    (Some(rate), Some(mde)) => ui
+                        .label(format!(
+                            "{} {:.1}% ({} {} {}) · {} {:+.0}% ({} {:.1}% → {:.1}%)",
+                            tr(lang, T::BaseRate),
+                            100.0 * rate,
+                            tr(lang, T::BoughtInLast),
+                            p.settings.base_days,
+                            tr(lang, T::Days),
+                            tr(lang, T::Detects),
+                            100.0 * mde,
+                            tr(lang, T::Conversion),
+                            100.0 * rate,
+                            100.0 * rate * (1.0 + mde),
+                        ))
+                        .on_hover_text(tr(lang, T::DetectsTip)),
+                    _ => ui.label(tr(lang, T::BaseRateUnknown)),
+                };
+                ui.horizontal(|ui| {
+                    if ui.button(tr(lang, T::ExportAssignment)).clicked() {
+                        commands.push(Command::ExportPlan {
+                            pseudonymise: planning.pseudonymise,
+                        });
+                    }
+                    ui.weak(tr(lang, T::AssignmentNext));
+                });
+            });
     }
 
     /// Whom the treatment changes: a button that estimates the uplift of the chosen treatment,

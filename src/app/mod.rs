@@ -9,6 +9,7 @@ pub mod data_tab;
 pub mod experiments_tab;
 pub mod i18n;
 mod mapping_dialog;
+pub mod overview_tab;
 mod plots;
 pub mod profiles_tab;
 pub mod recommendations_tab;
@@ -21,7 +22,7 @@ mod commands;
 mod state;
 pub mod tasks;
 
-pub use commands::{Command, JobOutput, Writer};
+pub use commands::{AudienceFrom, Command, JobOutput, Writer};
 pub use state::{Loaded, Settings, Tab, TabSettings, UpliftView, Valued};
 
 use crate::campaigns::CampaignModels;
@@ -33,6 +34,7 @@ use egui::Ui;
 use experiments_tab::ExperimentsTab;
 use i18n::Lang;
 use mapping_dialog::MappingDialog;
+use overview_tab::OverviewTab;
 use profiles_tab::ProfilesTab;
 use recommendations_tab::RecsTab;
 use segments_tab::SegmentsTab;
@@ -56,6 +58,16 @@ pub struct PersonaApp {
     data_tab: DataTab,
     /// The Experiments tab.
     pub experiments_tab: ExperimentsTab,
+    /// Named learner sets, in the order they were made.
+    pub audiences: Vec<Arc<crate::audience::Audience>>,
+    /// The working audience (index into `audiences`); `None`: every learner.
+    pub audience: Option<usize>,
+    /// The experiment last planned on an audience.
+    pub plan: Option<Arc<crate::experiments::Plan>>,
+    /// The overview of the loaded dataset, once counted.
+    pub overview: Option<Arc<crate::overview::Glance>>,
+    /// The Overview tab.
+    pub overview_tab: OverviewTab,
     /// Profiles of the loaded dataset, once built.
     pub profiles: Option<Arc<crate::profile::Profiles>>,
     /// The dataset profiles were last asked for (by address), so a failed build is not
@@ -140,6 +152,11 @@ impl PersonaApp {
             status: None,
             data_tab: DataTab::default(),
             experiments_tab: ExperimentsTab::default(),
+            audiences: Vec::new(),
+            audience: None,
+            plan: None,
+            overview: None,
+            overview_tab: OverviewTab::default(),
             profiles: None,
             profiles_asked_for: None,
             value: Valued::default(),
@@ -158,6 +175,7 @@ impl PersonaApp {
             ctx: cc.egui_ctx.clone(),
         };
         app.restore(settings);
+        style::set_projector(&cc.egui_ctx, app.settings.projector);
         app.start_load(data.unwrap_or_else(sample_dir), Mapping::default());
         app
     }
@@ -193,6 +211,11 @@ impl PersonaApp {
     fn lang(&self) -> Lang {
         self.settings.lang
     }
+
+    /// The working audience, if one is chosen.
+    pub fn working_audience(&self) -> Option<&Arc<crate::audience::Audience>> {
+        self.audience.and_then(|i| self.audiences.get(i))
+    }
 }
 
 impl eframe::App for PersonaApp {
@@ -220,12 +243,24 @@ impl eframe::App for PersonaApp {
                         self.data_tab
                             .ui(ui, lang, self.loaded.as_deref(), &mut self.commands)
                     }
+                    Tab::Overview => self.overview_tab.ui(
+                        ui,
+                        lang,
+                        self.overview.as_ref(),
+                        self.profiles.as_ref(),
+                        self.segments.as_ref(),
+                        &mut self.commands,
+                    ),
                     Tab::Profiles => self.profiles_tab.ui(
                         ui,
                         lang,
                         self.profiles.as_ref(),
-                        self.segments.as_deref(),
-                        &self.value,
+                        &profiles_tab::Known {
+                            segments: self.segments.as_deref(),
+                            valued: &self.value,
+                            audience: self.audience.and_then(|i| self.audiences.get(i)),
+                        },
+                        &mut self.commands,
                     ),
                     Tab::Segments => self.segments_tab.ui(
                         ui,
@@ -235,14 +270,18 @@ impl eframe::App for PersonaApp {
                         self.value.result.as_deref(),
                         &mut self.commands,
                     ),
-                    Tab::Recommendations => self.recommendations_tab.ui(
-                        ui,
-                        lang,
-                        self.loaded.is_some(),
-                        self.segments.is_some(),
-                        self.recs.as_ref(),
-                        &mut self.commands,
-                    ),
+                    Tab::Recommendations => {
+                        self.recommendations_tab.audience =
+                            self.audience.and_then(|i| self.audiences.get(i)).cloned();
+                        self.recommendations_tab.ui(
+                            ui,
+                            lang,
+                            self.loaded.is_some(),
+                            self.segments.is_some(),
+                            self.recs.as_ref(),
+                            &mut self.commands,
+                        )
+                    }
                     Tab::Campaigns => self.campaigns_tab.ui(
                         ui,
                         lang,
@@ -256,6 +295,11 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.loaded.as_ref(),
                         self.uplift.as_deref(),
+                        &experiments_tab::Planning {
+                            audience: self.audience.and_then(|i| self.audiences.get(i)),
+                            plan: self.plan.as_ref(),
+                            pseudonymise: self.recommendations_tab.pseudonymise,
+                        },
                         &mut self.commands,
                     ),
                 });
@@ -271,8 +315,10 @@ impl eframe::App for PersonaApp {
             }
         }
         let loaded_at = self.loaded.as_ref().map(|l| Arc::as_ptr(l) as usize);
-        if matches!(self.settings.tab, Tab::Profiles | Tab::Segments)
-            && self.profiles.is_none()
+        if matches!(
+            self.settings.tab,
+            Tab::Overview | Tab::Profiles | Tab::Segments
+        ) && self.profiles.is_none()
             && loaded_at.is_some()
             && self.profiles_asked_for != loaded_at
             && !self.tasks.is_running(Task::Load)

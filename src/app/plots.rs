@@ -228,3 +228,95 @@ pub fn heat_map(
             }
         });
 }
+
+/// A table of coloured cells (cohort retention, segment comparison): row labels on the left,
+/// column labels on top, each cell filled by `color` and showing `text` of its value; empty
+/// cells stay blank. Hovering a cell shows its row, column and `hover` text.
+pub struct CellGrid<'a> {
+    /// Row labels.
+    pub rows: &'a [String],
+    /// Column labels.
+    pub columns: &'a [String],
+    /// `cells[row][column]`.
+    pub cells: &'a [Vec<Option<f64>>],
+    /// The fill of a value.
+    pub color: fn(f64) -> egui::Color32,
+    /// The text in a cell.
+    pub text: fn(f64) -> String,
+    /// Width of a cell.
+    pub cell_width: f32,
+}
+
+impl CellGrid<'_> {
+    /// Draws the grid.
+    pub fn show(&self, ui: &mut egui::Ui) {
+        let font = egui::FontId::proportional(style::CELL_TEXT_SIZE);
+        let label_width = self
+            .rows
+            .iter()
+            .map(|r| {
+                ui.painter()
+                    .layout_no_wrap(r.clone(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            })
+            .fold(0.0f32, f32::max)
+            + style::GAP_LARGE;
+        let h = style::CELL_HEIGHT;
+        let size = egui::vec2(
+            label_width + self.columns.len() as f32 * self.cell_width,
+            h * (self.rows.len() + 1) as f32,
+        );
+        let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+        let painter = ui.painter_at(rect);
+        let text_color = ui.visuals().text_color();
+        for (j, c) in self.columns.iter().enumerate() {
+            let x = rect.left() + label_width + (j as f32 + 0.5) * self.cell_width;
+            painter.text(
+                egui::pos2(x, rect.top() + h / 2.0),
+                egui::Align2::CENTER_CENTER,
+                c,
+                font.clone(),
+                text_color,
+            );
+        }
+        let mut hovered = None;
+        for (r, (label, row)) in self.rows.iter().zip(self.cells).enumerate() {
+            let y = rect.top() + h * (r as f32 + 1.0);
+            painter.text(
+                egui::pos2(rect.left(), y + h / 2.0),
+                egui::Align2::LEFT_CENTER,
+                label,
+                font.clone(),
+                text_color,
+            );
+            for (j, v) in row.iter().enumerate() {
+                let Some(v) = v else { continue };
+                let cell = egui::Rect::from_min_size(
+                    egui::pos2(rect.left() + label_width + j as f32 * self.cell_width, y),
+                    egui::vec2(self.cell_width - 1.0, h - 1.0),
+                );
+                let fill = (self.color)(*v);
+                painter.rect_filled(cell, 0.0, fill);
+                painter.text(
+                    cell.center(),
+                    egui::Align2::CENTER_CENTER,
+                    (self.text)(*v),
+                    font.clone(),
+                    style::ink_on(fill),
+                );
+                if response.hover_pos().is_some_and(|p| cell.contains(p)) {
+                    hovered = Some((r, j, *v));
+                }
+            }
+        }
+        if let Some((r, j, v)) = hovered {
+            response.on_hover_text(format!(
+                "{}\n{}\n{}",
+                self.rows[r],
+                self.columns[j],
+                (self.text)(v)
+            ));
+        }
+    }
+}

@@ -1,9 +1,10 @@
 //! The Profiles tab: a searchable, sortable table of every learner and the persona card of the
 //! selected one.
 
-use super::Valued;
 use super::i18n::{Lang, T, tr};
 use super::style;
+use super::{AudienceFrom, Command, Valued};
+use crate::audience::Audience;
 use crate::profile::Profiles;
 use crate::segment::SegmentResult;
 use crate::value::{Holdout, PAliveGrid, ValueResult};
@@ -13,6 +14,16 @@ use std::sync::Arc;
 
 /// The (profiles, values) a cache was built for, by address.
 type DataKey = (usize, usize);
+
+/// What the tab shows beside the profiles: segments, values and the working audience.
+pub struct Known<'a> {
+    /// Segments of the profiles, if made.
+    pub segments: Option<&'a SegmentResult>,
+    /// Learner value.
+    pub valued: &'a Valued,
+    /// The working audience: only its learners are listed.
+    pub audience: Option<&'a Arc<Audience>>,
+}
 
 /// Width of the persona card beside the table.
 const CARD_WIDTH: f32 = 440.0;
@@ -31,14 +42,18 @@ enum SortBy {
 /// The tab's state.
 #[derive(Debug)]
 pub struct ProfilesTab {
-    /// Filter text.
+    /// Search text (learner id, RFM segment or segment name).
     pub query: String,
+    /// Filter on learner fields, to make an audience from.
+    pub filter: String,
+    /// Name for the audience the filter makes.
+    pub audience_name: String,
     /// Selected learner (row of the profiles).
     pub selected: Option<usize>,
     sort: (SortBy, bool),
     /// Rows shown, in order; rebuilt when the profiles, query or sort change.
     rows: Vec<usize>,
-    built_for: Option<(usize, usize, String, SortBy, bool)>,
+    built_for: Option<(usize, usize, usize, usize, String, SortBy, bool)>,
     /// Each profile row's 90-day value, for the (profiles, values) it was looked up for (by
     /// address): looked up once, not at every comparison of a sort or every frame.
     clv: Option<(DataKey, Vec<Option<f64>>)>,
@@ -48,6 +63,8 @@ impl Default for ProfilesTab {
     fn default() -> Self {
         ProfilesTab {
             query: String::new(),
+            filter: String::new(),
+            audience_name: String::new(),
             selected: None,
             sort: (SortBy::Monetary, false),
             rows: Vec::new(),
@@ -82,10 +99,15 @@ impl ProfilesTab {
         self.clv.as_ref().map_or(&[], |(_, v)| v.as_slice())
     }
 
-    fn rebuild(&mut self, p: &Arc<Profiles>, value: Option<&ValueResult>) {
+    fn rebuild(&mut self, p: &Arc<Profiles>, known: &Known) {
+        let value = known.valued.result.as_deref();
         let key = (
             Arc::as_ptr(p) as usize,
             value.map_or(0, |v| v as *const ValueResult as usize),
+            known
+                .segments
+                .map_or(0, |s| s as *const SegmentResult as usize),
+            known.audience.map_or(0, |a| Arc::as_ptr(a) as usize),
             self.query.clone(),
             self.sort.0,
             self.sort.1,
@@ -96,12 +118,24 @@ impl ProfilesTab {
         let clv = self.clv_of(p, value).to_vec();
         let q = self.query.trim().to_lowercase();
         let t = &p.table;
+        let segment_of = |i: usize| {
+            known
+                .segments
+                .filter(|s| s.seg.labels.len() == p.len())
+                .and_then(|s| s.summaries.get(s.seg.labels[i]))
+        };
         let mut rows: Vec<usize> = (0..p.len())
+            .filter(|&i| known.audience.is_none_or(|a| a.contains(&t.user_ids[i])))
             .filter(|&i| {
                 q.is_empty()
                     || t.user_ids[i].to_lowercase().contains(&q)
                     || t.rfm_segment[i].name().to_lowercase().contains(&q)
                     || t.rfm_segment[i].text().zh.contains(&q)
+                    || segment_of(i).is_some_and(|m| {
+                        m.label.zh.contains(&q)
+                            || m.label.en.to_lowercase().contains(&q)
+                            || format!("#{}", m.id + 1) == q
+                    })
             })
             .collect();
         let (by, asc) = self.sort;
@@ -133,9 +167,10 @@ impl ProfilesTab {
         ui: &mut Ui,
         lang: Lang,
         profiles: Option<&Arc<Profiles>>,
-        segments: Option<&SegmentResult>,
-        valued: &Valued,
+        known: &Known,
+        commands: &mut Vec<Command>,
     ) {
+        let (segments, valued) = (known.segments, known.valued);
         let value = valued.result.as_deref();
         let Some(p) = profiles else {
             ui.spinner();
@@ -145,7 +180,8 @@ impl ProfilesTab {
             ui.label(tr(lang, T::NoLearners));
             return;
         }
-        self.rebuild(p, value);
+        self.rebuild(p, known);
+        self.filter_row(ui, lang, p, commands);
         ui.horizontal(|ui| {
             ui.add(
                 egui::TextEdit::singleline(&mut self.query)
@@ -186,6 +222,63 @@ impl ProfilesTab {
                     }
                 });
             });
+        });
+    }
+
+    /// A filter on learner fields and a button that makes it the working audience.
+    fn filter_row(&mut self, ui: &mut Ui, lang: Lang, p: &Profiles, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            ui.label(tr(lang, T::FilterLearners))
+                .on_hover_text(tr(lang, T::FilterTip));
+            let edit = ui.add(
+                egui::TextEdit::singleline(&mut self.filter)
+                    .hint_text("p_alive < 0.3 and interest:编程 > 0.4")
+                    .desired_width(2.0 * style::PROGRESS_WIDTH),
+            );
+            ui.menu_button(tr(lang, T::Fields), |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(style::PLOT_HEIGHT)
+                    .show(ui, |ui| {
+                        for (name, help) in crate::audience::EXTRA_FIELDS {
+                            if ui.button(name).on_hover_text(help).clicked() {
+                                self.filter.push_str(&format!(" {name} "));
+                                ui.close();
+                            }
+                        }
+                        ui.separator();
+                        let names = p
+                            .table
+                            .features
+                            .iter()
+                            .map(|f| &f.name)
+                            .chain(p.table.attributes.iter().map(|(n, _)| n));
+                        for name in names {
+                            let label = crate::profile::feature_label(name);
+                            if ui.button(format!("{} · {name}", label.get(lang))).clicked() {
+                                self.filter.push_str(&format!(" {name} "));
+                                ui.close();
+                            }
+                        }
+                    });
+            });
+            ui.add(
+                egui::TextEdit::singleline(&mut self.audience_name)
+                    .hint_text(tr(lang, T::AudienceName))
+                    .desired_width(140.0),
+            );
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let make = ui
+                .add_enabled(
+                    !self.filter.trim().is_empty(),
+                    egui::Button::new(tr(lang, T::MakeAudience)),
+                )
+                .on_hover_text(tr(lang, T::AudienceTip));
+            if (make.clicked() || enter) && !self.filter.trim().is_empty() {
+                commands.push(Command::MakeAudience {
+                    name: self.audience_name.clone(),
+                    from: AudienceFrom::Filter(self.filter.trim().to_string()),
+                });
+            }
         });
     }
 

@@ -48,6 +48,8 @@ pub struct RecsTab {
     pub by_segments: bool,
     /// Learner search text.
     pub search: String,
+    /// The working audience: the learner list shows only its learners.
+    pub audience: Option<Arc<crate::audience::Audience>>,
     /// Selected learner (user index).
     pub selected: Option<usize>,
     /// Group for the new-learner demo.
@@ -79,6 +81,7 @@ impl Default for RecsTab {
             tune: false,
             by_segments: false,
             search: String::new(),
+            audience: None,
             selected: None,
             new_group: None,
             new_course: None,
@@ -290,7 +293,11 @@ impl RecsTab {
             if trained {
                 ui.separator();
                 ui.checkbox(&mut self.pseudonymise, tr(lang, T::PseudonymiseIds));
-                if ui.button(tr(lang, T::ExportRecs)).clicked() {
+                if ui
+                    .button(tr(lang, T::ExportRecs))
+                    .on_hover_text(tr(lang, T::ExportRecsTip))
+                    .clicked()
+                {
                     commands.push(Command::ExportRecs {
                         pseudonymise: self.pseudonymise,
                     });
@@ -305,8 +312,15 @@ impl RecsTab {
             ui.label(tr(lang, T::Search));
             ui.text_edit_singleline(&mut self.search);
         });
-        if self.selected.is_none_or(|u| u >= it.users.len()) {
-            self.selected = (0..it.users.len()).find(|&u| it.matrix.row_len(u) > 0);
+        let audience = self.audience.clone();
+        let member = |u: usize| audience.as_ref().is_none_or(|a| a.contains(&it.users[u]));
+        if self
+            .selected
+            .is_none_or(|u| u >= it.users.len() || !member(u))
+        {
+            self.selected = (0..it.users.len())
+                .find(|&u| member(u) && it.matrix.row_len(u) > 0)
+                .or_else(|| (0..it.users.len()).find(|&u| member(u)));
         }
         let needle = self.search.trim().to_lowercase();
         egui::ScrollArea::vertical()
@@ -316,7 +330,9 @@ impl RecsTab {
                 ui.horizontal_wrapped(|ui| {
                     for u in (0..it.users.len())
                         .filter(|&u| {
-                            needle.is_empty() || it.users[u].to_lowercase().contains(&needle)
+                            member(u)
+                                && (needle.is_empty()
+                                    || it.users[u].to_lowercase().contains(&needle))
                         })
                         .take(SEARCH_ROWS)
                     {

@@ -35,6 +35,10 @@ pub struct SegmentsTab {
     /// Pseudonymise ids in the members export.
     pub pseudonymise: bool,
     requested: Option<usize>,
+    /// Drawing a lasso on the map (dragging draws instead of panning).
+    pub lasso_mode: bool,
+    /// The lasso drawn so far, in plot coordinates.
+    lasso: Vec<[f64; 2]>,
     /// Each segment's value, for the (segmentation, values) it was computed on (by address).
     values: Option<((usize, usize), SegmentValues)>,
 }
@@ -48,6 +52,8 @@ impl Default for SegmentsTab {
             selected: None,
             pseudonymise: true,
             requested: None,
+            lasso_mode: false,
+            lasso: Vec::new(),
             values: None,
         }
     }
@@ -115,6 +121,20 @@ impl SegmentsTab {
                         pseudonymise: self.pseudonymise,
                     });
                 }
+                ui.separator();
+                if let Some(s) = self.selected
+                    && ui
+                        .button(format!("👥 {} #{}", tr(lang, T::SegmentAsAudience), s + 1))
+                        .on_hover_text(tr(lang, T::AudienceTip))
+                        .clicked()
+                {
+                    commands.push(Command::MakeAudience {
+                        name: String::new(),
+                        from: super::AudienceFrom::Segment(s),
+                    });
+                }
+                ui.toggle_value(&mut self.lasso_mode, format!("✏ {}", tr(lang, T::Lasso)))
+                    .on_hover_text(tr(lang, T::LassoTip));
             }
         });
         let Some(r) = result else {
@@ -139,7 +159,7 @@ impl SegmentsTab {
         ui.add_space(style::GAP);
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::SegmentMap)).strong());
-            self.scatter(&mut cols[0], lang, p, r);
+            self.scatter(&mut cols[0], lang, p, r, commands);
             cols[1].label(RichText::new(tr(lang, T::Distinctive)).strong());
             distinctive_plot(&mut cols[1], lang, r, self.selected.unwrap_or(0));
         });
@@ -183,7 +203,15 @@ impl SegmentsTab {
         }
     }
 
-    fn scatter(&mut self, ui: &mut Ui, lang: Lang, p: &Profiles, r: &SegmentResult) {
+    fn scatter(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        p: &Profiles,
+        r: &SegmentResult,
+        commands: &mut Vec<Command>,
+    ) {
+        let ui_ink = ui.visuals().strong_text_color();
         let n = p.len();
         let step = n.div_ceil(MAX_POINTS).max(1);
         let shown: Vec<usize> = (0..n).step_by(step).collect();
@@ -207,10 +235,14 @@ impl SegmentsTab {
             })
         };
         let labels_for_hover = labels.clone();
+        let lasso_mode = self.lasso_mode;
+        let lasso = self.lasso.clone();
         let response = Plot::new("segment-map")
             .height(style::PLOT_HEIGHT)
             .legend(Legend::default())
             .allow_scroll(false)
+            .allow_drag(!lasso_mode)
+            .allow_boxed_zoom(!lasso_mode)
             .x_axis_label(format!("PC1 ({:.0}%)", p.explained[0] * 100.0))
             .y_axis_label(format!("PC2 ({:.0}%)", p.explained[1] * 100.0))
             .label_formatter(move |hover| match hover {
@@ -234,8 +266,43 @@ impl SegmentsTab {
                             .radius(if selected { 1.8 } else { 1.2 }),
                     );
                 }
+                if lasso.len() > 1 {
+                    let mut ring = lasso.clone();
+                    ring.push(lasso[0]);
+                    plot.line(
+                        Line::new(tr(lang, T::Lasso), PlotPoints::from(ring))
+                            .color(ui_ink)
+                            .width(style::THIN_LINE_WIDTH),
+                    );
+                }
                 plot.pointer_coordinate()
             });
+        if lasso_mode {
+            let r = &response.response;
+            if r.drag_started() {
+                self.lasso.clear();
+            }
+            if r.dragged()
+                && let Some(pos) = response.inner
+            {
+                self.lasso.push([pos.x, pos.y]);
+            }
+            if r.drag_stopped() && self.lasso.len() > 2 {
+                let ring = std::mem::take(&mut self.lasso);
+                let picked: Vec<String> = (0..ids.len())
+                    .filter(|&i| inside(&ring, emb[[i, 0]], emb[[i, 1]]))
+                    .map(|i| ids[i].clone())
+                    .collect();
+                if !picked.is_empty() {
+                    commands.push(Command::MakeAudience {
+                        name: String::new(),
+                        from: super::AudienceFrom::Picked(picked),
+                    });
+                }
+                self.lasso_mode = false;
+            }
+            return;
+        }
         if response.response.clicked()
             && let Some(pos) = response.inner
             && let Some(i) = nearest(pos.x, pos.y)
@@ -444,5 +511,30 @@ fn method_label(method: Method) -> T {
     match method {
         Method::Kmeans => T::MethodKmeans,
         Method::Hierarchical => T::MethodWard,
+    }
+}
+
+/// Whether (x, y) lies inside the polygon `ring` (even-odd rule).
+fn inside(ring: &[[f64; 2]], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    let mut j = ring.len() - 1;
+    for i in 0..ring.len() {
+        let ([xi, yi], [xj, yj]) = (ring[i], ring[j]);
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_point_is_inside_a_square_and_not_beside_it() {
+        let square = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+        assert!(super::inside(&square, 0.5, 0.5));
+        assert!(!super::inside(&square, 1.5, 0.5));
+        assert!(!super::inside(&square, 0.5, -0.1));
     }
 }

@@ -19,6 +19,8 @@ pub enum Tab {
     /// Files, validation, column summaries.
     #[default]
     Data,
+    /// The business at a glance: months, best sellers, funnel, cohorts, segments side by side.
+    Overview,
     /// Learner profiles.
     Profiles,
     /// Segments.
@@ -33,8 +35,9 @@ pub enum Tab {
 
 impl Tab {
     /// All tabs in display order.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Data,
+        Tab::Overview,
         Tab::Profiles,
         Tab::Segments,
         Tab::Recommendations,
@@ -46,6 +49,7 @@ impl Tab {
     pub fn label(self) -> T {
         match self {
             Tab::Data => T::TabData,
+            Tab::Overview => T::TabOverview,
             Tab::Profiles => T::TabProfiles,
             Tab::Segments => T::TabSegments,
             Tab::Recommendations => T::TabRecommendations,
@@ -64,6 +68,8 @@ pub(super) const RECENT_MAX: usize = 8;
 pub struct Settings {
     /// Interface language.
     pub lang: Lang,
+    /// Larger text for a projector (workshops).
+    pub projector: bool,
     /// The open tab.
     pub tab: Tab,
     /// Recently opened dataset folders, newest first.

@@ -25,6 +25,23 @@ pub fn install_fonts(ctx: &egui::Context) {
     ));
 }
 
+/// How much larger text is in projector mode.
+pub const PROJECTOR_SCALE: f32 = 1.3;
+
+/// Sets every text style to egui's default size, times [`PROJECTOR_SCALE`] in projector mode
+/// (plots and tables keep their layout; only text grows, so results stay above the fold).
+pub fn set_projector(ctx: &egui::Context, on: bool) {
+    let scale = if on { PROJECTOR_SCALE } else { 1.0 };
+    let defaults = egui::Style::default().text_styles;
+    ctx.all_styles_mut(|style| {
+        for (name, font) in style.text_styles.iter_mut() {
+            if let Some(d) = defaults.get(name) {
+                font.size = d.size * scale;
+            }
+        }
+    });
+}
+
 /// Series colours for plots, distinguishable in light and dark themes.
 pub const PALETTE: [Color32; 8] = [
     Color32::from_rgb(0x4E, 0x79, 0xA7),
@@ -50,6 +67,34 @@ pub fn sequential(value: f64) -> Color32 {
     let mix =
         |k: usize| (f32::from(lo[k]) + t * (f32::from(hi[k]) - f32::from(lo[k]))).round() as u8;
     Color32::from_rgb(mix(0), mix(1), mix(2))
+}
+
+/// A shade for a standardised difference: blue below the mean, orange above, white at it,
+/// full at ±2 standard deviations.
+pub fn diverging(z: f64) -> Color32 {
+    let t = (z / 2.0).clamp(-1.0, 1.0) as f32;
+    let white = [0xF7u8, 0xF7, 0xF7];
+    let end: [u8; 3] = if t < 0.0 {
+        [0x2C, 0x6F, 0xB0]
+    } else {
+        [0xE0, 0x70, 0x1E]
+    };
+    let a = t.abs();
+    let mix = |k: usize| {
+        (f32::from(white[k]) + a * (f32::from(end[k]) - f32::from(white[k]))).round() as u8
+    };
+    Color32::from_rgb(mix(0), mix(1), mix(2))
+}
+
+/// Black or white, whichever reads better on `fill`.
+pub fn ink_on(fill: Color32) -> Color32 {
+    let luma =
+        0.299 * f32::from(fill.r()) + 0.587 * f32::from(fill.g()) + 0.114 * f32::from(fill.b());
+    if luma > 140.0 {
+        Color32::from_gray(20)
+    } else {
+        Color32::WHITE
+    }
 }
 
 /// Text colour for warnings (rejected rows, orphans).
@@ -78,6 +123,10 @@ pub const LINE_WIDTH: f32 = 2.0;
 pub const THIN_LINE_WIDTH: f32 = 1.5;
 /// Width of a progress bar in the status bar.
 pub const PROGRESS_WIDTH: f32 = 260.0;
+/// Height of a row of a cell grid (cohorts, segment comparison).
+pub const CELL_HEIGHT: f32 = 22.0;
+/// Size of the text in a cell grid.
+pub const CELL_TEXT_SIZE: f32 = 12.0;
 /// Size of text labels drawn inside plots (course names in the learning-path flow).
 pub const PLOT_LABEL_SIZE: f32 = 13.0;
 

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 pub enum Task {
     /// Loading a dataset.
     Load,
+    /// Counting the business at a glance.
+    Overview,
     /// Building learner profiles.
     Profiles,
     /// Valuing buyers (lifetime value).
@@ -29,6 +31,8 @@ pub enum Task {
     Uplift,
     /// Reading out an experiment.
     Readout,
+    /// Planning an experiment on an audience.
+    Plan,
     /// Writing an export.
     Export,
 }

@@ -79,8 +79,10 @@ pub struct TargetReport {
     pub course: String,
     /// Contacts asked for.
     pub budget: usize,
-    /// Learners who do not own the course.
+    /// Learners who do not own the course (within the audience, if one was given).
     pub eligible: usize,
+    /// The audience the list was ranked within.
+    pub audience: Option<String>,
     /// Ranking objective.
     pub objective: Objective,
     /// Placement the predictions assume.
@@ -256,6 +258,7 @@ pub fn target(models: &CtrModels, ask: &ListRequest) -> crate::error::Result<Tar
         course: course.to_string(),
         budget,
         eligible,
+        audience: within.map(|a| a.name.clone()),
         objective,
         placement,
         expected_conversions: chosen.0,

@@ -2,6 +2,7 @@
 //! k by silhouette, and describing segments as personas.
 
 pub mod cluster;
+pub mod compare;
 pub mod describe;
 pub mod hierarchical;
 pub mod kmeans;
@@ -11,6 +12,7 @@ pub mod run;
 pub mod traits;
 
 pub use cluster::{Method, SegmentConfig, SegmentError, Segmentation, align_to, segment};
+pub use compare::{Comparison, compare};
 pub use describe::{
     SegmentSummary, describe, plain_summaries, write_members, write_membership, write_summaries,
 };
