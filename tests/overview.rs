@@ -1,5 +1,6 @@
 //! The overview's counts against pandas (`scripts/reference/overview_reference.py`) on the
-//! bundled sample and on the CDNOW purchase log (real customers, events only).
+//! bundled sample and on the CDNOW purchase log (real customers, events only), and the HTML
+//! report that carries them, opened in a real headless browser.
 
 mod common;
 
@@ -136,4 +137,107 @@ fn the_funnel_never_rises_and_splits_by_course_with_titles() {
         assert!(g.reached.windows(2).all(|w| w[0] >= w[1]), "{g:?}");
         assert_ne!(g.name, g.key, "a course of the sample has a title");
     }
+}
+
+/// A browser to open the report in: Chromium from the system packages. `.ci/run` installs it
+/// and sets `PERSONA_LAB_REQUIRE_BROWSER`, so CI never skips this.
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() && std::env::var_os("PERSONA_LAB_REQUIRE_BROWSER").is_some() {
+        panic!("PERSONA_LAB_REQUIRE_BROWSER is set but no chromium was found");
+    }
+    found
+}
+
+#[test]
+fn the_report_is_one_self_contained_file_that_a_browser_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    let data = common::sample_dir();
+    let run = common::run(&[
+        "report",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    common::assert_ok(&run);
+    let html = std::fs::read_to_string(&out).unwrap();
+    // Every part, and every experiment with a verdict.
+    for part in [
+        "Overview",
+        "Funnel",
+        "Cohort retention",
+        "Segments side by side",
+        "Recommendation quality",
+        "Campaign model and targeting",
+        "Target list",
+        "Experiments",
+    ] {
+        assert!(html.contains(part), "{part} missing");
+    }
+    for experiment in [
+        "aa_check",
+        "checkout_button",
+        "coupon_offer",
+        "pricing_page",
+    ] {
+        assert!(
+            html.contains(&format!("<h3>{experiment}</h3><div class=\"verdict")),
+            "{experiment}"
+        );
+    }
+    // Readable names, not internal keys.
+    assert!(html.contains("Logistic regression") && !html.contains(">logistic<"));
+    assert!(html.contains("Active days (log)") || html.contains("Days since last active"));
+    // Nothing to fetch: no external resource, no script; no learner id.
+    for fetch in ["src=", "href=", "<script", "url("] {
+        assert!(!html.contains(fetch), "{fetch} in the report");
+    }
+    assert!(!html.contains("u000"), "a learner id in the report");
+    let Some(browser) = chromium() else {
+        eprintln!("no chromium: the browser half of this test did not run");
+        return;
+    };
+    let url = format!("file://{}", out.display());
+    let dom = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.matches("<svg").count() >= 6,
+        "charts in the rendered page"
+    );
+    assert!(dom.contains("pricing_page"));
+    let png = dir.path().join("report.png");
+    let shot = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1280,2400",
+            &format!("--screenshot={}", png.display()),
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(shot.status.success());
+    assert!(
+        std::fs::metadata(&png).unwrap().len() > 50_000,
+        "a rendered page, not a blank one"
+    );
 }

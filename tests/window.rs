@@ -574,4 +574,15 @@ fn the_whole_story_runs_in_the_window() {
         r.variants.iter().map(|v| v.users).sum::<u64>() as usize,
         targets.len()
     );
+    // And the report: one HTML file with the planned experiment's verdict in it.
+    let report = tempfile::tempdir().unwrap();
+    let path = report.path().join("report.html");
+    h.state_mut().submit(Command::WriteReport(path.clone()));
+    h.step();
+    h.step();
+    wait_until(&mut h, "the report", |a| a.tasks.is_idle());
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<h3>story_push</h3><div class=\"verdict"));
+    assert!(html.contains("同期群留存"));
+    assert!(!html.contains("u000"), "no learner id in the report");
 }

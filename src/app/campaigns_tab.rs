@@ -541,10 +541,7 @@ fn comparison(lang: Lang, [list, random, active]: [f64; 3]) -> String {
 
 /// A model's name (`logistic` or `fm`) in the interface language.
 fn model_label(lang: Lang, name: &str) -> String {
-    match name {
-        "fm" => tr(lang, T::UseFm).to_string(),
-        _ => tr(lang, T::LogisticRegression).to_string(),
-    }
+    crate::campaigns::model_label(name).get(lang).to_string()
 }
 
 fn models_grid(ui: &mut Ui, lang: Lang, rep: &CtrReport) {

@@ -70,11 +70,18 @@ impl PersonaApp {
                     self.commands.push(Command::ToggleLang);
                 }
                 if ui
-                    .selectable_label(self.settings.projector, "📽")
+                    .selectable_label(self.settings.projector, tr(lang, T::Projector))
                     .on_hover_text(tr(lang, T::ProjectorTip))
                     .clicked()
                 {
                     self.commands.push(Command::ToggleProjector);
+                }
+                if ui
+                    .button(tr(lang, T::Report))
+                    .on_hover_text(tr(lang, T::ReportTip))
+                    .clicked()
+                {
+                    self.commands.push(Command::ExportReport);
                 }
                 self.audience_menu(ui);
             });

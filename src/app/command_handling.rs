@@ -298,6 +298,19 @@ impl PersonaApp {
                     Ok::<_, String>(JobOutput::Exported(path))
                 });
             }
+            Command::ExportReport => {
+                if let Some(write) = self.report_writer() {
+                    self.save_as("report.html".to_string(), write);
+                }
+            }
+            Command::WriteReport(path) => {
+                if let Some(write) = self.report_writer() {
+                    self.apply(Command::Export {
+                        path,
+                        write: Writer(Box::new(write)),
+                    });
+                }
+            }
             Command::ExportRejects(kind) => {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
@@ -870,5 +883,33 @@ impl PersonaApp {
                 ids,
             )),
         }
+    }
+
+    /// What writes the HTML report of what the window has computed (the overview, segments,
+    /// the recommenders' comparison, the campaign model and target list), with every
+    /// experiment read out on the worker thread.
+    fn report_writer(&self) -> Option<impl FnOnce(&Path) -> std::io::Result<()> + Send + 'static> {
+        let loaded = self.loaded.clone()?;
+        let lang = self.lang();
+        let glance = self.overview.clone();
+        let segments = self.profiles.clone().zip(self.segments.clone());
+        let recs = self.recommendations_tab.evaluation.clone();
+        let ctr = self.ctr.clone();
+        let targets = self.campaigns_tab.list.clone();
+        Some(move |path: &Path| {
+            let readouts = crate::report::read_out_all(&loaded.dataset)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let parts = crate::report::ReportParts {
+                dataset: &loaded.dataset,
+                lang,
+                glance: glance.as_deref(),
+                segments: segments.as_ref().map(|(p, s)| (p.as_ref(), s.as_ref())),
+                recommendations: recs.as_deref(),
+                campaigns: ctr.as_ref().map(|c| &c.report),
+                targets: targets.as_deref(),
+                notes: Vec::new(),
+            };
+            std::fs::write(path, crate::report::render(&parts, &readouts))
+        })
     }
 }

@@ -101,6 +101,10 @@ pub enum Command {
     RunReadout(AbOptions),
     /// Export the A/B read-out as CSV (asks where).
     ExportReadout,
+    /// Write the HTML report of what the window has computed (asks where).
+    ExportReport,
+    /// Write the HTML report to this path.
+    WriteReport(PathBuf),
     /// Save the main A/B plot as PNG: takes a screenshot of the next frame.
     SaveMainPlot,
     /// A cropped screenshot to save as PNG (asks where).

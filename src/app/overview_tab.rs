@@ -6,6 +6,7 @@ use super::Command;
 use super::i18n::{Lang, T, tr};
 use super::plots::{CellGrid, index_label, one_mark_each};
 use super::style::{self, series_color};
+use crate::look::{signed, thousands, yuan};
 use crate::overview::Glance;
 use crate::profile::{Profiles, feature_label};
 use crate::segment::{Comparison, SegmentResult, compare};
@@ -229,7 +230,7 @@ impl OverviewTab {
             columns: &columns,
             cells: &c.z,
             color: style::diverging,
-            text: |z| format!("{z:+.1}"),
+            text: signed,
             cell_width: 46.0,
         }
         .show(ui);
@@ -253,24 +254,6 @@ const STAGE_NAMES: [T; 5] = [
     T::StagePurchase,
     T::StageComplete,
 ];
-
-/// ¥ with thousands separators and no decimals.
-pub fn yuan(v: f64) -> String {
-    format!("¥{}", thousands(v.round() as i64))
-}
-
-/// An integer with thousands separators.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
 
 fn kpis(ui: &mut Ui, lang: Lang, g: &Glance) {
     let s = &g.summary;

@@ -42,55 +42,27 @@ pub fn set_projector(ctx: &egui::Context, on: bool) {
     });
 }
 
-/// Series colours for plots, distinguishable in light and dark themes.
-pub const PALETTE: [Color32; 8] = [
-    Color32::from_rgb(0x4E, 0x79, 0xA7),
-    Color32::from_rgb(0xF2, 0x8E, 0x2B),
-    Color32::from_rgb(0x59, 0xA1, 0x4F),
-    Color32::from_rgb(0xE1, 0x57, 0x59),
-    Color32::from_rgb(0x76, 0xB7, 0xB2),
-    Color32::from_rgb(0xED, 0xC9, 0x48),
-    Color32::from_rgb(0xB0, 0x7A, 0xA1),
-    Color32::from_rgb(0x9C, 0x75, 0x5F),
-];
-
-/// The colour of series `i`.
+/// The colour of series `i` (see [`crate::look::PALETTE`]).
 pub fn series_color(i: usize) -> Color32 {
-    PALETTE[i % PALETTE.len()]
+    let [r, g, b] = crate::look::PALETTE[i % crate::look::PALETTE.len()];
+    Color32::from_rgb(r, g, b)
 }
 
-/// A shade for a value in [0, 1] on a heat map: from a pale to a deep blue, readable in light
-/// and dark themes.
+/// A shade for a share in [0, 1] on a heat map ([`crate::look::sequential`]).
 pub fn sequential(value: f64) -> Color32 {
-    let t = value.clamp(0.0, 1.0) as f32;
-    let (lo, hi): ([u8; 3], [u8; 3]) = ([0xE8, 0xF1, 0xFA], [0x1F, 0x4E, 0x8C]);
-    let mix =
-        |k: usize| (f32::from(lo[k]) + t * (f32::from(hi[k]) - f32::from(lo[k]))).round() as u8;
-    Color32::from_rgb(mix(0), mix(1), mix(2))
+    let [r, g, b] = crate::look::sequential(value);
+    Color32::from_rgb(r, g, b)
 }
 
-/// A shade for a standardised difference: blue below the mean, orange above, white at it,
-/// full at ±2 standard deviations.
+/// A shade for a standardised difference ([`crate::look::diverging`]).
 pub fn diverging(z: f64) -> Color32 {
-    let t = (z / 2.0).clamp(-1.0, 1.0) as f32;
-    let white = [0xF7u8, 0xF7, 0xF7];
-    let end: [u8; 3] = if t < 0.0 {
-        [0x2C, 0x6F, 0xB0]
-    } else {
-        [0xE0, 0x70, 0x1E]
-    };
-    let a = t.abs();
-    let mix = |k: usize| {
-        (f32::from(white[k]) + a * (f32::from(end[k]) - f32::from(white[k]))).round() as u8
-    };
-    Color32::from_rgb(mix(0), mix(1), mix(2))
+    let [r, g, b] = crate::look::diverging(z);
+    Color32::from_rgb(r, g, b)
 }
 
 /// Black or white, whichever reads better on `fill`.
 pub fn ink_on(fill: Color32) -> Color32 {
-    let luma =
-        0.299 * f32::from(fill.r()) + 0.587 * f32::from(fill.g()) + 0.114 * f32::from(fill.b());
-    if luma > 140.0 {
+    if crate::look::dark_ink_on([fill.r(), fill.g(), fill.b()]) {
         Color32::from_gray(20)
     } else {
         Color32::WHITE

@@ -16,5 +16,5 @@ pub mod uplift;
 pub use encode::{CROSS_BUCKETS, Context, Encoder, Target};
 pub use run::{CampaignModels, train_campaigns};
 pub use target::{ListRequest, Objective, TargetReport, target, write_targets};
-pub use train::{CtrConfig, CtrModels, CtrReport, SplitRule, train};
+pub use train::{CtrConfig, CtrModels, CtrReport, SplitRule, model_label, train};
 pub use uplift::{UpliftConfig, UpliftResult, estimate_uplift};

@@ -571,3 +571,12 @@ pub fn write_svmlight(path: &std::path::Path, x: &Csr, y: &[f32]) -> std::io::Re
     }
     w.flush()
 }
+
+/// A campaign model's name (`logistic`, `fm`) as people read it, in both languages.
+pub fn model_label(name: &str) -> crate::lang::Text {
+    match name {
+        "fm" => crate::lang::Text::new("因子分解机", "Factorization machine"),
+        "logistic" => crate::lang::Text::new("逻辑回归", "Logistic regression"),
+        other => crate::lang::Text::same(other.to_string()),
+    }
+}

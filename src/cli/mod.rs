@@ -24,6 +24,7 @@ mod experiments;
 mod overview;
 mod profiles;
 mod recommendations;
+mod report;
 mod segments;
 mod uplift;
 mod value;
@@ -117,6 +118,9 @@ pub enum Command {
     /// Each learner's change in conversion caused by an experiment's treatment (two logistic
     /// regressions on profiles from before the experiment), with the Qini check.
     Uplift(uplift::UpliftArgs),
+    /// One self-contained HTML report (overview, segments, recommendation quality, campaign
+    /// model and targeting, every experiment with its verdict) that opens with no network.
+    Report(report::ReportArgs),
     /// Users per variant for a baseline rate and relative MDE (or the MDE for --users).
     Power {
         /// Baseline conversion rate, e.g. 0.1.
@@ -220,6 +224,7 @@ impl Command {
             Command::Segment(a) => a.json,
             Command::Audience(a) => a.json,
             Command::Plan(a) => a.json,
+            Command::Report(a) => a.json,
             Command::Abtest(a) => a.json,
             Command::Recommend(a) => a.json,
             Command::EvaluateRecs(a) => a.json,
@@ -252,6 +257,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Segment(args) => segments::segment_cmd(&args),
         Command::Audience(args) => audience::audience_cmd(&args),
         Command::Plan(args) => audience::plan_cmd(&args),
+        Command::Report(args) => report::report_cmd(&args),
         Command::Abtest(args) => experiments::abtest(&args),
         Command::Recommend(args) => recommendations::recommend_cmd(&args),
         Command::EvaluateRecs(args) => recommendations::evaluate_cmd(&args),
