@@ -586,3 +586,52 @@ fn the_whole_story_runs_in_the_window() {
     assert!(html.contains("同期群留存"));
     assert!(!html.contains("u000"), "no learner id in the report");
 }
+
+/// A project keeps the dataset, settings and audiences; opening it (as `--data FILE.plab`)
+/// brings them back.
+#[test]
+fn a_project_saves_and_reopens_the_work() {
+    use persona_lab::app::{AudienceFrom, Command};
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("用户画像").click();
+    wait_until(&mut h, "profiles", |a| {
+        a.profiles.is_some() && a.tasks.is_idle()
+    });
+    h.state_mut().submit(Command::MakeAudience {
+        name: "students".into(),
+        from: AudienceFrom::Filter("occupation = 学生".into()),
+    });
+    h.state_mut().segments_tab.k = 5;
+    h.state_mut().segments_tab.auto_k = false;
+    h.step();
+    h.step();
+    let members = h.state().working_audience().unwrap().len();
+    assert!(members > 100);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workshop.plab");
+    h.state_mut().submit(Command::SaveProjectTo(path.clone()));
+    h.step();
+    h.step();
+    assert!(path.is_file(), "{:?}", h.state().status);
+    let mut again = app_on(path.clone());
+    wait_until(&mut again, "the project's dataset", |a| {
+        a.loaded.is_some() && a.tasks.is_idle()
+    });
+    let a = again.state();
+    assert_eq!(a.audiences.len(), 1);
+    assert_eq!(a.working_audience().unwrap().name, "students");
+    assert_eq!(a.working_audience().unwrap().len(), members);
+    assert_eq!((a.segments_tab.k, a.segments_tab.auto_k), (5, false));
+    assert_eq!(a.settings.recent_projects.first(), Some(&path));
+    assert_eq!(
+        a.loaded
+            .as_ref()
+            .unwrap()
+            .dataset
+            .dir
+            .canonicalize()
+            .unwrap(),
+        sample_dir().canonicalize().unwrap()
+    );
+}

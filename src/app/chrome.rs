@@ -157,8 +157,16 @@ impl PersonaApp {
                     .push(Command::Load(sample_dir(), Mapping::default()));
             }
             ui.menu_button(tr(lang, T::Recent), |ui| {
-                if self.settings.recent.is_empty() {
+                if self.settings.recent.is_empty() && self.settings.recent_projects.is_empty() {
                     ui.weak(tr(lang, T::NoRecent));
+                }
+                for project in &self.settings.recent_projects {
+                    if ui.button(format!("📁 {}", project.display())).clicked() {
+                        self.commands.push(Command::OpenProject(project.clone()));
+                    }
+                }
+                if !self.settings.recent_projects.is_empty() {
+                    ui.separator();
                 }
                 for dir in &self.settings.recent {
                     if ui.button(dir.display().to_string()).clicked() {
@@ -167,6 +175,21 @@ impl PersonaApp {
                     }
                 }
             });
+            ui.separator();
+            if ui
+                .button(tr(lang, T::OpenProject))
+                .on_hover_text(tr(lang, T::ProjectTip))
+                .clicked()
+            {
+                self.commands.push(Command::PickProject);
+            }
+            if ui
+                .button(tr(lang, T::SaveProject))
+                .on_hover_text(tr(lang, T::ProjectTip))
+                .clicked()
+            {
+                self.commands.push(Command::SaveProject);
+            }
             if ui.button(tr(lang, T::MappingTitle)).clicked() {
                 self.commands.push(Command::EditMapping);
             }

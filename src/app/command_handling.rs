@@ -268,6 +268,63 @@ impl PersonaApp {
                     Mapping::default(),
                 ))
             }),
+            Command::SaveProject => self.off_thread(|| {
+                let picked = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .add_filter("Persona Lab", &[super::project::EXTENSION])
+                        .set_file_name(format!("project.{}", super::project::EXTENSION))
+                        .save_file(),
+                )?;
+                Some(Command::SaveProjectTo(picked.path().to_path_buf()))
+            }),
+            Command::PickProject => self.off_thread(|| {
+                let picked = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .add_filter("Persona Lab", &[super::project::EXTENSION])
+                        .pick_file(),
+                )?;
+                Some(Command::OpenProject(picked.path().to_path_buf()))
+            }),
+            Command::SaveProjectTo(path) => {
+                let Some(loaded) = &self.loaded else {
+                    self.status = Some(Err(tr(self.lang(), T::NoData).into()));
+                    return;
+                };
+                let project = super::project::Project {
+                    format: super::project::FORMAT,
+                    data: loaded.dataset.dir.clone(),
+                    mapping: loaded.dataset.mapping.clone(),
+                    lang: self.lang(),
+                    tabs: self.remembered().tabs,
+                    audiences: self.audiences.iter().map(|a| (**a).clone()).collect(),
+                    audience: self.audience,
+                    plan: self.experiments_tab.plan_settings.clone(),
+                };
+                match project.save(&path) {
+                    Ok(()) => {
+                        self.remember_project(&path);
+                        self.status = Some(Ok(format!("✔ {}", path.display())));
+                    }
+                    Err(e) => self.status = Some(Err(e)),
+                }
+            }
+            Command::OpenProject(path) => match super::project::Project::open(&path) {
+                Ok(p) => {
+                    p.tabs.apply(
+                        &mut self.segments_tab,
+                        &mut self.recommendations_tab,
+                        &mut self.campaigns_tab,
+                    );
+                    self.settings.tabs = p.tabs.clone();
+                    self.settings.lang = p.lang;
+                    self.audiences = p.audiences.into_iter().map(Arc::new).collect();
+                    self.audience = p.audience;
+                    self.experiments_tab.plan_settings = p.plan;
+                    self.remember_project(&path);
+                    self.start_load(p.data, p.mapping);
+                }
+                Err(e) => self.status = Some(Err(e)),
+            },
             Command::PickFiles => self.off_thread(|| {
                 let picked = pollster::block_on(
                     rfd::AsyncFileDialog::new()
@@ -911,5 +968,13 @@ impl PersonaApp {
             };
             std::fs::write(path, crate::report::render(&parts, &readouts))
         })
+    }
+
+    /// Puts `path` first among the recent projects.
+    fn remember_project(&mut self, path: &Path) {
+        let recent = &mut self.settings.recent_projects;
+        recent.retain(|p| p != path);
+        recent.insert(0, path.to_path_buf());
+        recent.truncate(RECENT_MAX);
     }
 }

@@ -76,6 +76,14 @@ pub enum Command {
     PickFiles,
     /// Open the column-mapping dialog for the current folder.
     EditMapping,
+    /// Ask where to save the project.
+    SaveProject,
+    /// Save the project to this file.
+    SaveProjectTo(PathBuf),
+    /// Ask for a project file to open.
+    PickProject,
+    /// Open this project file.
+    OpenProject(PathBuf),
     /// Cancel the running job of a task.
     Cancel(Task),
     /// Find the learners a course would reach by its content alone.

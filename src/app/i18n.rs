@@ -379,6 +379,9 @@ strings! {
     ExportAssignment => "Export assignment…", "导出分组名单…";
     AssignmentNext => "Send the campaign to the treatment learners, add converted (0/1) per learner, and put the rows in experiments.csv: the read-out opens on this experiment.", "向实验组学员投放后，为每位学员补充 converted（0/1），并把这些行放入 experiments.csv：分析结果将自动打开此实验。";
     Projector => "Projector", "投影模式";
+    OpenProject => "Open project…", "打开项目…";
+    SaveProject => "Save project…", "保存项目…";
+    ProjectTip => "A project (.plab) keeps the dataset folder and its column mapping, every tab's settings, the audiences and the next experiment's plan. Results are recomputed from the data when it opens.", "项目文件（.plab）保存数据文件夹及列映射、各标签页的设置、人群和待规划实验的设置。打开时从数据重新计算结果。";
     Report => "Report…", "生成报告…";
     ReportTip => "One HTML file with what has been computed: overview, segments, recommendation quality, campaign model and target list, and every experiment with its verdict. Opens in any browser with no network; holds no learner ids.", "把已计算的结果写成一个 HTML 文件：业务概览、分群、推荐质量、投放模型与目标名单，以及每个实验的结论。无需联网即可在浏览器中打开，不含学员 ID。";
     ProjectorTip => "Projector mode: larger text for workshops (Ctrl+P).", "投影模式：放大文字，适合培训演示（Ctrl+P）。";

@@ -12,6 +12,7 @@ mod mapping_dialog;
 pub mod overview_tab;
 mod plots;
 pub mod profiles_tab;
+pub mod project;
 pub mod recommendations_tab;
 pub mod segments_tab;
 pub mod style;
@@ -176,7 +177,12 @@ impl PersonaApp {
         };
         app.restore(settings);
         style::set_projector(&cc.egui_ctx, app.settings.projector);
-        app.start_load(data.unwrap_or_else(sample_dir), Mapping::default());
+        match data {
+            Some(path) if path.extension().is_some_and(|e| e == project::EXTENSION) => {
+                app.submit(Command::OpenProject(path));
+            }
+            data => app.start_load(data.unwrap_or_else(sample_dir), Mapping::default()),
+        }
         app
     }
 

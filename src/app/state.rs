@@ -74,6 +74,8 @@ pub struct Settings {
     pub tab: Tab,
     /// Recently opened dataset folders, newest first.
     pub recent: Vec<PathBuf>,
+    /// Recently opened or saved project files, newest first.
+    pub recent_projects: Vec<PathBuf>,
     /// The analysis settings of the tabs.
     pub tabs: TabSettings,
 }

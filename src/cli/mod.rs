@@ -41,7 +41,8 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "persona-lab", version, about)]
 pub struct Cli {
-    /// Dataset folder the window opens on (default: the bundled sample data).
+    /// Dataset folder (or `.plab` project file) the window opens on (default: the bundled
+    /// sample data).
     #[arg(long, global = false)]
     pub data: Option<PathBuf>,
     /// What to run headless.

@@ -19,7 +19,8 @@ pub const CONTROL: &str = "control";
 pub const TREATMENT: &str = "treatment";
 
 /// How to split an audience.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct PlanSettings {
     /// The experiment's name (part of the hash, so two experiments split differently).
     pub experiment: String,
