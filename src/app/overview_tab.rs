@@ -306,7 +306,21 @@ fn kpis(ui: &mut Ui, lang: Lang, g: &Glance) {
 
 fn months(ui: &mut Ui, lang: Lang, g: &Glance) {
     let m = &g.summary.months;
-    let labels: Vec<String> = m.iter().map(|r| r.month[2..].to_string()).collect();
+    // `24-12`, `01`, `02`, …: the year only where it starts (and on the first month), so a
+    // year of months stays legible in projector mode.
+    let labels: Vec<String> = m
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let january = r.month.ends_with("-01");
+            let next_is_january = m.get(i + 1).is_some_and(|n| n.month.ends_with("-01"));
+            match (i, january) {
+                (_, true) => r.month[2..].to_string(),
+                (0, _) if !next_is_january => r.month[2..].to_string(),
+                _ => r.month[5..].to_string(),
+            }
+        })
+        .collect();
     ui.strong(tr(lang, T::RevenueByMonth));
     let l = labels.clone();
     Plot::new("revenue-by-month")

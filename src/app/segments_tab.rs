@@ -237,9 +237,17 @@ impl SegmentsTab {
         let labels_for_hover = labels.clone();
         let lasso_mode = self.lasso_mode;
         let lasso = self.lasso.clone();
+        // Room right of the points for the legend, so it covers none of them.
+        let (lo, hi) = shown
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &i| {
+                (lo.min(emb[[i, 0]]), hi.max(emb[[i, 0]]))
+            });
+        let legend_room = if lo < hi { hi + (hi - lo) * 0.6 } else { hi };
         let response = Plot::new("segment-map")
             .height(style::PLOT_HEIGHT)
             .legend(Legend::default())
+            .include_x(legend_room)
             .allow_scroll(false)
             .allow_drag(!lasso_mode)
             .allow_boxed_zoom(!lasso_mode)
