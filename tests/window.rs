@@ -7,6 +7,7 @@ use egui_kittest::kittest::Queryable;
 use persona_lab::app::tasks::Task;
 use persona_lab::app::{PersonaApp, Tab, sample_dir};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn app_on(dir: PathBuf) -> Harness<'static, PersonaApp> {
@@ -633,5 +634,40 @@ fn a_project_saves_and_reopens_the_work() {
             .canonicalize()
             .unwrap(),
         sample_dir().canonicalize().unwrap()
+    );
+}
+
+/// A segment renamed by the marketer keeps its name on a re-run and everywhere it shows.
+#[test]
+fn a_renamed_segment_keeps_its_name_across_runs() {
+    use persona_lab::app::Command;
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    h.get_by_label("用户分群").click();
+    wait_until(&mut h, "segments", |a| {
+        a.segments.is_some() && a.tasks.is_idle()
+    });
+    let other = h.state().segments.as_ref().unwrap().summaries[1]
+        .label
+        .zh
+        .to_string();
+    h.state_mut()
+        .submit(Command::RenameSegment(0, "宝妈宝爸".into()));
+    // A name another segment already has is numbered, so names stay unique.
+    h.state_mut()
+        .submit(Command::RenameSegment(2, other.clone()));
+    h.step();
+    h.step();
+    let s = h.state().segments.clone().unwrap();
+    assert_eq!(s.summaries[0].label.en, "宝妈宝爸");
+    assert_eq!(s.summaries[2].label.zh, format!("{other} #3"));
+    assert!(h.query_all_by_label_contains("宝妈宝爸").count() >= 1);
+    h.get_by_label_contains("运行").click();
+    wait_until(&mut h, "the re-run", |a| {
+        a.tasks.is_idle() && a.segments.as_ref().is_some_and(|r| !Arc::ptr_eq(r, &s))
+    });
+    assert_eq!(
+        h.state().segments.as_ref().unwrap().summaries[0].label.zh,
+        "宝妈宝爸"
     );
 }

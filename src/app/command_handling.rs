@@ -115,7 +115,8 @@ impl PersonaApp {
             Ok(JobOutput::Value(v)) => self.value = *v,
             Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
             Ok(JobOutput::Uplift(u)) => self.uplift = Some(Arc::from(u)),
-            Ok(JobOutput::Segments(r)) => {
+            Ok(JobOutput::Segments(mut r)) => {
+                crate::segment::rename(&mut r.summaries, &self.segment_names);
                 self.segments = Some(Arc::from(r));
                 if self.overview_tab.split == Split::Segment {
                     self.commands.push(Command::RunOverview(Split::Segment));
@@ -417,6 +418,26 @@ impl PersonaApp {
                 }
                 Err(e) => self.status = Some(Err(e.to_string())),
             },
+            Command::RenameSegment(id, name) => {
+                let name = name.trim().to_string();
+                if name.is_empty() {
+                    self.segment_names.remove(&id);
+                } else {
+                    self.segment_names.insert(id, name);
+                }
+                if let (Some(s), Some(p)) = (&self.segments, &self.profiles) {
+                    let mut renamed = (**s).clone();
+                    if !self.segment_names.contains_key(&id)
+                        && let Some(fresh) = crate::segment::describe(p, &renamed.seg)
+                            .into_iter()
+                            .nth(id)
+                    {
+                        renamed.summaries[id].label = fresh.label;
+                    }
+                    crate::segment::rename(&mut renamed.summaries, &self.segment_names);
+                    self.segments = Some(Arc::new(renamed));
+                }
+            }
             Command::UseAudience(i) => {
                 self.audience = i.filter(|&i| i < self.audiences.len());
             }

@@ -157,6 +157,9 @@ pub enum Command {
     },
     /// Segment the profiles.
     RunSegments(crate::segment::SegmentConfig),
+    /// Give segment `.0` (0-based) the name `.1` (empty: its own label again); kept across
+    /// re-runs, which keep segment numbers.
+    RenameSegment(usize, String),
     /// Train a recommender (and compare every model, if asked).
     TrainRecs(RecsRequest),
     /// Export every learner's top 10 (asks where).

@@ -379,6 +379,8 @@ strings! {
     ExportAssignment => "Export assignment…", "导出分组名单…";
     AssignmentNext => "Send the campaign to the treatment learners, add converted (0/1) per learner, and put the rows in experiments.csv: the read-out opens on this experiment.", "向实验组学员投放后，为每位学员补充 converted（0/1），并把这些行放入 experiments.csv：分析结果将自动打开此实验。";
     Projector => "Projector", "投影模式";
+    RenameSegment => "Rename", "重命名";
+    RenameSegmentTip => "Give the selected segment your own name (both languages); it stays on re-runs, which keep segment numbers. Rename with an empty name to get the generated one back.", "为所选分群命名（中英文界面通用）；重新分群时编号不变，名称保留。留空再点重命名即恢复自动名称。";
     OpenProject => "Open project…", "打开项目…";
     SaveProject => "Save project…", "保存项目…";
     ProjectTip => "A project (.plab) keeps the dataset folder and its column mapping, every tab's settings, the audiences and the next experiment's plan. Results are recomputed from the data when it opens.", "项目文件（.plab）保存数据文件夹及列映射、各标签页的设置、人群和待规划实验的设置。打开时从数据重新计算结果。";

@@ -63,6 +63,8 @@ pub struct PersonaApp {
     pub audiences: Vec<Arc<crate::audience::Audience>>,
     /// The working audience (index into `audiences`); `None`: every learner.
     pub audience: Option<usize>,
+    /// Names given to segments by number (0-based), kept across re-runs.
+    pub segment_names: std::collections::BTreeMap<usize, String>,
     /// The experiment last planned on an audience.
     pub plan: Option<Arc<crate::experiments::Plan>>,
     /// The overview of the loaded dataset, once counted.
@@ -155,6 +157,7 @@ impl PersonaApp {
             experiments_tab: ExperimentsTab::default(),
             audiences: Vec::new(),
             audience: None,
+            segment_names: Default::default(),
             plan: None,
             overview: None,
             overview_tab: OverviewTab::default(),

@@ -35,6 +35,8 @@ pub struct SegmentsTab {
     /// Pseudonymise ids in the members export.
     pub pseudonymise: bool,
     requested: Option<usize>,
+    /// The new name typed for the selected segment.
+    pub new_name: String,
     /// Drawing a lasso on the map (dragging draws instead of panning).
     pub lasso_mode: bool,
     /// The lasso drawn so far, in plot coordinates.
@@ -52,6 +54,7 @@ impl Default for SegmentsTab {
             selected: None,
             pseudonymise: true,
             requested: None,
+            new_name: String::new(),
             lasso_mode: false,
             lasso: Vec::new(),
             values: None,
@@ -156,6 +159,28 @@ impl SegmentsTab {
         });
         let values = self.values_of(p, r, value);
         summaries_table(ui, lang, r, &values, &mut self.selected);
+        if let Some(s) = self.selected {
+            ui.horizontal(|ui| {
+                ui.label(format!("#{}", s + 1));
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.new_name)
+                        .hint_text(r.summaries[s].label.get(lang))
+                        .desired_width(220.0),
+                );
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui
+                    .button(tr(lang, T::RenameSegment))
+                    .on_hover_text(tr(lang, T::RenameSegmentTip))
+                    .clicked()
+                    || enter
+                {
+                    commands.push(Command::RenameSegment(
+                        s,
+                        std::mem::take(&mut self.new_name),
+                    ));
+                }
+            });
+        }
         ui.add_space(style::GAP);
         ui.columns(2, |cols| {
             cols[0].label(RichText::new(tr(lang, T::SegmentMap)).strong());

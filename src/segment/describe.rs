@@ -458,3 +458,22 @@ mod tests {
         assert_eq!(s[1].label.en, "Low-value Hobby learners (+Age) #2");
     }
 }
+
+/// Gives the segments in `names` (by number, 0-based) those names, in both languages; a name
+/// another segment already goes by gets its number added, so names stay unique.
+pub fn rename(summaries: &mut [SegmentSummary], names: &BTreeMap<usize, String>) {
+    for (&id, name) in names {
+        if id >= summaries.len() {
+            continue;
+        }
+        let taken = summaries
+            .iter()
+            .any(|s| s.id != id && (s.label.zh == name.as_str() || s.label.en == name.as_str()));
+        let name = if taken {
+            format!("{name} #{}", id + 1)
+        } else {
+            name.clone()
+        };
+        summaries[id].label = Text::same(name);
+    }
+}

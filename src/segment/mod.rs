@@ -14,7 +14,8 @@ pub mod traits;
 pub use cluster::{Method, SegmentConfig, SegmentError, Segmentation, align_to, segment};
 pub use compare::{Comparison, compare};
 pub use describe::{
-    SegmentSummary, describe, plain_summaries, write_members, write_membership, write_summaries,
+    SegmentSummary, describe, plain_summaries, rename, write_members, write_membership,
+    write_summaries,
 };
 pub use kmeans::{KMeansConfig, KMeansFit, kmeans};
 pub use membership::{Membership, Mixture, membership};
