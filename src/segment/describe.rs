@@ -394,6 +394,25 @@ pub fn write_summaries(
     w.flush()
 }
 
+/// Gives the segments in `names` (by number, 0-based) those names, in both languages; a name
+/// another segment already goes by gets its number added, so names stay unique.
+pub fn rename(summaries: &mut [SegmentSummary], names: &BTreeMap<usize, String>) {
+    for (&id, name) in names {
+        if id >= summaries.len() {
+            continue;
+        }
+        let taken = summaries
+            .iter()
+            .any(|s| s.id != id && (s.label.zh == name.as_str() || s.label.en == name.as_str()));
+        let name = if taken {
+            format!("{name} #{}", id + 1)
+        } else {
+            name.clone()
+        };
+        summaries[id].label = Text::same(name);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,24 +475,5 @@ mod tests {
         distinct_labels(&mut s);
         assert_eq!(s[0].label.en, "Low-value Hobby learners (+Age) #1");
         assert_eq!(s[1].label.en, "Low-value Hobby learners (+Age) #2");
-    }
-}
-
-/// Gives the segments in `names` (by number, 0-based) those names, in both languages; a name
-/// another segment already goes by gets its number added, so names stay unique.
-pub fn rename(summaries: &mut [SegmentSummary], names: &BTreeMap<usize, String>) {
-    for (&id, name) in names {
-        if id >= summaries.len() {
-            continue;
-        }
-        let taken = summaries
-            .iter()
-            .any(|s| s.id != id && (s.label.zh == name.as_str() || s.label.en == name.as_str()));
-        let name = if taken {
-            format!("{name} #{}", id + 1)
-        } else {
-            name.clone()
-        };
-        summaries[id].label = Text::same(name);
     }
 }
