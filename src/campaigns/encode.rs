@@ -666,6 +666,9 @@ struct Shown {
     row: usize,
 }
 
+/// Impressions encoded per batch of learners (see [`encode_impressions`]).
+const ENCODE_BATCH_ROWS: usize = 1 << 20;
+
 /// Encodes every impression of the dataset with its learner's history *as of* the
 /// impression: events strictly before it, and for an impression at or after `cut` (the test
 /// period of a time split) only events before the cut, as when a model trained at the cut
@@ -721,57 +724,78 @@ pub fn encode_impressions(
     }
     shown.sort_by_key(|s| (s.learner, s.ms, s.row));
     let groups: Vec<&[Shown]> = shown.chunk_by(|a, b| a.learner == b.learner).collect();
-    let enc_ref: &Encoder = enc;
-    // Learners are encoded in parallel, in blocks whose rows are appended in order.
-    let blocks: Vec<(Csr, AHashMap<u32, String>)> = groups
-        .par_chunks(256)
-        .map(|block| {
-            let mut x = Csr {
-                n_cols: enc_ref.n_features(),
-                indptr: vec![0],
-                indices: Vec::new(),
-                data: Vec::new(),
-            };
-            let mut names = AHashMap::new();
-            for group in block {
-                let events = histories.of(group[0].learner);
-                let mut past = Past::default();
-                let mut next = 0;
-                for s in group.iter() {
-                    let as_of = cut.map_or(s.ms, |c| s.ms.min(c));
-                    while next < events.len() && events[next].ms < as_of {
-                        past.add(&events[next], &enc_ref.facts);
-                        next += 1;
-                    }
-                    let ctx = Context {
-                        placement: placement.and_then(|p| p.get(s.row)).map(str::to_string),
-                        channel: channel.and_then(|c| c.get(s.row)).map(str::to_string),
-                        ms: Some(s.ms),
-                    };
-                    let row = enc_ref.row_with_names(
-                        s.learner,
-                        s.course,
-                        &ctx,
-                        &past,
-                        as_of,
-                        &mut Some(&mut names),
-                    );
-                    x.indices.extend(row.iter().map(|p| p.0));
-                    x.data.extend(row.iter().map(|p| p.1));
-                    x.indptr.push(x.indices.len());
-                }
-            }
-            (x, names)
-        })
-        .collect();
     let mut names = std::mem::take(&mut enc.cross_names);
-    for (x, block_names) in blocks {
-        let offset = d.x.indices.len();
-        d.x.indices.extend(x.indices);
-        d.x.data.extend(x.data);
-        d.x.indptr.extend(x.indptr[1..].iter().map(|p| p + offset));
-        for (bucket, key) in block_names {
-            names.entry(bucket).or_insert(key);
+    let enc_ref: &Encoder = enc;
+    d.x.indptr.reserve_exact(shown.len());
+    // Learners are encoded in parallel, in blocks whose rows are appended in order, a batch
+    // of learners at a time: only one batch's blocks exist beside the matrix, so memory stays
+    // at the matrix's size (the first batch's entries per row size it, once).
+    let mut batch_start = 0;
+    while batch_start < groups.len() {
+        let mut batch_end = batch_start;
+        let mut batch_rows = 0;
+        while batch_end < groups.len() && batch_rows < ENCODE_BATCH_ROWS {
+            batch_rows += groups[batch_end].len();
+            batch_end += 1;
+        }
+        let batch = &groups[batch_start..batch_end];
+        batch_start = batch_end;
+        let blocks: Vec<(Csr, AHashMap<u32, String>)> = batch
+            .par_chunks(256)
+            .map(|block| {
+                let mut x = Csr {
+                    n_cols: enc_ref.n_features(),
+                    indptr: vec![0],
+                    indices: Vec::new(),
+                    data: Vec::new(),
+                };
+                let mut names = AHashMap::new();
+                for group in block {
+                    let events = histories.of(group[0].learner);
+                    let mut past = Past::default();
+                    let mut next = 0;
+                    for s in group.iter() {
+                        let as_of = cut.map_or(s.ms, |c| s.ms.min(c));
+                        while next < events.len() && events[next].ms < as_of {
+                            past.add(&events[next], &enc_ref.facts);
+                            next += 1;
+                        }
+                        let ctx = Context {
+                            placement: placement.and_then(|p| p.get(s.row)).map(str::to_string),
+                            channel: channel.and_then(|c| c.get(s.row)).map(str::to_string),
+                            ms: Some(s.ms),
+                        };
+                        let row = enc_ref.row_with_names(
+                            s.learner,
+                            s.course,
+                            &ctx,
+                            &past,
+                            as_of,
+                            &mut Some(&mut names),
+                        );
+                        x.indices.extend(row.iter().map(|p| p.0));
+                        x.data.extend(row.iter().map(|p| p.1));
+                        x.indptr.push(x.indices.len());
+                    }
+                }
+                (x, names)
+            })
+            .collect();
+        if d.x.indices.capacity() == 0 {
+            let batch_nnz: usize = blocks.iter().map(|(x, _)| x.indices.len()).sum();
+            let per_row = batch_nnz as f64 / batch_rows.max(1) as f64;
+            let expected = (per_row * shown.len() as f64 * 1.02) as usize + 1024;
+            d.x.indices.reserve_exact(expected);
+            d.x.data.reserve_exact(expected);
+        }
+        for (x, block_names) in blocks {
+            let offset = d.x.indices.len();
+            d.x.indices.extend(x.indices);
+            d.x.data.extend(x.data);
+            d.x.indptr.extend(x.indptr[1..].iter().map(|p| p + offset));
+            for (bucket, key) in block_names {
+                names.entry(bucket).or_insert(key);
+            }
         }
     }
     enc.cross_names = names;

@@ -79,12 +79,17 @@ impl Fm {
 
     /// P(y = 1) of every row.
     pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        let all: Vec<usize> = (0..x.n_rows()).collect();
+        self.predict_rows(x, &all)
+    }
+
+    /// P(y = 1) of `rows` of `x`, in their order.
+    pub fn predict_rows(&self, x: &Csr, rows: &[usize]) -> Vec<f64> {
         use rayon::prelude::*;
-        (0..x.n_rows())
-            .into_par_iter()
+        rows.par_iter()
             .map_init(
                 || vec![0f64; self.k],
-                |sums, r| {
+                |sums, &r| {
                     let (c, v) = x.row(r);
                     sigmoid(self.margin(c, v, sums))
                 },

@@ -69,33 +69,71 @@ pub fn margin(weights: &[f64], intercept: f64, cols: &[u32], vals: &[f32]) -> f6
 /// The smallest range of rows worth its own gradient accumulator.
 const MIN_CHUNK: usize = 4_096;
 
-/// Normalised objective and its gradient at `theta = [w, b]`.
-fn objective(x: &Csr, y: &[f32], c: f64, theta: &[f64], grad: &mut [f64]) -> f64 {
-    let d = x.n_cols;
-    let n = y.len().max(1) as f64;
+/// What a fit works on: some rows of a sparse matrix (without copying them), labels indexed
+/// by row of the matrix, and each column's place among the columns those rows use (hashed
+/// crosses leave most columns unused; only the used ones are optimised).
+struct Problem<'a> {
+    x: &'a Csr,
+    rows: &'a [usize],
+    y: &'a [f32],
+    /// Column → its place among the used columns (`u32::MAX`: unused).
+    position: Vec<u32>,
+    /// The used columns, in place order.
+    used: Vec<u32>,
+}
+
+impl<'a> Problem<'a> {
+    fn new(x: &'a Csr, rows: &'a [usize], y: &'a [f32]) -> Problem<'a> {
+        let mut seen = vec![false; x.n_cols];
+        for &r in rows {
+            for &j in x.row(r).0 {
+                seen[j as usize] = true;
+            }
+        }
+        let used: Vec<u32> = (0..x.n_cols as u32).filter(|&j| seen[j as usize]).collect();
+        let mut position = vec![u32::MAX; x.n_cols];
+        for (k, &j) in used.iter().enumerate() {
+            position[j as usize] = k as u32;
+        }
+        Problem {
+            x,
+            rows,
+            y,
+            position,
+            used,
+        }
+    }
+}
+
+/// Normalised objective and its gradient at `theta = [w, b]` (w over the used columns).
+fn objective(p: &Problem, c: f64, theta: &[f64], grad: &mut [f64]) -> f64 {
+    let d = p.used.len();
+    let n = p.rows.len().max(1) as f64;
     let (w, b) = (&theta[..d], theta[d]);
     // A few contiguous ranges per thread, each with one dense gradient accumulator.
-    let size = y
+    let size = p
+        .rows
         .len()
         .div_ceil(rayon::current_num_threads() * 2)
         .max(MIN_CHUNK);
-    let chunks: Vec<(usize, usize)> = (0..y.len())
-        .step_by(size)
-        .map(|s| (s, (s + size).min(y.len())))
-        .collect();
-    let (loss, g) = chunks
-        .par_iter()
+    let (loss, g) = p
+        .rows
+        .par_chunks(size)
         .fold(
             || (0.0f64, vec![0f64; d + 1]),
-            |(mut loss, mut g), &(s, e)| {
-                for (r, &label) in y.iter().enumerate().take(e).skip(s) {
-                    let (cols, vals) = x.row(r);
-                    let z = margin(w, b, cols, vals);
-                    let yr = f64::from(label);
+            |(mut loss, mut g), chunk| {
+                for &r in chunk {
+                    let (cols, vals) = p.x.row(r);
+                    let z = b + cols
+                        .iter()
+                        .zip(vals)
+                        .map(|(&j, &v)| w[p.position[j as usize] as usize] * f64::from(v))
+                        .sum::<f64>();
+                    let yr = f64::from(p.y[r]);
                     loss += if yr > 0.5 { softplus(-z) } else { softplus(z) };
                     let resid = sigmoid(z) - yr;
                     for (&j, &v) in cols.iter().zip(vals) {
-                        g[j as usize] += resid * f64::from(v);
+                        g[p.position[j as usize] as usize] += resid * f64::from(v);
                     }
                     g[d] += resid;
                 }
@@ -125,8 +163,8 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Fits by L-BFGS with a backtracking (Armijo) line search. Only the columns that occur are
-/// optimised (hashed crosses leave most of the weight vector unused); the others stay 0.
+/// Fits by L-BFGS with a backtracking (Armijo) line search, on every row of `x` (`y` has one
+/// label per row). Only the columns that occur are optimised; the others stay 0.
 pub fn fit(
     x: &Csr,
     y: &[f32],
@@ -134,43 +172,59 @@ pub fn fit(
     opts: Lbfgs,
     progress: &Progress,
 ) -> Result<Logistic, Cancelled> {
-    let mut used: Vec<u32> = x.indices.clone();
-    used.sort_unstable();
-    used.dedup();
-    let mut position = vec![u32::MAX; x.n_cols];
-    for (k, &j) in used.iter().enumerate() {
-        position[j as usize] = k as u32;
-    }
-    let compact = Csr {
-        n_cols: used.len(),
-        indptr: x.indptr.clone(),
-        indices: x.indices.iter().map(|&j| position[j as usize]).collect(),
-        data: x.data.clone(),
-    };
-    let fitted = fit_dense(&compact, y, c, opts, progress)?;
+    let all: Vec<usize> = (0..x.n_rows()).collect();
+    fit_rows(x, &all, y, c, opts, None, progress)
+}
+
+/// [`fit`] on `rows` of `x` only, read in place (no copy of the matrix); `y` holds a label
+/// for every row of `x` and only those of `rows` are read. With `start`, the iterations begin
+/// at that model (a warm start along a path of C, which converges in far fewer steps).
+pub fn fit_rows(
+    x: &Csr,
+    rows: &[usize],
+    y: &[f32],
+    c: f64,
+    opts: Lbfgs,
+    start: Option<&Logistic>,
+    progress: &Progress,
+) -> Result<Logistic, Cancelled> {
+    let problem = Problem::new(x, rows, y);
+    let theta = start.map(|m| {
+        let mut t: Vec<f64> = problem
+            .used
+            .iter()
+            .map(|&j| m.weights[j as usize])
+            .collect();
+        t.push(m.intercept);
+        t
+    });
+    let fitted = fit_dense(&problem, c, opts, theta, progress)?;
     let mut weights = vec![0f64; x.n_cols];
-    for (&j, &w) in used.iter().zip(&fitted.weights) {
+    for (&j, &w) in problem.used.iter().zip(&fitted.weights) {
         weights[j as usize] = w;
     }
     Ok(Logistic { weights, ..fitted })
 }
 
-/// [`fit`] on a matrix whose every column occurs.
+/// The L-BFGS iterations on the used columns of a problem.
 fn fit_dense(
-    x: &Csr,
-    y: &[f32],
+    p: &Problem,
     c: f64,
     opts: Lbfgs,
+    start: Option<Vec<f64>>,
     progress: &Progress,
 ) -> Result<Logistic, Cancelled> {
-    let d = x.n_cols;
-    let mut theta = vec![0f64; d + 1];
-    // Start the intercept at the base rate's log-odds.
-    let rate = (y.iter().map(|&v| f64::from(v)).sum::<f64>() / y.len().max(1) as f64)
-        .clamp(1e-6, 1.0 - 1e-6);
-    theta[d] = (rate / (1.0 - rate)).ln();
+    let d = p.used.len();
+    let mut theta = start.unwrap_or_else(|| {
+        // Start the intercept at the base rate's log-odds.
+        let positives: f64 = p.rows.iter().map(|&r| f64::from(p.y[r])).sum();
+        let rate = (positives / p.rows.len().max(1) as f64).clamp(1e-6, 1.0 - 1e-6);
+        let mut theta = vec![0f64; d + 1];
+        theta[d] = (rate / (1.0 - rate)).ln();
+        theta
+    });
     let mut grad = vec![0f64; d + 1];
-    let mut f = objective(x, y, c, &theta, &mut grad);
+    let mut f = objective(p, c, &theta, &mut grad);
     let mut history: Vec<(Vec<f64>, Vec<f64>, f64)> = Vec::new();
     let mut iterations = 0;
     let mut new_grad = vec![0f64; d + 1];
@@ -219,7 +273,7 @@ fn fit_dense(
             for ((t, th), di) in trial.iter_mut().zip(&theta).zip(&dir) {
                 *t = th + step * di;
             }
-            f_new = objective(x, y, c, &trial, &mut new_grad);
+            f_new = objective(p, c, &trial, &mut new_grad);
             if f_new <= f + 1e-4 * step * slope || step < 1e-12 {
                 break;
             }
@@ -263,6 +317,16 @@ impl Logistic {
         (0..x.n_rows())
             .into_par_iter()
             .map(|r| {
+                let (c, v) = x.row(r);
+                self.predict_row(c, v)
+            })
+            .collect()
+    }
+
+    /// P(y = 1) of `rows` of `x`, in their order.
+    pub fn predict_rows(&self, x: &Csr, rows: &[usize]) -> Vec<f64> {
+        rows.par_iter()
+            .map(|&r| {
                 let (c, v) = x.row(r);
                 self.predict_row(c, v)
             })

@@ -41,7 +41,8 @@ pub struct CtrConfig {
     /// The split.
     pub split: SplitRule,
     /// Inverse L2 strength of the logistic regression (scikit-learn's `C`); `None` chooses it
-    /// from [`C_GRID`] by log loss on the latest 10% of the training rows.
+    /// from [`C_GRID`] by log loss on the latest 10% of the training rows (fitted on at most
+    /// [`C_SEARCH_ROWS`] of the others, evenly spread).
     pub c: Option<f64>,
     /// Also fit a factorization machine.
     pub with_fm: bool,
@@ -229,9 +230,10 @@ pub fn prepare(
     }
     progress.set_stage(crate::lang::Text::new("学员画像", "learner profiles"));
     let learners = learner_table(ds, &progress.part(0.0, 0.1))?;
-    progress.set_stage(crate::lang::Text::new("编码曝光", "encoding impressions"));
+    progress.set_stage(crate::lang::Text::new("学员历史", "learner histories"));
     let mut encoder = Encoder::fit(ds, &learners);
     let histories = Histories::from_dataset(ds, &encoder.learner_index, &encoder.course_index);
+    progress.set_stage(crate::lang::Text::new("编码曝光", "encoding impressions"));
     let cut = match config.split {
         SplitRule::TimeFrom(from) => time_cut(ds, from),
         SplitRule::Holdout { .. } => None,
@@ -262,6 +264,7 @@ pub fn prepare(
             test_rows.len()
         )));
     }
+    progress.set_stage(crate::lang::Text::new("标准化", "scaling"));
     encoder.fit_scale(&mut design.x, &train_rows);
     progress.set(0.2);
     Ok(Prepared {
@@ -355,41 +358,40 @@ pub fn train_prepared(
         test_rows,
         cut,
     } = prepared;
-    // The full matrix is dropped once split, so the rows are held once.
-    let x_all = std::mem::take(&mut design.x);
-    let x_train = x_all.select_rows(&train_rows);
-    let y_train: Vec<f32> = train_rows.iter().map(|&r| design.y[r]).collect();
-    let x_test = x_all.select_rows(&test_rows);
-    drop(x_all);
+    // The models read the training and test rows in place: the matrix is held once, never
+    // copied (at a million learners it is gigabytes).
+    let x = std::mem::take(&mut design.x);
     let y_test: Vec<f32> = test_rows.iter().map(|&r| design.y[r]).collect();
 
     // Training rows in time order: the latest ones validate C and stop the FM early.
     let order: Vec<usize> = {
-        let mut o: Vec<usize> = (0..train_rows.len()).collect();
-        o.sort_by_key(|&i| (design.ms[train_rows[i]], i));
+        let mut o = train_rows.clone();
+        o.sort_by_key(|&r| (design.ms[r], r));
         o
     };
-    let c = match config.c {
-        Some(c) => c,
+    let (c, warm) = match config.c {
+        Some(c) => (c, None),
         None => {
             progress.set_stage(crate::lang::Text::new(
                 "选择正则化",
                 "choosing the regularisation",
             ));
-            choose_c(&x_train, &y_train, &order, &progress.part(0.2, 0.15))?
+            choose_c(&x, &design.y, &order, &progress.part(0.2, 0.15))?
         }
     };
     progress.set_stage(crate::lang::Text::new("逻辑回归", "logistic regression"));
     let started = Instant::now();
-    let lr = logistic::fit(
-        &x_train,
-        &y_train,
+    let lr = logistic::fit_rows(
+        &x,
+        &train_rows,
+        &design.y,
         c,
         Lbfgs::default(),
+        warm.as_ref(),
         &progress.part(0.35, 0.2),
     )?;
     let lr_seconds = started.elapsed().as_secs_f64();
-    let p_lr = lr.predict(&x_test);
+    let p_lr = lr.predict_rows(&x, &test_rows);
     let mut models = vec![ModelScore {
         name: "logistic".into(),
         auc: auc(&p_lr, &y_test),
@@ -405,15 +407,15 @@ pub fn train_prepared(
         ));
         let started = Instant::now();
         let fm = fm::fit(
-            &x_train,
-            &y_train,
+            &x,
+            &design.y,
             &order,
             &lr,
             config.fm,
             &progress.part(0.55, 0.3),
         )?;
         let fm_seconds = started.elapsed().as_secs_f64();
-        let p_fm = fm.predict(&x_test);
+        let p_fm = fm.predict_rows(&x, &test_rows);
         let score = ModelScore {
             name: "fm".into(),
             auc: auc(&p_fm, &y_test),
@@ -428,10 +430,11 @@ pub fn train_prepared(
     }
     progress.set_stage(crate::lang::Text::new("转化与消费", "conversion and spend"));
     let conversion = if config.target == Target::Clicked {
-        conversion_model(&design, &x_train, &train_rows, c, progress)?
+        conversion_model(&design, &x, &train_rows, c, progress)?
     } else {
         None
     };
+    drop(x);
     let spend = fit_spend(&encoder, &histories, cut);
     let spend_cap = spend_caps(&encoder, &histories, cut);
     let (click, p_best) = best;
@@ -495,61 +498,82 @@ pub fn train_prepared(
 /// The values of `C` tried when it is not given.
 pub const C_GRID: [f64; 5] = [0.01, 0.03, 0.1, 0.3, 1.0];
 
+/// Most training rows the choice of C fits on (an even spread of them, in time order).
+pub const C_SEARCH_ROWS: usize = 400_000;
+
+/// At most `max` of `rows`, evenly spread (all of them when there are no more).
+fn spread(rows: &[usize], max: usize) -> Vec<usize> {
+    if rows.len() <= max {
+        return rows.to_vec();
+    }
+    (0..max).map(|i| rows[i * rows.len() / max]).collect()
+}
+
 /// The `C` with the lowest log loss on the latest 10% of the training rows (`order` is the
 /// training rows in time order), fitting on the rest.
+/// The C of [`C_GRID`] with the lowest validation log loss, and the model it fitted (a warm
+/// start for the final fit). The grid is walked upwards, each fit starting from the last.
 fn choose_c(
     x: &Csr,
     y: &[f32],
     order: &[usize],
     progress: &Progress,
-) -> Result<f64, crate::jobs::Cancelled> {
+) -> Result<(f64, Option<Logistic>), crate::jobs::Cancelled> {
     let cut = order.len() - order.len() / 10;
     let (fit_rows, valid_rows) = order.split_at(cut);
     if valid_rows.is_empty() {
-        return Ok(1.0);
+        return Ok((1.0, None));
     }
-    let xf = x.select_rows(fit_rows);
-    let yf: Vec<f32> = fit_rows.iter().map(|&r| y[r]).collect();
-    let xv = x.select_rows(valid_rows);
+    // On millions of impressions, an even spread of them chooses C as well as all of them.
+    let fit_rows = &spread(fit_rows, C_SEARCH_ROWS);
+    let valid_rows = &spread(valid_rows, C_SEARCH_ROWS / 4);
     let yv: Vec<f32> = valid_rows.iter().map(|&r| y[r]).collect();
-    let mut best = (f64::INFINITY, 1.0);
+    let mut best = (f64::INFINITY, 1.0, None);
+    let mut previous: Option<Logistic> = None;
     let span = 1.0 / C_GRID.len() as f32;
     for (n, &c) in C_GRID.iter().enumerate() {
         let part = progress.part(n as f32 * span, span);
-        let m = logistic::fit(&xf, &yf, c, Lbfgs::default(), &part)?;
-        let loss = log_loss(&m.predict(&xv), &yv);
+        let m = logistic::fit_rows(
+            x,
+            fit_rows,
+            y,
+            c,
+            Lbfgs::default(),
+            previous.as_ref(),
+            &part,
+        )?;
+        let loss = log_loss(&m.predict_rows(x, valid_rows), &yv);
         if loss < best.0 {
-            best = (loss, c);
+            best = (loss, c, Some(m.clone()));
         }
+        previous = Some(m);
     }
-    Ok(best.1)
+    Ok((best.1, best.2))
 }
 
 /// P(converted | clicked) on the clicked training rows (`None` when no click converted).
 fn conversion_model(
     design: &Design,
-    x_train: &Csr,
+    x: &Csr,
     train_rows: &[usize],
     c: f64,
     progress: &Progress,
 ) -> crate::error::Result<Option<Logistic>> {
-    // Positions in the training matrix of the clicked rows.
-    let clicked: Vec<usize> = (0..train_rows.len())
-        .filter(|&i| design.clicked[train_rows[i]])
-        .collect();
-    let converted: Vec<f32> = clicked
+    let clicked: Vec<usize> = train_rows
         .iter()
-        .map(|&i| design.converted[train_rows[i]])
+        .copied()
+        .filter(|&r| design.clicked[r])
         .collect();
-    if converted.iter().all(|&v| v == 0.0) {
+    if clicked.iter().all(|&r| design.converted[r] == 0.0) {
         return Ok(None);
     }
-    let x = x_train.select_rows(&clicked);
-    logistic::fit(
-        &x,
-        &converted,
+    logistic::fit_rows(
+        x,
+        &clicked,
+        &design.converted,
         c,
         Lbfgs::default(),
+        None,
         &progress.part(0.9, 0.05),
     )
     .map(Some)

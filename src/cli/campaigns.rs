@@ -153,7 +153,7 @@ pub fn ctr_cmd(args: &CtrArgs) -> Result<(), CliError> {
     }
     let ds = args.input.load_only(&CTR_TABLES)?;
     let place = |e: crate::error::Error| CliError::from(e.at(args.input.data.display()));
-    let progress = Progress::default();
+    let progress = super::reporting_progress();
     let prepared = prepare(&ds, &config, &progress).map_err(place)?;
     if let Some(path) = &args.design {
         let d = &prepared.design;
@@ -226,7 +226,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
         config.split = SplitRule::TimeFrom(backtest_from);
     }
     let place = |e: crate::error::Error| CliError::from(e.at(args.input.data.display()));
-    let (models, report) = train(&ds, &config, &Progress::default()).map_err(place)?;
+    let (models, report) = train(&ds, &config, &super::reporting_progress()).map_err(place)?;
     let future = match args.objective {
         Objective::Value => {
             let settings = crate::value::ValueSettings {
