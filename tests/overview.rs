@@ -241,3 +241,51 @@ fn the_report_is_one_self_contained_file_that_a_browser_renders() {
         "a rendered page, not a blank one"
     );
 }
+
+#[test]
+fn a_one_variant_experiment_gets_its_own_verdict_in_the_report() {
+    let data = common::edited_sample(|file, text| {
+        if file != "experiments.csv" {
+            return text;
+        }
+        let header = text.lines().next().unwrap().to_string();
+        let columns: Vec<&str> = header.split(',').collect();
+        let mut out = text;
+        for user in ["u000001", "u000002", "u000003"] {
+            let row: Vec<&str> = columns
+                .iter()
+                .map(|c| match *c {
+                    "experiment" => "solo",
+                    "variant" => "only",
+                    "user_id" => user,
+                    "converted" => "1",
+                    _ => "",
+                })
+                .collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+        out
+    });
+    let out = data.path().join("report.html");
+    let run = common::run(&[
+        "report",
+        "--data",
+        data.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    common::assert_ok(&run);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains("<h3>solo</h3><div class=\"verdict keep_running\"")
+            && html.contains("Only one variant"),
+        "a one-variant test says there is nothing to compare"
+    );
+    assert!(
+        html.contains("<h3>pricing_page</h3>"),
+        "the others are read out"
+    );
+}

@@ -975,8 +975,7 @@ impl PersonaApp {
         let ctr = self.ctr.clone();
         let targets = self.campaigns_tab.list.clone();
         Some(move |path: &Path| {
-            let readouts = crate::report::read_out_all(&loaded.dataset)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let (readouts, notes) = crate::report::read_out_all(&loaded.dataset);
             let parts = crate::report::ReportParts {
                 dataset: &loaded.dataset,
                 lang,
@@ -985,7 +984,7 @@ impl PersonaApp {
                 recommendations: recs.as_deref(),
                 campaigns: ctr.as_ref().map(|c| &c.report),
                 targets: targets.as_deref(),
-                notes: Vec::new(),
+                notes,
             };
             std::fs::write(path, crate::report::render(&parts, &readouts))
         })

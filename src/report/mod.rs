@@ -579,24 +579,26 @@ fn experiments(h: &mut String, lang: Lang, readouts: &[Readout]) {
     }
 }
 
-/// Reads out every experiment of `ds` (the first variant as control, α = 0.05).
-pub fn read_out_all(ds: &Dataset) -> Result<Vec<Readout>, Error> {
+/// Reads out every experiment of `ds` (the first variant as control, α = 0.05); an
+/// experiment that cannot be read out (e.g. a single variant) is left out with a note saying
+/// why, so one broken test does not stop the report.
+pub fn read_out_all(ds: &Dataset) -> (Vec<Readout>, Vec<String>) {
     let Some(df) = ds.frame(TableKind::Experiments) else {
-        return Ok(Vec::new());
+        return (Vec::new(), Vec::new());
     };
-    crate::experiments::experiment_names(df)
-        .into_iter()
-        .map(|name| {
-            crate::experiments::readout(
-                df,
-                &AbOptions {
-                    experiment: Some(name),
-                    ..AbOptions::default()
-                },
-            )
-            .map_err(|e| Error::Input(e.to_string()))
-        })
-        .collect()
+    let mut readouts = Vec::new();
+    let mut notes = Vec::new();
+    for name in crate::experiments::experiment_names(df) {
+        let options = AbOptions {
+            experiment: Some(name.clone()),
+            ..AbOptions::default()
+        };
+        match crate::experiments::readout(df, &options) {
+            Ok(r) => readouts.push(r),
+            Err(e) => notes.push(format!("{name}: {e}")),
+        }
+    }
+    (readouts, notes)
 }
 
 /// Computes every part of the report on `ds` (overview, k-means segments with k by
@@ -689,7 +691,8 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
         }
         _ => None,
     };
-    let readouts = read_out_all(ds)?;
+    let (readouts, unread) = read_out_all(ds);
+    notes.extend(unread);
     progress.set(1.0);
     let parts = ReportParts {
         dataset: ds,
