@@ -1,7 +1,6 @@
 //! The learning funnel: view → click → enroll → purchase → complete.
 
 use super::summary::course_info;
-use crate::data::columns::str_col;
 use crate::data::{Dataset, TableKind};
 use crate::error::Error;
 use crate::jobs::Progress;
@@ -64,15 +63,7 @@ pub fn funnel(ds: &Dataset, by: &FunnelBy, progress: &Progress) -> Result<Funnel
     let ev = ds
         .frame(TableKind::Events)
         .ok_or_else(|| Error::Input("the funnel needs events.csv".into()))?;
-    let (Some(user), Some(course), Some(kind)) = (
-        str_col(ev, "user_id"),
-        str_col(ev, "course_id"),
-        str_col(ev, "event"),
-    ) else {
-        return Err(Error::Input(
-            "events.csv needs user_id, course_id and event".into(),
-        ));
-    };
+    let (user, course, kind) = super::event_columns(ev)?;
     let courses = course_info(ds);
     let mut furthest: AHashMap<(&str, &str), usize> = AHashMap::new();
     let n = ev.height();

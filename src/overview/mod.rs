@@ -16,6 +16,31 @@ use crate::data::cells::{MS_PER_DAY, civil_from_days};
 /// subtract.
 pub type Month = i64;
 
+/// The learner, course and event-type columns of the events table, which every count here
+/// reads.
+fn event_columns(
+    ev: &polars::prelude::DataFrame,
+) -> Result<
+    (
+        &polars::prelude::StringChunked,
+        &polars::prelude::StringChunked,
+        &polars::prelude::StringChunked,
+    ),
+    crate::error::Error,
+> {
+    use crate::data::columns::str_col;
+    match (
+        str_col(ev, "user_id"),
+        str_col(ev, "course_id"),
+        str_col(ev, "event"),
+    ) {
+        (Some(user), Some(course), Some(kind)) => Ok((user, course, kind)),
+        _ => Err(crate::error::Error::Input(
+            "events.csv needs user_id, course_id and event".into(),
+        )),
+    }
+}
+
 /// The month of a time in milliseconds since the epoch.
 pub fn month_of(ms: i64) -> Month {
     let (y, m, _) = civil_from_days(ms.div_euclid(MS_PER_DAY));

@@ -140,15 +140,7 @@ pub fn overview(ds: &Dataset, progress: &Progress) -> Result<Overview, Error> {
     let mut last_seen: AHashMap<u32, i64> = AHashMap::new();
     let (mut first_ms, mut last_ms) = (i64::MAX, i64::MIN);
     if let Some(ev) = ds.frame(TableKind::Events) {
-        let (Some(user), Some(course), Some(kind)) = (
-            str_col(ev, "user_id"),
-            str_col(ev, "course_id"),
-            str_col(ev, "event"),
-        ) else {
-            return Err(Error::Input(
-                "events.csv needs user_id, course_id and event".into(),
-            ));
-        };
+        let (user, course, kind) = super::event_columns(ev)?;
         let ts = ms_col(ev, "ts");
         let amount = f64_col(ev, "amount");
         let n = ev.height();

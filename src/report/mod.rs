@@ -10,7 +10,7 @@ use crate::campaigns::{CtrReport, TargetReport};
 use crate::choice::Choice;
 use crate::data::{Dataset, TableKind};
 use crate::error::Error;
-use crate::experiments::{AbOptions, Readout, verdict};
+use crate::experiments::{AbOptions, Decision, Readout, verdict};
 use crate::jobs::Progress;
 use crate::lang::Lang;
 use crate::look::{signed, yuan};
@@ -508,20 +508,13 @@ fn experiments(h: &mut String, lang: Lang, readouts: &[Readout]) {
     }
     for r in readouts {
         let v = verdict(r);
-        let decision = serde_json::to_value(v.decision)
-            .ok()
-            .and_then(|d| d.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let label = match (decision.as_str(), lang) {
-            ("ship", Lang::Zh) => "上线",
-            ("ship", Lang::En) => "Ship",
-            ("dont_ship", Lang::Zh) => "不上线",
-            ("dont_ship", Lang::En) => "Don't ship",
-            ("keep_running", Lang::Zh) => "继续运行",
-            ("keep_running", Lang::En) => "Keep running",
-            (_, Lang::Zh) => "先修复分流",
-            (_, Lang::En) => "Fix the split",
+        let (decision, zh, en) = match v.decision {
+            Decision::Ship => ("ship", "上线", "Ship"),
+            Decision::DontShip => ("dont_ship", "不上线", "Don't ship"),
+            Decision::KeepRunning => ("keep_running", "继续运行", "Keep running"),
+            Decision::FixTheSplit => ("fix_the_split", "先修复分流", "Fix the split"),
         };
+        let label = t(lang, zh, en);
         let _ = write!(
             h,
             "<h3>{}</h3><div class=\"verdict {decision}\" title=\"{label}\">{}</div>",
