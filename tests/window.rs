@@ -671,3 +671,25 @@ fn a_renamed_segment_keeps_its_name_across_runs() {
         "宝妈宝爸"
     );
 }
+
+/// The overview is counted only once its tab is opened, and a report asked for before that
+/// still carries it.
+#[test]
+fn the_overview_waits_for_its_tab_and_a_report_counts_it_when_needed() {
+    let mut h = app_on(sample_dir());
+    settle(&mut h);
+    assert!(h.state().overview.is_none(), "not counted at load");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.html");
+    h.state_mut()
+        .submit(persona_lab::app::Command::WriteReport(path.clone()));
+    h.step();
+    h.step();
+    wait_until(&mut h, "the report", |a| a.tasks.is_idle());
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("同期群留存") && html.contains("转化漏斗"));
+    h.get_by_label("业务概览").click();
+    wait_until(&mut h, "the overview", |a| {
+        a.overview.is_some() && a.tasks.is_idle()
+    });
+}

@@ -91,8 +91,6 @@ impl PersonaApp {
                 self.loaded = Some(Arc::new(loaded));
                 self.overview = None;
                 self.overview_tab.reset();
-                self.commands
-                    .push(Command::RunOverview(self.overview_tab.split));
                 self.profiles = None;
                 self.value = Valued::default();
                 self.uplift = None;
@@ -969,13 +967,32 @@ impl PersonaApp {
     fn report_writer(&self) -> Option<impl FnOnce(&Path) -> std::io::Result<()> + Send + 'static> {
         let loaded = self.loaded.clone()?;
         let lang = self.lang();
-        let glance = self.overview.clone();
+        let (glance, split) = (self.overview.clone(), self.overview_tab.split);
         let segments = self.profiles.clone().zip(self.segments.clone());
         let recs = self.recommendations_tab.evaluation.clone();
         let ctr = self.ctr.clone();
         let targets = self.campaigns_tab.list.clone();
         Some(move |path: &Path| {
-            let (readouts, notes) = crate::report::read_out_all(&loaded.dataset);
+            let (readouts, mut notes) = crate::report::read_out_all(&loaded.dataset);
+            // The overview is counted when its tab is first opened; a report asked for
+            // before that counts it here.
+            let glance = match glance {
+                Some(g) => Some(g),
+                None => {
+                    let by = match split {
+                        Split::All => crate::overview::FunnelBy::All,
+                        Split::Course => crate::overview::FunnelBy::Course,
+                        Split::Category | Split::Segment => crate::overview::FunnelBy::Category,
+                    };
+                    match crate::overview::glance(&loaded.dataset, &by, &Progress::default()) {
+                        Ok(g) => Some(Arc::new(g)),
+                        Err(e) => {
+                            notes.push(format!("overview: {e}"));
+                            None
+                        }
+                    }
+                }
+            };
             let parts = crate::report::ReportParts {
                 dataset: &loaded.dataset,
                 lang,

@@ -76,6 +76,9 @@ pub struct PersonaApp {
     /// The dataset profiles were last asked for (by address), so a failed build is not
     /// retried on every frame.
     profiles_asked_for: Option<usize>,
+    /// The dataset the overview was last asked for (by address), counted only once its tab
+    /// is opened (not at every load: at a million learners it is a pass over every event).
+    overview_asked_for: Option<usize>,
     /// Learner value of the loaded dataset.
     pub value: Valued,
     /// The latest uplift estimate.
@@ -163,6 +166,7 @@ impl PersonaApp {
             overview_tab: OverviewTab::default(),
             profiles: None,
             profiles_asked_for: None,
+            overview_asked_for: None,
             value: Valued::default(),
             uplift: None,
             segments: None,
@@ -335,6 +339,16 @@ impl eframe::App for PersonaApp {
             self.profiles_asked_for = loaded_at;
             self.commands.push(Command::BuildProfiles);
             self.commands.push(Command::EstimateValue);
+        }
+        if self.settings.tab == Tab::Overview
+            && self.overview.is_none()
+            && loaded_at.is_some()
+            && self.overview_asked_for != loaded_at
+            && !self.tasks.is_running(Task::Load)
+        {
+            self.overview_asked_for = loaded_at;
+            self.commands
+                .push(Command::RunOverview(self.overview_tab.split));
         }
         self.drop_preview(ui);
         for command in std::mem::take(&mut self.commands) {
