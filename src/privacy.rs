@@ -186,6 +186,12 @@ pub fn pseudonymise(id: &str, salt: &str) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
+/// A learner id as an export writes it: its [pseudonym](pseudonymise) with a salt, else the
+/// id itself.
+pub fn written_id(id: &str, salt: Option<&str>) -> String {
+    salt.map_or_else(|| id.to_string(), |s| pseudonymise(id, s))
+}
+
 /// Whether an aggregate over `size` learners must be suppressed.
 pub fn suppressed(size: usize) -> bool {
     size < MIN_GROUP

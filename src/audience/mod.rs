@@ -121,10 +121,7 @@ impl Audience {
         let mut w = SafeCsv::create(path)?;
         w.write_record(["user_id", "audience"])?;
         for id in &self.members {
-            let id = match salt {
-                Some(salt) => crate::privacy::pseudonymise(id, salt),
-                None => id.clone(),
-            };
+            let id = crate::privacy::written_id(id, salt);
             w.write_record([id.as_str(), self.name.as_str()])?;
         }
         w.flush()

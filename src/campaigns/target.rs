@@ -344,10 +344,7 @@ pub fn write_targets(
         "expected_revenue",
     ])?;
     for (i, r) in report.rows.iter().enumerate() {
-        let id = salt.map_or_else(
-            || r.user_id.clone(),
-            |s| crate::privacy::pseudonymise(&r.user_id, s),
-        );
+        let id = crate::privacy::written_id(&r.user_id, salt);
         w.write_record([
             (i + 1).to_string(),
             id,

@@ -3,7 +3,6 @@
 use super::{CliError, DataArgs, checks, print_json};
 use crate::data::TableKind;
 use crate::data::cells::{MS_PER_DAY, format_date};
-use crate::privacy::pseudonymise;
 use crate::safe_csv::SafeCsv;
 use crate::value::{ValueResult, ValueSettings, estimate_value};
 use clap::Args;
@@ -127,10 +126,7 @@ fn write_csv(path: &Path, result: &ValueResult, salt: Option<&str>) -> std::io::
             .unwrap_or_default()
     };
     for l in &result.learners {
-        let id = match salt {
-            Some(s) => pseudonymise(&l.user_id, s),
-            None => l.user_id.clone(),
-        };
+        let id = crate::privacy::written_id(&l.user_id, salt);
         w.write_record([
             id,
             l.frequency.to_string(),

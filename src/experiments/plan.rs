@@ -180,10 +180,7 @@ impl Plan {
         let mut w = SafeCsv::create(path)?;
         w.write_record(["experiment", "variant", "user_id"])?;
         for (u, arm) in &self.assignment {
-            let id = match salt {
-                Some(s) => crate::privacy::pseudonymise(u, s),
-                None => u.clone(),
-            };
+            let id = crate::privacy::written_id(u, salt);
             w.write_record([self.settings.experiment.as_str(), arm, id.as_str()])?;
         }
         w.flush()

@@ -55,8 +55,7 @@ pub fn write_recommendations(
     let format = |block: (&[usize], &[Vec<Recommendation>])| -> std::io::Result<Vec<u8>> {
         let mut w = crate::safe_csv::SafeCsv::from_writer(Vec::new());
         for (&u, list) in block.0.iter().zip(block.1) {
-            let id = &it.users[u];
-            let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+            let id = crate::privacy::written_id(&it.users[u], salt);
             for (rank, r) in list.iter().enumerate() {
                 let i = r.item as usize;
                 w.write_record([

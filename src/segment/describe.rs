@@ -331,7 +331,7 @@ pub fn write_members(
     let mut w = crate::safe_csv::SafeCsv::create(path)?;
     w.write_record(["user_id", "segment"])?;
     for (id, l) in ids.iter().zip(labels) {
-        let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+        let id = crate::privacy::written_id(id, salt);
         w.write_record([id, l.to_string()])?;
     }
     w.flush()
@@ -352,7 +352,7 @@ pub fn write_membership(
     header.extend((0..k).map(|c| format!("p_{c}")));
     w.write_record(&header)?;
     for ((id, l), p) in ids.iter().zip(labels).zip(membership.probabilities.rows()) {
-        let id = salt.map_or_else(|| id.clone(), |s| crate::privacy::pseudonymise(id, s));
+        let id = crate::privacy::written_id(id, salt);
         let mut row = vec![id, l.to_string()];
         row.extend(p.iter().map(|v| format!("{v:.4}")));
         w.write_record(&row)?;

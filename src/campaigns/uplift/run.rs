@@ -635,10 +635,7 @@ pub fn write_uplift(
     };
     for &r in rows {
         let l = &result.learners[r];
-        let id = match salt {
-            Some(s) => crate::privacy::pseudonymise(&l.user_id, s),
-            None => l.user_id.clone(),
-        };
+        let id = crate::privacy::written_id(&l.user_id, salt);
         w.write_record([
             id,
             l.uplift.to_string(),
