@@ -176,12 +176,10 @@ impl OverviewTab {
                         ui.label(crate::data::cells::shortened(&group.name, 16))
                             .on_hover_text(&group.name);
                         for k in 0..5 {
-                            match (k, group.step_rate(k)) {
-                                (0, _) | (_, None) => ui.label(group.reached[k].to_string()),
-                                (_, Some(r)) => ui
-                                    .label(format!("{} ({:.0}%)", group.reached[k], 100.0 * r))
-                                    .on_hover_text(tr(lang, T::StepRateTip)),
-                            };
+                            let cell = ui.label(group.stage_text(k));
+                            if k > 0 && group.step_rate(k).is_some() {
+                                cell.on_hover_text(tr(lang, T::StepRateTip));
+                            }
                         }
                         ui.end_row();
                     }

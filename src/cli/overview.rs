@@ -118,13 +118,7 @@ fn print_text(g: &Glance, top: usize) {
         g.funnel.stages.join(" → ")
     );
     for f in g.funnel.groups.iter().take(top) {
-        let steps: Vec<String> = (0..5)
-            .map(|s| match (s, f.step_rate(s)) {
-                (0, _) => f.reached[0].to_string(),
-                (_, Some(r)) => format!("{} ({:.0}%)", f.reached[s], 100.0 * r),
-                (_, None) => f.reached[s].to_string(),
-            })
-            .collect();
+        let steps: Vec<String> = (0..5).map(|s| f.stage_text(s)).collect();
         say!("  {}: {}", f.name, steps.join(" → "));
     }
     say!("\ncohort retention (share active k months after joining)");

@@ -223,12 +223,7 @@ fn overview(h: &mut String, lang: Lang, g: Option<&Glance>) {
         .take(12)
         .map(|f| {
             let mut row = vec![escape(&f.name)];
-            for k in 0..5 {
-                row.push(match (k, f.step_rate(k)) {
-                    (0, _) | (_, None) => f.reached[k].to_string(),
-                    (_, Some(r)) => format!("{} ({:.0}%)", f.reached[k], 100.0 * r),
-                });
-            }
+            row.extend((0..5).map(|k| f.stage_text(k)));
             row
         })
         .collect();
