@@ -968,7 +968,7 @@ impl PersonaApp {
         let loaded = self.loaded.clone()?;
         let lang = self.lang();
         let (glance, split) = (self.overview.clone(), self.overview_tab.split);
-        let segments = self.profiles.clone().zip(self.segments.clone());
+        let segments = self.segments.clone();
         let recs = self.recommendations_tab.evaluation.clone();
         let ctr = self.ctr.clone();
         let targets = self.campaigns_tab.list.clone();
@@ -997,7 +997,7 @@ impl PersonaApp {
                 dataset: &loaded.dataset,
                 lang,
                 glance: glance.as_deref(),
-                segments: segments.as_ref().map(|(p, s)| (p.as_ref(), s.as_ref())),
+                segments: segments.as_deref(),
                 recommendations: recs.as_deref(),
                 campaigns: ctr.as_ref().map(|c| &c.report),
                 targets: targets.as_deref(),

@@ -260,7 +260,6 @@ impl eframe::App for PersonaApp {
                         ui,
                         lang,
                         self.overview.as_ref(),
-                        self.profiles.as_ref(),
                         self.segments.as_ref(),
                         &mut self.commands,
                     ),

@@ -8,14 +8,12 @@ use super::plots::{CellGrid, index_label, one_mark_each};
 use super::style::{self, series_color};
 use crate::look::{signed, thousands, yuan};
 use crate::overview::Glance;
-use crate::profile::{Profiles, feature_label};
-use crate::segment::{Comparison, SegmentResult, compare};
+use crate::profile::feature_label;
+use crate::segment::SegmentResult;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 use std::sync::Arc;
 
-/// Features shown in the segment comparison.
-const COMPARED_FEATURES: usize = 12;
 /// Groups drawn in the funnel plot.
 const FUNNEL_PLOTTED: usize = 5;
 /// Groups listed in the funnel table and best-seller tables.
@@ -53,15 +51,12 @@ pub struct OverviewTab {
     pub split: Split,
     /// The split the shown funnel was computed with.
     shown: Option<Split>,
-    /// The segment comparison, for the segmentation it was computed on (by address).
-    comparison: Option<(usize, Arc<Comparison>)>,
 }
 
 impl OverviewTab {
     /// Forgets what was computed for an earlier dataset.
     pub fn reset(&mut self) {
         self.shown = None;
-        self.comparison = None;
     }
 
     /// Records the split a finished overview was computed with.
@@ -75,7 +70,6 @@ impl OverviewTab {
         ui: &mut Ui,
         lang: Lang,
         glance: Option<&Arc<Glance>>,
-        profiles: Option<&Arc<Profiles>>,
         segments: Option<&Arc<SegmentResult>>,
         commands: &mut Vec<Command>,
     ) {
@@ -103,7 +97,7 @@ impl OverviewTab {
         ui.separator();
         ui.columns(2, |cols| {
             cohorts(&mut cols[0], lang, g);
-            self.segment_comparison(&mut cols[1], lang, profiles, segments, commands);
+            self.segment_comparison(&mut cols[1], lang, segments, commands);
         });
     }
 
@@ -188,16 +182,15 @@ impl OverviewTab {
     }
 
     fn segment_comparison(
-        &mut self,
+        &self,
         ui: &mut Ui,
         lang: Lang,
-        profiles: Option<&Arc<Profiles>>,
         segments: Option<&Arc<SegmentResult>>,
         commands: &mut Vec<Command>,
     ) {
         ui.heading(tr(lang, T::SegmentComparison))
             .on_hover_text(tr(lang, T::SegmentComparisonTip));
-        let (Some(p), Some(s)) = (profiles, segments) else {
+        let Some(s) = segments else {
             ui.label(tr(lang, T::SegmentFirst));
             ui.horizontal(|ui| {
                 if ui.button(tr(lang, T::GoToSegments)).clicked() {
@@ -206,13 +199,7 @@ impl OverviewTab {
             });
             return;
         };
-        let key = Arc::as_ptr(s) as usize;
-        if self.comparison.as_ref().is_none_or(|c| c.0 != key) {
-            self.comparison = Some((key, Arc::new(compare(p, &s.seg, COMPARED_FEATURES))));
-        }
-        let Some((_, c)) = &self.comparison else {
-            return;
-        };
+        let c = &s.comparison;
         let columns: Vec<String> = s
             .summaries
             .iter()

@@ -202,6 +202,7 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                     seg,
                     summaries,
                     membership: soft,
+                    ..
                 } = segment_learners(&profiles, &cfg, &Progress::default())?;
                 fit_seconds = started.elapsed().as_secs_f64();
                 let soft = match (soft, &args.membership) {

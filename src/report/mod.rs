@@ -15,7 +15,7 @@ use crate::jobs::Progress;
 use crate::lang::Lang;
 use crate::look::{signed, yuan};
 use crate::overview::Glance;
-use crate::profile::{Profiles, feature_label};
+use crate::profile::feature_label;
 use crate::recommendations::Evaluation;
 use crate::segment::SegmentResult;
 use html::{escape, shaded, table};
@@ -30,8 +30,8 @@ pub struct ReportParts<'a> {
     pub lang: Lang,
     /// The overview.
     pub glance: Option<&'a Glance>,
-    /// Profiles and their segments.
-    pub segments: Option<(&'a Profiles, &'a SegmentResult)>,
+    /// The segments.
+    pub segments: Option<&'a SegmentResult>,
     /// Recommenders compared on held-out courses.
     pub recommendations: Option<&'a Evaluation>,
     /// The campaign model's evaluation.
@@ -261,9 +261,9 @@ fn overview(h: &mut String, lang: Lang, g: Option<&Glance>) {
     ));
 }
 
-fn segments(h: &mut String, lang: Lang, s: Option<(&Profiles, &SegmentResult)>) {
+fn segments(h: &mut String, lang: Lang, s: Option<&SegmentResult>) {
     let _ = write!(h, "<h2>{}</h2>", t(lang, "用户分群", "Segments"));
-    let Some((p, r)) = s else {
+    let Some(r) = s else {
         return missing(h, lang, "尚未分群。", "Not segmented.");
     };
     let rows: Vec<Vec<String>> = r
@@ -301,7 +301,7 @@ fn segments(h: &mut String, lang: Lang, s: Option<(&Profiles, &SegmentResult)>) 
         ],
         &rows,
     ));
-    let c = crate::segment::compare(p, &r.seg, 12);
+    let c = &r.comparison;
     let _ = write!(
         h,
         "<h3>{}</h3><p class=\"muted\">{}</p>",
@@ -686,7 +686,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
         dataset: ds,
         lang,
         glance: Some(&glance),
-        segments: segmented.as_ref().map(|s| (&profiles, s)),
+        segments: segmented.as_ref(),
         recommendations: recs.as_ref(),
         campaigns: ctr.as_ref().map(|(_, r)| r),
         targets: targets.as_ref(),

@@ -5,6 +5,9 @@ use super::cluster::Segmentation;
 use crate::profile::Profiles;
 use serde::Serialize;
 
+/// Features a comparison shows.
+pub const COMPARED_FEATURES: usize = 12;
+
 /// Segments × features, as standardised differences from all learners.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {

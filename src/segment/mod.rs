@@ -12,7 +12,7 @@ pub mod run;
 pub mod traits;
 
 pub use cluster::{Method, SegmentConfig, SegmentError, Segmentation, align_to, segment};
-pub use compare::{Comparison, compare};
+pub use compare::{COMPARED_FEATURES, Comparison, compare};
 pub use describe::{
     SegmentSummary, describe, plain_summaries, rename, write_members, write_membership,
     write_summaries,

@@ -2,6 +2,7 @@
 //! segment as a persona. What the Segments tab and `segment --data` call.
 
 use super::cluster::{SegmentConfig, SegmentError, Segmentation, align_to, segment};
+use super::compare::{COMPARED_FEATURES, Comparison, compare};
 use super::describe::{SegmentSummary, describe};
 use super::membership::{Membership, membership};
 use crate::jobs::Progress;
@@ -14,6 +15,9 @@ pub struct SegmentResult {
     pub seg: Segmentation,
     /// One description per segment.
     pub summaries: Vec<SegmentSummary>,
+    /// Every segment side by side on the [`COMPARED_FEATURES`] features that differ most
+    /// (computed with the segments, so no face recomputes it).
+    pub comparison: Comparison,
     /// Each learner's probability per segment (a Gaussian mixture); `None` when the mixture
     /// cannot be fitted (e.g. a segment too small for a covariance), which leaves the hard
     /// segments as they are.
@@ -43,6 +47,7 @@ pub fn segment_learners_like(
         align_to(&mut seg, previous);
     }
     let summaries = describe(profiles, &seg);
+    let comparison = compare(profiles, &seg, COMPARED_FEATURES);
     let membership = match membership(profiles.matrix.view(), &seg, &progress.part(0.85, 0.15)) {
         Ok(m) => Some(m),
         Err(SegmentError::Cancelled) => return Err(SegmentError::Cancelled),
@@ -51,6 +56,7 @@ pub fn segment_learners_like(
     Ok(SegmentResult {
         seg,
         summaries,
+        comparison,
         membership,
     })
 }
