@@ -84,8 +84,13 @@ pub enum Command {
         #[command(flatten)]
         input: DataArgs,
         /// Where to write the profiles.
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, required_unless_present = "emit_sql")]
+        out: Option<PathBuf>,
+        /// Print the SQL that computes the same features in a warehouse (`duckdb` or
+        /// `spark`) from tables `users`, `courses` and `events`, instead of computing them;
+        /// reads only users and courses (for the categories and attribute levels).
+        #[arg(long, value_name = "DIALECT", conflicts_with = "out")]
+        emit_sql: Option<crate::profile::sql::Dialect>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -253,7 +258,16 @@ pub fn run(command: Command) -> ExitCode {
             json,
             rejects,
         } => data::validate(&input, json, rejects.as_deref()),
-        Command::Profile { input, out, json } => profiles::profile_cmd(&input, &out, json),
+        Command::Profile {
+            input,
+            out,
+            emit_sql,
+            json,
+        } => match (emit_sql, out) {
+            (Some(dialect), _) => profiles::emit_sql_cmd(&input, dialect),
+            (None, Some(out)) => profiles::profile_cmd(&input, &out, json),
+            (None, None) => Err(CliError::Input("profile needs --out or --emit-sql".into())),
+        },
         Command::Overview(args) => overview::overview_cmd(&args),
         Command::Segment(args) => segments::segment_cmd(&args),
         Command::Audience(args) => audience::audience_cmd(&args),

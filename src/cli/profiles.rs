@@ -10,6 +10,43 @@ use std::path::Path;
 pub(super) const PROFILE_TABLES: [TableKind; 3] =
     [TableKind::Users, TableKind::Courses, TableKind::Events];
 
+/// Prints the feature query for the dataset's users and courses (`profile --emit-sql`).
+pub(super) fn emit_sql_cmd(
+    input: &DataArgs,
+    dialect: crate::profile::sql::Dialect,
+) -> Result<(), CliError> {
+    let mapping = input.mapping()?;
+    let mut small = Vec::new();
+    for kind in [TableKind::Users, TableKind::Courses] {
+        if crate::data::find_table_file(&input.data, kind, &mapping)?.is_some() {
+            small.push(kind);
+        }
+    }
+    let dataset = if small.is_empty() {
+        crate::data::Dataset::default()
+    } else {
+        input.load_only(&small)?
+    };
+    let table = crate::profile::features::learner_table(&dataset, &Progress::default())
+        .map_err(|e| CliError::Internal(e.to_string()))?;
+    let events = crate::data::find_table_file(&input.data, TableKind::Events, &mapping)?
+        .ok_or_else(|| {
+            CliError::Input(format!(
+                "{}: no events table; the features are computed from events",
+                input.data.display()
+            ))
+        })?;
+    let columns = crate::data::load::read_header(&events, mapping.sheet.as_deref())?;
+    let query = crate::profile::sql::FeatureQuery::of(
+        &table,
+        dataset.table(TableKind::Users).is_some(),
+        dataset.table(TableKind::Courses).is_some(),
+        &columns,
+    );
+    say!("{}", query.sql(dialect));
+    Ok(())
+}
+
 pub(super) fn profile_cmd(input: &DataArgs, out: &Path, json: bool) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     checks::output(out, &input.files())?;

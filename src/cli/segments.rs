@@ -21,10 +21,12 @@ pub struct SegmentArgs {
         required_unless_present = "features"
     )]
     pub data: Option<PathBuf>,
-    /// A CSV of your own features (first column = id, the rest numeric), clustered as given.
+    /// A CSV of your own features (first column = id, the rest numeric), clustered as given;
+    /// a table of profile features (from `profile --emit-sql` run in a warehouse) is
+    /// standardised as profiles are, giving the segments `--data` gives.
     #[arg(long)]
     pub features: Option<PathBuf>,
-    /// Standardise `--features` columns first (z-scores).
+    /// Standardise `--features` columns first (z-scores; profile features always are).
     #[arg(long)]
     pub scale: bool,
     /// Method.
@@ -67,7 +69,7 @@ struct FeatureFile {
 /// value is a number is numeric (a later non-number names its line and column; empty cells
 /// take the column mean); a column whose first value is text (a label, an attribute, as in
 /// `profile`'s output) is left out and listed.
-fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
+fn read_features(path: &Path) -> Result<FeatureFile, CliError> {
     let bad = |e: &dyn std::fmt::Display| CliError::Input(format!("{}: {e}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -130,15 +132,8 @@ fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
     }
     for mut col in x.columns_mut() {
         let known: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
-        let (mean, sd) = crate::math::mean_sd(&known);
-        col.mapv_inplace(|v| {
-            let v = if v.is_nan() { mean } else { v };
-            match (scale, sd > 0.0) {
-                (false, _) => v,
-                (true, true) => (v - mean) / sd,
-                (true, false) => 0.0,
-            }
-        });
+        let (mean, _) = crate::math::mean_sd(&known);
+        col.mapv_inplace(|v| if v.is_nan() { mean } else { v });
     }
     Ok(FeatureFile {
         ids: rows.iter().map(|(_, r)| r[0].to_string()).collect(),
@@ -146,6 +141,35 @@ fn read_features(path: &Path, scale: bool) -> Result<FeatureFile, CliError> {
         x,
         skipped: skipped.iter().map(|&j| header[j].clone()).collect(),
     })
+}
+
+/// Columns standardised to z-scores (constant columns become 0).
+fn z_scores(mut x: ndarray::Array2<f64>) -> ndarray::Array2<f64> {
+    for mut col in x.columns_mut() {
+        let (mean, sd) = crate::math::mean_sd(&col.to_vec());
+        col.mapv_inplace(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 });
+    }
+    x
+}
+
+/// The columns as profile features, when every name is one (a table from `profile
+/// --emit-sql` run in a warehouse): they are then standardised as profiles are (block
+/// weights, clipping), so the segments are those `segment --data` finds on the same data.
+fn profile_features(
+    names: &[String],
+    x: &ndarray::Array2<f64>,
+) -> Option<Vec<crate::profile::features::Feature>> {
+    names
+        .iter()
+        .zip(x.columns())
+        .map(|(name, values)| {
+            Some(crate::profile::features::Feature {
+                name: name.clone(),
+                block: crate::profile::features::Block::of_feature(name)?,
+                values: values.to_vec(),
+            })
+        })
+        .collect()
 }
 
 /// The soft membership of the rows of `x` in `seg`'s segments, or why it cannot be fitted.
@@ -183,6 +207,8 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     }
     let fit_seconds: f64;
     let mut skipped: Vec<String> = Vec::new();
+    // Whether a features file held profile features (and was standardised as profiles are).
+    let mut say_profile = false;
     let (ids, seg, segments, soft): (Vec<String>, Segmentation, Vec<SegmentSummary>, _) =
         match (&args.data, &args.features) {
             (Some(dir), _) => {
@@ -213,9 +239,17 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 (profiles.table.user_ids.clone(), seg, summaries, soft)
             }
             (None, Some(path)) => {
-                let file = read_features(path, args.scale)?;
+                let file = read_features(path)?;
                 let FeatureFile { ids, names, x, .. } = file;
                 skipped = file.skipped;
+                let x = match profile_features(&names, &x) {
+                    Some(features) => {
+                        say_profile = true;
+                        crate::profile::standardise(&features).0
+                    }
+                    None if args.scale => z_scores(x),
+                    None => x,
+                };
                 let started = std::time::Instant::now();
                 let seg = segment(x.view(), &cfg, &Progress::default())
                     .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
@@ -247,6 +281,7 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
         "segments": segments,
         "k_scores": seg.k_scores,
         "skipped_columns": skipped,
+        "profile_features": say_profile,
         "seconds": fit_seconds,
     });
     if let Some(agreement) = agreement {
@@ -267,6 +302,9 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
     );
     for s in &segments {
         say!("  {:>2}  {:>7} learners  {}", s.id, s.size, s.label.en);
+    }
+    if say_profile {
+        say!("profile features: standardised as profiles are (block weights, clipped at ±3)");
     }
     if !skipped.is_empty() {
         say!("text columns left out: {}", skipped.join(", "));

@@ -46,6 +46,28 @@ pub enum Block {
     Attributes,
 }
 
+impl Block {
+    /// The block of a profile feature named `name` as [`learner_table`] names them
+    /// (`interest:编程`, `log_monetary`, `occupation=学生`, …); `None` for any other name.
+    pub fn of_feature(name: &str) -> Option<Block> {
+        match name {
+            "paid_vs_list" | "log_mean_list_price" | "cheap_share" => Some(Block::Price),
+            "recency_days"
+            | "log_frequency"
+            | "log_monetary"
+            | "log_active_days"
+            | "events_per_active_day"
+            | "log_watch_hours"
+            | "completion_rate"
+            | "days_since_signup" => Some(Block::Activity),
+            "age" => Some(Block::Attributes),
+            n if n.starts_with("interest:") => Some(Block::Interests),
+            n if n.contains('=') => Some(Block::Attributes),
+            _ => None,
+        }
+    }
+}
+
 /// Everything known about each learner.
 #[derive(Debug, Clone)]
 pub struct LearnerTable {

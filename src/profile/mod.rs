@@ -6,6 +6,7 @@ pub mod features;
 pub mod names;
 pub mod rfm;
 pub mod sentiment;
+pub mod sql;
 
 use crate::data::Dataset;
 use crate::jobs::{Cancelled, Progress};
