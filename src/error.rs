@@ -4,6 +4,7 @@
 
 use crate::data::DataError;
 use crate::jobs::Cancelled;
+use crate::lang::{Bilingual, Text};
 
 /// Why an analysis stopped.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -11,10 +12,10 @@ pub enum Error {
     /// A table could not be read or used.
     #[error(transparent)]
     Data(#[from] DataError),
-    /// The data or the settings cannot serve this analysis; the message says why and what to
-    /// change.
-    #[error("{0}")]
-    Input(String),
+    /// The data or the settings cannot serve this analysis; the message, in both languages,
+    /// says why and what to change. `Display` writes the English.
+    #[error("{}", .0.en)]
+    Input(Text),
     /// The user cancelled the work.
     #[error("cancelled")]
     Cancelled,
@@ -35,6 +36,11 @@ pub enum ErrorKind {
 }
 
 impl Error {
+    /// An input error, written in Chinese and in English.
+    pub fn input(zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Input(Text::pair(zh, en))
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -47,9 +53,27 @@ impl Error {
     /// An input error with `place` (a file or setting) in front of its message.
     pub fn at(self, place: impl std::fmt::Display) -> Error {
         match self {
-            Error::Input(m) => Error::Input(format!("{place}: {m}")),
+            Error::Input(m) => {
+                Error::input(format!("{place}：{}", m.zh), format!("{place}: {}", m.en))
+            }
             e => e,
         }
+    }
+
+    /// The message in both languages (`Display` is its English).
+    pub fn text(&self) -> Text {
+        match self {
+            Error::Data(e) => e.text(),
+            Error::Input(m) => m.clone(),
+            Error::Cancelled => Text::new("已取消", "cancelled"),
+            Error::Internal(m) => Text::pair(format!("内部错误：{m}"), m.clone()),
+        }
+    }
+}
+
+impl Bilingual for Error {
+    fn text(&self) -> Text {
+        Error::text(self)
     }
 }
 
@@ -63,16 +87,47 @@ impl From<crate::segment::SegmentError> for Error {
     fn from(e: crate::segment::SegmentError) -> Self {
         match e {
             crate::segment::SegmentError::Cancelled => Error::Cancelled,
-            e => Error::Input(e.to_string()),
+            e => Error::Input(e.text()),
         }
     }
 }
 
 impl From<crate::experiments::AbError> for Error {
     fn from(e: crate::experiments::AbError) -> Self {
-        Error::Input(e.to_string())
+        Error::Input(e.text())
     }
 }
 
 /// The result of an analysis.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn an_input_error_reads_in_either_language_and_displays_english() {
+        let e = Error::input("需要 events.csv", "needs events.csv").at("data");
+        assert_eq!(e.text().get(Lang::Zh), "data：需要 events.csv");
+        assert_eq!(e.text().get(Lang::En), "data: needs events.csv");
+        assert_eq!(e.to_string(), "data: needs events.csv");
+        assert_eq!(e.kind(), ErrorKind::Input);
+    }
+
+    #[test]
+    fn data_cancelled_and_internal_errors_have_chinese_too() {
+        let e = Error::from(DataError::Empty {
+            file: "users.csv".into(),
+        });
+        assert_eq!(e.text().get(Lang::Zh), "users.csv：文件为空（没有表头行）");
+        assert_eq!(
+            e.to_string(),
+            "users.csv: the file is empty (no header line)"
+        );
+        assert_eq!(Error::Cancelled.text().get(Lang::Zh), "已取消");
+        let e = Error::Internal("boom".into());
+        assert_eq!(e.text().get(Lang::Zh), "内部错误：boom");
+        assert_eq!(e.to_string(), "boom");
+    }
+}

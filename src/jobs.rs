@@ -2,7 +2,7 @@
 //! thread with a [`Progress`] handle (fraction, stage text, cooperative cancel); a panic inside
 //! it becomes an error result, and the result reaches the UI with a repaint request.
 
-use crate::lang::Text;
+use crate::lang::{Bilingual, Text};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -13,6 +13,12 @@ use std::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("cancelled")]
 pub struct Cancelled;
+
+impl Bilingual for Cancelled {
+    fn text(&self) -> Text {
+        Text::new("已取消", "cancelled")
+    }
+}
 
 type Notify = Box<dyn Fn() + Send + Sync>;
 
@@ -137,15 +143,16 @@ impl Progress {
 pub enum JobError {
     /// The user cancelled it.
     Cancelled,
-    /// The engine returned an error, or panicked (the message says which).
-    Failed(String),
+    /// The engine returned an error, or panicked (the message, in both languages, says
+    /// which).
+    Failed(Text),
 }
 
 impl std::fmt::Display for JobError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             JobError::Cancelled => f.write_str("cancelled"),
-            JobError::Failed(m) => f.write_str(m),
+            JobError::Failed(m) => f.write_str(&m.en),
         }
     }
 }
@@ -166,7 +173,7 @@ impl<T: Send + 'static> Job<T> {
     /// (pass the UI's repaint request). An `Err` from `work` or a panic in it ends the job
     /// with [`JobError::Failed`]; an error while cancel was asked ends it with
     /// [`JobError::Cancelled`].
-    pub fn spawn<E: std::fmt::Display>(
+    pub fn spawn<E: Bilingual>(
         title: impl Into<String>,
         notify: impl Fn() + Send + Sync + 'static,
         work: impl FnOnce(&Progress) -> Result<T, E> + Send + 'static,
@@ -181,11 +188,14 @@ impl<T: Send + 'static> Job<T> {
                 let result = match outcome {
                     Ok(Ok(value)) => Ok(value),
                     Ok(Err(_)) if p.is_cancelled() => Err(JobError::Cancelled),
-                    Ok(Err(e)) => Err(JobError::Failed(e.to_string())),
-                    Err(panic) => Err(JobError::Failed(format!(
-                        "internal error: {}",
-                        panic_message(panic.as_ref())
-                    ))),
+                    Ok(Err(e)) => Err(JobError::Failed(e.text())),
+                    Err(panic) => {
+                        let m = panic_message(panic.as_ref());
+                        Err(JobError::Failed(Text::pair(
+                            format!("内部错误：{m}"),
+                            format!("internal error: {m}"),
+                        )))
+                    }
                 };
                 // The receiver may be gone if the window closed; nothing is lost then.
                 let _ = tx.send(result);
@@ -205,20 +215,24 @@ impl<T: Send + 'static> Job<T> {
         match self.rx.try_recv() {
             Ok(r) => Some(r),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(JobError::Failed(
-                "the worker thread ended without a result".into(),
-            ))),
+            Err(TryRecvError::Disconnected) => Some(Err(JobError::Failed(no_result()))),
         }
     }
 
     /// Blocks until the job ends (for tests and the command line).
     pub fn wait(self) -> Result<T, JobError> {
-        self.rx.recv().unwrap_or_else(|_| {
-            Err(JobError::Failed(
-                "the worker thread ended without a result".into(),
-            ))
-        })
+        self.rx
+            .recv()
+            .unwrap_or_else(|_| Err(JobError::Failed(no_result())))
     }
+}
+
+/// Why a job ended without a result: its worker thread went away.
+fn no_result() -> Text {
+    Text::new(
+        "工作线程结束时没有给出结果",
+        "the worker thread ended without a result",
+    )
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -281,9 +295,27 @@ mod tests {
             |_| -> Result<(), Cancelled> { panic!("index out of bounds") },
         );
         match job.wait() {
-            Err(JobError::Failed(m)) => assert!(m.contains("index out of bounds"), "{m}"),
+            Err(JobError::Failed(m)) => {
+                assert_eq!(m.en, "internal error: index out of bounds");
+                assert_eq!(m.zh, "内部错误：index out of bounds");
+            }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_engine_error_ends_the_job_in_both_languages() {
+        let job = Job::spawn(
+            "fail",
+            || {},
+            |_| -> crate::error::Result<()> {
+                Err(crate::error::Error::input("没有数据", "no data"))
+            },
+        );
+        assert_eq!(
+            job.wait(),
+            Err(JobError::Failed(Text::new("没有数据", "no data")))
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Lang {
 
 /// A text in both languages: fixed (a model's name) or from the data (a segment's label, an
 /// attribute value, which reads the same in both).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Text {
     /// Chinese.
     pub zh: Cow<'static, str>,
@@ -77,5 +77,18 @@ impl Text {
 impl From<&str> for Text {
     fn from(text: &str) -> Text {
         Text::same(text)
+    }
+}
+
+/// Something that can be said in both languages, such as an error: the command line prints
+/// its English, the window shows the language it is in.
+pub trait Bilingual {
+    /// The message in both languages.
+    fn text(&self) -> Text;
+}
+
+impl Bilingual for String {
+    fn text(&self) -> Text {
+        Text::same(self.clone())
     }
 }

@@ -334,8 +334,8 @@ fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
     )
     .unwrap();
     for (dir, expected) in [
-        (outside.path(), "not inside the dataset folder"),
-        (duplicate.path(), "both `city`"),
+        (outside.path(), "不在数据集文件夹"),
+        (duplicate.path(), "都是 `city`"),
     ] {
         h.state_mut()
             .start_load(dir.to_path_buf(), persona_lab::data::Mapping::default());
@@ -370,7 +370,7 @@ fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
     });
     let status = h.state().status.clone();
     assert!(
-        matches!(&status, Some(Err(m)) if m.contains("rejected")),
+        matches!(&status, Some(Err(m)) if m.contains("都被拒绝")),
         "{status:?}"
     );
     assert!(h.state().profiles.is_none());
@@ -605,8 +605,15 @@ fn a_project_saves_and_reopens_the_work() {
     });
     h.state_mut().segments_tab.k = 5;
     h.state_mut().segments_tab.auto_k = false;
+    h.get_by_label("用户分群").click();
+    wait_until(&mut h, "segments", |a| {
+        a.segments.is_some() && a.tasks.is_idle()
+    });
+    h.state_mut()
+        .submit(Command::RenameSegment(1, "宝妈宝爸".into()));
     h.step();
     h.step();
+    let segments = h.state().segments.clone().unwrap();
     let members = h.state().working_audience().unwrap().len();
     assert!(members > 100);
     let dir = tempfile::tempdir().unwrap();
@@ -619,7 +626,24 @@ fn a_project_saves_and_reopens_the_work() {
     wait_until(&mut again, "the project's dataset", |a| {
         a.loaded.is_some() && a.tasks.is_idle()
     });
+    // The segments come back with the profiles, named as they were, without clustering again
+    // (the Segments tab, which would run them, is never opened).
+    again.get_by_label("用户画像").click();
+    wait_until(&mut again, "profiles", |a| {
+        a.profiles.is_some() && a.tasks.is_idle()
+    });
     let a = again.state();
+    let restored = a
+        .segments
+        .as_ref()
+        .expect("segments restored from the project");
+    assert_eq!(restored.seg.labels, segments.seg.labels);
+    assert_eq!(restored.seg.centroids, segments.seg.centroids);
+    assert_eq!(restored.summaries[1].label.zh, "宝妈宝爸");
+    assert_eq!(
+        restored.membership.as_ref().map(|m| &m.probabilities),
+        segments.membership.as_ref().map(|m| &m.probabilities)
+    );
     assert_eq!(a.audiences.len(), 1);
     assert_eq!(a.working_audience().unwrap().name, "students");
     assert_eq!(a.working_audience().unwrap().len(), members);
@@ -635,6 +659,21 @@ fn a_project_saves_and_reopens_the_work() {
             .unwrap(),
         sample_dir().canonicalize().unwrap()
     );
+    // Saved results of other data are not shown: the segments are made afresh instead.
+    let mut project: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    project["results"]["data"] = "other data".into();
+    std::fs::write(&path, project.to_string()).unwrap();
+    let mut stale = app_on(path.clone());
+    wait_until(&mut stale, "the project's dataset", |a| {
+        a.loaded.is_some() && a.tasks.is_idle()
+    });
+    stale.get_by_label("用户画像").click();
+    wait_until(&mut stale, "profiles", |a| {
+        a.profiles.is_some() && a.tasks.is_idle()
+    });
+    assert!(stale.state().segments.is_none());
+    assert_eq!(stale.state().segment_names.get(&1).unwrap(), "宝妈宝爸");
 }
 
 /// A segment renamed by the marketer keeps its name on a re-run and everywhere it shows.

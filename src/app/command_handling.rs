@@ -13,12 +13,13 @@ use crate::data::{DataError, Mapping, TableKind, load_dataset};
 use crate::jobs::{Job, JobError, Progress};
 use crate::overview::FunnelBy;
 use crate::recommendations::RecsResult;
+use crate::segment::SegmentResult;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 impl PersonaApp {
     /// Runs `work` as `task` on the current dataset, replacing a running job of that task.
-    pub(super) fn spawn_job<E: std::fmt::Display>(
+    pub(super) fn spawn_job<E: crate::lang::Bilingual>(
         &mut self,
         task: Task,
         title: String,
@@ -32,6 +33,7 @@ impl PersonaApp {
     /// Starts loading a folder as a job (replacing any running load).
     pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
         let title = format!("{} {}", tr(self.lang(), T::Loading), dir.display());
+        let lang = self.lang();
         self.spawn_job(
             Task::Load,
             title,
@@ -43,7 +45,7 @@ impl PersonaApp {
                         return Ok(JobOutput::NeedsMapping {
                             dir,
                             mapping,
-                            message: e.to_string(),
+                            message: e.text().get(lang).to_string(),
                         });
                     }
                     Err(e) => return Err(e),
@@ -108,7 +110,7 @@ impl PersonaApp {
             }
             Ok(JobOutput::Profiles(p)) => {
                 self.profiles = Some(Arc::from(p));
-                self.segments = None;
+                self.segments = self.saved_segments();
             }
             Ok(JobOutput::Value(v)) => self.value = *v,
             Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
@@ -150,9 +152,23 @@ impl PersonaApp {
                 self.status = Some(Ok(tr(self.lang(), T::Cancelled).to_string()));
             }
             Err(JobError::Failed(message)) => {
-                self.status = Some(Err(message));
+                self.status = Some(Err(message.get(self.lang()).to_string()));
             }
         }
+    }
+
+    /// The segments an opened project saved, when the loaded data is the data they were made
+    /// from (same fingerprint); taken once, so a re-run or another dataset starts afresh.
+    fn saved_segments(&mut self) -> Option<Arc<SegmentResult>> {
+        let saved = self.saved.take()?;
+        let loaded = self.loaded.as_ref()?;
+        let data = loaded.dataset.fingerprint();
+        let mut segments = saved.segments_for(&data)?.clone();
+        if segments.seg.labels.len() != self.profiles.as_ref()?.matrix.nrows() {
+            return None;
+        }
+        crate::segment::rename(&mut segments.summaries, &self.segment_names);
+        Some(Arc::new(segments))
     }
 
     pub(super) fn current_dir(&self) -> Option<PathBuf> {
@@ -298,13 +314,18 @@ impl PersonaApp {
                     audiences: self.audiences.iter().map(|a| (**a).clone()).collect(),
                     audience: self.audience,
                     plan: self.experiments_tab.plan_settings.clone(),
+                    segment_names: self.segment_names.clone(),
+                    results: super::project::Results {
+                        data: loaded.dataset.fingerprint(),
+                        segments: self.segments.as_deref().cloned(),
+                    },
                 };
                 match project.save(&path) {
                     Ok(()) => {
                         self.remember_project(&path);
                         self.status = Some(Ok(format!("✔ {}", path.display())));
                     }
-                    Err(e) => self.status = Some(Err(e)),
+                    Err(e) => self.status = Some(Err(e.get(self.lang()).to_string())),
                 }
             }
             Command::OpenProject(path) => match super::project::Project::open(&path) {
@@ -319,10 +340,12 @@ impl PersonaApp {
                     self.audiences = p.audiences.into_iter().map(Arc::new).collect();
                     self.audience = p.audience;
                     self.experiments_tab.plan_settings = p.plan;
+                    self.segment_names = p.segment_names;
+                    self.saved = Some(p.results);
                     self.remember_project(&path);
                     self.start_load(p.data, p.mapping);
                 }
-                Err(e) => self.status = Some(Err(e)),
+                Err(e) => self.status = Some(Err(e.get(self.lang()).to_string())),
             },
             Command::PickFiles => self.off_thread(|| {
                 let picked = pollster::block_on(
@@ -414,7 +437,7 @@ impl PersonaApp {
                     self.audiences.push(Arc::new(a));
                     self.audience = Some(self.audiences.len() - 1);
                 }
-                Err(e) => self.status = Some(Err(e.to_string())),
+                Err(e) => self.status = Some(Err(e.text().get(self.lang()).to_string())),
             },
             Command::RenameSegment(id, name) => {
                 let name = name.trim().to_string();
@@ -571,7 +594,7 @@ impl PersonaApp {
                             Ok(v) => v,
                             // Data without (repeat) purchases is no failure of the window.
                             Err(e) if e.kind() == crate::error::ErrorKind::Input => {
-                                return Ok(JobOutput::NoValue(e.to_string()));
+                                return Ok(JobOutput::NoValue(e.text()));
                             }
                             Err(e) => return Err(e),
                         };
@@ -987,7 +1010,10 @@ impl PersonaApp {
                     match crate::overview::glance(&loaded.dataset, &by, &Progress::default()) {
                         Ok(g) => Some(Arc::new(g)),
                         Err(e) => {
-                            notes.push(format!("overview: {e}"));
+                            notes.push(crate::report::noted(
+                                &crate::lang::Text::new("概览", "overview"),
+                                &e.text(),
+                            ));
                             None
                         }
                     }

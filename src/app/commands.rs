@@ -40,7 +40,7 @@ pub enum JobOutput {
     /// be fitted without them).
     Value(Box<super::Valued>),
     /// The data cannot be valued (e.g. no repeat purchases): why, shown where values would be.
-    NoValue(String),
+    NoValue(crate::lang::Text),
     /// An experiment's uplift was estimated.
     Uplift(Box<super::UpliftView>),
     /// A segmentation finished.

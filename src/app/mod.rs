@@ -65,6 +65,9 @@ pub struct PersonaApp {
     pub audience: Option<usize>,
     /// Names given to segments by number (0-based), kept across re-runs.
     pub segment_names: std::collections::BTreeMap<usize, String>,
+    /// Results of the project being opened, until its data's profiles are made (then the
+    /// segments are shown again if the data is unchanged).
+    saved: Option<project::Results>,
     /// The experiment last planned on an audience.
     pub plan: Option<Arc<crate::experiments::Plan>>,
     /// The overview of the loaded dataset, once counted.
@@ -161,6 +164,7 @@ impl PersonaApp {
             audiences: Vec::new(),
             audience: None,
             segment_names: Default::default(),
+            saved: None,
             plan: None,
             overview: None,
             overview_tab: OverviewTab::default(),

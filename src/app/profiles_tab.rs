@@ -218,7 +218,7 @@ impl ProfilesTab {
                         value_model(ui, lang, v, valued.grid.as_ref(), valued.check.as_ref());
                     } else if let Some(why) = &valued.note {
                         ui.add_space(style::GAP);
-                        ui.weak(format!("{}: {why}", tr(lang, T::LearnerValue)));
+                        ui.weak(format!("{}: {}", tr(lang, T::LearnerValue), why.get(lang)));
                     }
                 });
             });

@@ -1,14 +1,19 @@
 //! Project files (`.plab`): the dataset and its column mapping, every tab's settings, the
 //! named audiences and the working one, and the next experiment's plan settings, as JSON. A
 //! project names its dataset folder rather than copying the data; opening it loads the folder
-//! again (results are recomputed from the data, so they can never disagree with it).
+//! again. The segments are saved with the fingerprint of the data they were made from
+//! ([`crate::data::Dataset::fingerprint`]) and shown again without clustering while the data is
+//! unchanged; if it changed they are made afresh, so they never describe other data.
 
 use super::TabSettings;
 use super::i18n::Lang;
 use crate::audience::Audience;
 use crate::data::Mapping;
 use crate::experiments::PlanSettings;
+use crate::lang::Text;
+use crate::segment::SegmentResult;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The extension of project files.
@@ -17,7 +22,7 @@ pub const EXTENSION: &str = "plab";
 pub const FORMAT: u32 = 1;
 
 /// A saved project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Project {
     /// Format version ([`FORMAT`]).
     pub format: u32,
@@ -35,11 +40,33 @@ pub struct Project {
     pub audience: Option<usize>,
     /// Settings of the next experiment planned on an audience.
     pub plan: PlanSettings,
+    /// Names given to segments, by segment number.
+    #[serde(default)]
+    pub segment_names: BTreeMap<usize, String>,
+    /// Results kept so that reopening does not compute them again.
+    #[serde(default)]
+    pub results: Results,
+}
+
+/// Results computed on a project's data, with the data's fingerprint.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Results {
+    /// [`crate::data::Dataset::fingerprint`] of the data they were computed on.
+    pub data: String,
+    /// The segments (clustering, personas, comparison, membership).
+    pub segments: Option<SegmentResult>,
+}
+
+impl Results {
+    /// The saved segments, if they were made from data with fingerprint `data`.
+    pub fn segments_for(&self, data: &str) -> Option<&SegmentResult> {
+        self.segments.as_ref().filter(|_| self.data == data)
+    }
 }
 
 impl Project {
     /// Writes the project to `path`, naming the dataset relative to it when it can.
-    pub fn save(&self, path: &Path) -> Result<(), String> {
+    pub fn save(&self, path: &Path) -> Result<(), Text> {
         let mut saved = self.clone();
         saved.data = std::path::absolute(&self.data).unwrap_or_else(|_| self.data.clone());
         let base = path.parent().and_then(|b| std::path::absolute(b).ok());
@@ -48,27 +75,32 @@ impl Project {
         {
             saved.data = relative.to_path_buf();
         }
-        let text = serde_json::to_string_pretty(&saved).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string(&saved).map_err(|e| Text::same(e.to_string()))?;
         crate::output::write_atomically(path, |p| std::fs::write(p, text))
-            .map_err(|e| format!("{}: {e}", path.display()))
+            .map_err(|e| Text::same(format!("{}: {e}", path.display())))
     }
 
     /// Reads a project; its dataset folder is resolved against the file's folder.
-    pub fn open(path: &Path) -> Result<Project, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn open(path: &Path) -> Result<Project, Text> {
+        let file = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Text::pair(format!("{file}：无法读取（{e}）"), format!("{file}: {e}")))?;
         let mut project: Project = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}: line {}, column {}: not a Persona Lab project ({e})",
-                path.display(),
-                e.line(),
-                e.column()
+            let (line, column) = (e.line(), e.column());
+            Text::pair(
+                format!("{file}：第 {line} 行第 {column} 列：不是 Persona Lab 项目文件（{e}）"),
+                format!("{file}: line {line}, column {column}: not a Persona Lab project ({e})"),
             )
         })?;
         if project.format > FORMAT {
-            return Err(format!(
-                "{}: made by a newer Persona Lab (format {}); this one reads format {FORMAT}",
-                path.display(),
-                project.format
+            let format = project.format;
+            return Err(Text::pair(
+                format!(
+                    "{file}：由更新版本的 Persona Lab 保存（格式 {format}），本版本只能读取格式 {FORMAT}"
+                ),
+                format!(
+                    "{file}: made by a newer Persona Lab (format {format}); this one reads format {FORMAT}"
+                ),
             ));
         }
         if project.data.is_relative()
@@ -107,16 +139,20 @@ mod tests {
             )],
             audience: Some(0),
             plan: PlanSettings::default(),
+            segment_names: BTreeMap::from([(2, "夜猫子".to_string())]),
+            results: Results::default(),
         };
         let path = dir.path().join("demo.plab");
         project.save(&path).unwrap();
         assert!(
             std::fs::read_to_string(&path)
                 .unwrap()
-                .contains("\"data\": \"shop\"")
+                .contains("\"data\":\"shop\"")
         );
-        assert_eq!(Project::open(&path).unwrap(), project);
+        let json = |p: &Project| serde_json::to_value(p).unwrap();
+        assert_eq!(json(&Project::open(&path).unwrap()), json(&project));
         std::fs::write(&path, "{ not json").unwrap();
-        assert!(Project::open(&path).unwrap_err().contains("line 1"));
+        let error = Project::open(&path).unwrap_err();
+        assert!(error.en.contains("line 1") && error.zh.contains("第 1 行"));
     }
 }

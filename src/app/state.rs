@@ -186,7 +186,7 @@ pub struct Valued {
     /// values, not at every frame).
     pub grid: Option<crate::value::PAliveGrid>,
     /// Why the data has no values, when it has none (e.g. no repeat purchases).
-    pub note: Option<String>,
+    pub note: Option<crate::lang::Text>,
 }
 
 /// A loaded dataset with what the Data tab shows of it, computed on the worker thread.

@@ -1,6 +1,7 @@
 //! The fields a filter can name: every profile feature, RFM, P(alive) and value, segments
 //! and attributes, one column per field over the profiles' learners.
 
+use crate::lang::Text;
 use crate::profile::Profiles;
 use crate::segment::SegmentResult;
 use crate::value::ValueResult;
@@ -73,18 +74,22 @@ impl LearnerFields<'_> {
         names
     }
 
-    /// The values of field `name`; an error lists fields with a similar name.
-    pub fn column(&self, name: &str) -> Result<Column, String> {
+    /// The values of field `name`; an error (in both languages) lists fields with a similar
+    /// name.
+    pub fn column(&self, name: &str) -> Result<Column, Text> {
         let t = &self.profiles.table;
         let n = self.len();
         if let Some(f) = t.features.iter().find(|f| f.name == name) {
             return Ok(Column::Number(f.values.iter().map(|v| Some(*v)).collect()));
         }
         let value_of =
-            |get: fn(&crate::value::LearnerValue) -> Option<f64>| -> Result<Column, String> {
+            |get: fn(&crate::value::LearnerValue) -> Option<f64>| -> Result<Column, Text> {
                 let v = self.value.ok_or_else(|| {
-                format!("`{name}` needs learner value, which is not estimated (no repeat purchases?)")
-            })?;
+                    Text::pair(
+                        format!("`{name}` 需要学员价值，但尚未估算（没有复购？）"),
+                        format!("`{name}` needs learner value, which is not estimated (no repeat purchases?)"),
+                    )
+                })?;
                 Ok(Column::Number(
                     t.user_ids.iter().map(|u| v.find(u).and_then(get)).collect(),
                 ))
@@ -111,9 +116,10 @@ impl LearnerFields<'_> {
                 ));
             }
             "segment" => {
-                let s = self.segments.ok_or_else(|| {
-                    "`segment` needs segments: segment the learners first".to_string()
-                })?;
+                let s = self.segments.ok_or(Text::new(
+                    "`segment` 需要分群：请先对学员分群",
+                    "`segment` needs segments: segment the learners first",
+                ))?;
                 let names: Vec<Vec<String>> = s
                     .summaries
                     .iter()
@@ -153,16 +159,25 @@ impl LearnerFields<'_> {
             .take(6)
             .collect();
         Err(match near.is_empty() {
-            true => format!(
-                "unknown field `{name}`; fields include p_alive, clv, recency_days, monetary, segment, interest:<category>, and the attributes"
+            true => Text::pair(
+                format!(
+                    "未知字段 `{name}`；可用字段包括 p_alive、clv、recency_days、monetary、segment、interest:<类别> 以及各项属性"
+                ),
+                format!(
+                    "unknown field `{name}`; fields include p_alive, clv, recency_days, monetary, segment, interest:<category>, and the attributes"
+                ),
             ),
-            false => format!(
-                "unknown field `{name}`; did you mean {}?",
-                near.iter()
+            false => {
+                let near = near
+                    .iter()
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+                    .join(", ");
+                Text::pair(
+                    format!("未知字段 `{name}`；是不是指 {near}？"),
+                    format!("unknown field `{name}`; did you mean {near}?"),
+                )
+            }
         })
     }
 }

@@ -8,6 +8,7 @@
 
 use super::fields::{Column, LearnerFields};
 use crate::error::Error;
+use crate::lang::Text;
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +73,12 @@ const OPERATORS: [(&str, Op); 7] = [
     ("=", Op::Eq),
 ];
 
-fn bad(text: &str, byte: usize, message: impl std::fmt::Display) -> Error {
+fn bad(text: &str, byte: usize, message: Text) -> Error {
     let column = text[..byte].chars().count() + 1;
-    Error::Input(format!("filter, column {column}: {message}"))
+    Error::input(
+        format!("筛选条件第 {column} 个字符处：{}", message.zh),
+        format!("filter, column {column}: {}", message.en),
+    )
 }
 
 /// The byte ranges of the conditions of `text`, split at `and`, `且` and `&&`.
@@ -125,7 +129,10 @@ pub fn parse(text: &str) -> Result<Filter, Error> {
             return Err(bad(
                 text,
                 start,
-                "a condition is missing (e.g. `p_alive < 0.3`)",
+                Text::new(
+                    "缺少条件（例如 `p_alive < 0.3`）",
+                    "a condition is missing (e.g. `p_alive < 0.3`)",
+                ),
             ));
         }
         let Some((at, op_text, op)) = part.char_indices().find_map(|(i, _)| {
@@ -137,7 +144,10 @@ pub fn parse(text: &str) -> Result<Filter, Error> {
             return Err(bad(
                 text,
                 start,
-                format!("`{part}` has no comparison (<, <=, >, >=, =, !=)"),
+                Text::pair(
+                    format!("`{part}` 没有比较符（<、<=、>、>=、=、!=）"),
+                    format!("`{part}` has no comparison (<, <=, >, >=, =, !=)"),
+                ),
             ));
         };
         let field = part[..at].trim();
@@ -148,14 +158,20 @@ pub fn parse(text: &str) -> Result<Filter, Error> {
             return Err(bad(
                 text,
                 start,
-                "a field name is missing before the comparison",
+                Text::new(
+                    "比较符前缺少字段名",
+                    "a field name is missing before the comparison",
+                ),
             ));
         }
         if value.is_empty() {
             return Err(bad(
                 text,
                 start + at + op_text.len(),
-                format!("a value is missing after `{op_text}`"),
+                Text::pair(
+                    format!("`{op_text}` 后缺少值"),
+                    format!("a value is missing after `{op_text}`"),
+                ),
             ));
         }
         conditions.push(Condition {
@@ -176,14 +192,22 @@ impl Filter {
     pub fn matches(&self, fields: &LearnerFields) -> Result<Vec<bool>, Error> {
         let mut keep = vec![true; fields.len()];
         for c in &self.conditions {
-            let at = |m: String| Error::Input(format!("filter, column {}: {m}", c.column));
+            let at = |m: Text| {
+                Error::input(
+                    format!("筛选条件第 {} 个字符处：{}", c.column, m.zh),
+                    format!("filter, column {}: {}", c.column, m.en),
+                )
+            };
             let column = fields.column(&c.field).map_err(at)?;
             match column {
                 Column::Number(values) => {
                     let Some(x) = crate::data::cells::parse_number(&c.value) else {
-                        return Err(at(format!(
-                            "`{}` is a number field; `{}` is not a number",
-                            c.field, c.value
+                        return Err(at(Text::pair(
+                            format!("`{}` 是数值字段；`{}` 不是数字", c.field, c.value),
+                            format!(
+                                "`{}` is a number field; `{}` is not a number",
+                                c.field, c.value
+                            ),
                         )));
                     };
                     for (k, v) in keep.iter_mut().zip(values) {
@@ -192,7 +216,10 @@ impl Filter {
                 }
                 Column::Text(values) => {
                     if !matches!(c.op, Op::Eq | Op::Ne) {
-                        return Err(at(format!("`{}` is a text field: use = or !=", c.field)));
+                        return Err(at(Text::pair(
+                            format!("`{}` 是文本字段：请用 = 或 !=", c.field),
+                            format!("`{}` is a text field: use = or !=", c.field),
+                        )));
                     }
                     for (k, v) in keep.iter_mut().zip(values) {
                         *k &= v.as_ref().is_some_and(|names| {

@@ -10,6 +10,7 @@ pub use fields::{Column, EXTRA_FIELDS, LearnerFields};
 pub use filter::{Condition, Filter, Op, parse};
 
 use crate::error::Error;
+use crate::lang::Text;
 use crate::safe_csv::SafeCsv;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -81,7 +82,7 @@ impl Audience {
     ) -> Result<Audience, Error> {
         let s = fields
             .segments
-            .ok_or_else(|| Error::Input("segment the learners first".into()))?;
+            .ok_or_else(|| Error::input("请先对学员分群", "segment the learners first"))?;
         let members = s
             .seg
             .labels
@@ -130,19 +131,28 @@ impl Audience {
     /// Reads an audience from a CSV file: the `user_id` column if the header has one, else
     /// the first column (a file of bare ids has no header). An empty file is an error.
     pub fn read_csv(path: &Path) -> Result<Audience, Error> {
-        let at =
-            |line: usize, m: String| Error::Input(format!("{}: line {line}: {m}", path.display()));
+        let at = |line: usize, m: Text| {
+            Error::input(
+                format!("{}：第 {line} 行：{}", path.display(), m.zh),
+                format!("{}: line {line}: {}", path.display(), m.en),
+            )
+        };
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_path(path)
-            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+            .map_err(|e| {
+                Error::input(
+                    format!("{}：{e}", path.display()),
+                    format!("{}: {e}", path.display()),
+                )
+            })?;
         let mut column = 0;
         let mut name_column = None;
         let mut name = None;
         let mut members = Vec::new();
         for (n, row) in rdr.records().enumerate() {
-            let row = row.map_err(|e| at(n + 1, e.to_string()))?;
+            let row = row.map_err(|e| at(n + 1, Text::same(e.to_string())))?;
             let cell = |i: usize| {
                 row.get(i)
                     .unwrap_or("")
@@ -162,12 +172,20 @@ impl Audience {
                     .filter(|n| !n.is_empty());
             }
             match cell(column) {
-                "" => return Err(at(n + 1, "the learner id is empty".into())),
+                "" => {
+                    return Err(at(
+                        n + 1,
+                        Text::new("学员编号为空", "the learner id is empty"),
+                    ));
+                }
                 id => members.push(id.to_string()),
             }
         }
         if members.is_empty() {
-            return Err(Error::Input(format!("{}: no learners", path.display())));
+            return Err(Error::input(
+                format!("{}：没有学员", path.display()),
+                format!("{}: no learners", path.display()),
+            ));
         }
         let file = path
             .file_name()

@@ -156,30 +156,37 @@ pub fn target(models: &CtrModels, ask: &ListRequest) -> crate::error::Result<Tar
     } = *ask;
     let placement = placement.map(str::to_string);
     if objective == Objective::Value && future.is_none() {
-        return Err(crate::error::Error::Input(
-            "ranking by value needs the learners' lifetime value (purchases with repeat days)"
-                .into(),
+        return Err(crate::error::Error::input(
+            "按价值排序需要学员的生命周期价值（在不同日期有复购）",
+            "ranking by value needs the learners' lifetime value (purchases with repeat days)",
         ));
     }
     let enc = &models.encoder;
     let c = enc.course(course).ok_or_else(|| {
-        crate::error::Error::Input(format!("course `{course}` is not in courses.csv"))
+        crate::error::Error::input(
+            format!("课程 `{course}` 不在 courses.csv 中"),
+            format!("course `{course}` is not in courses.csv"),
+        )
     })?;
     if let Some(p) = &placement
         && !enc.placements.iter().any(|(known, _)| known == p)
     {
         let known: Vec<&str> = enc.placements.iter().map(|(k, _)| k.as_str()).collect();
-        return Err(crate::error::Error::Input(format!(
-            "placement `{p}` is not in the impressions; placements are: {}",
-            known.join(", ")
-        )));
+        return Err(crate::error::Error::input(
+            format!("曝光中没有展示位 `{p}`；展示位有：{}", known.join(", ")),
+            format!(
+                "placement `{p}` is not in the impressions; placements are: {}",
+                known.join(", ")
+            ),
+        ));
     }
     if models.target == Target::Clicked && models.conversion.is_none() {
-        return Err(crate::error::Error::Input(
+        return Err(crate::error::Error::input(
+            "曝光中没有转化记录（`converted` 缺失或始终为 0），无法从点击预测购买；\
+             请在 impressions.csv 中加入 `converted`",
             "the impressions record no conversion (`converted` is missing or always 0), \
                     so purchases cannot be predicted from clicks; add `converted` to \
-                    impressions.csv"
-                .into(),
+                    impressions.csv",
         ));
     }
     let placement = placement.or_else(|| enc.default_placement().map(str::to_string));

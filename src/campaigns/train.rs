@@ -224,8 +224,9 @@ pub fn prepare(
     progress: &Progress,
 ) -> crate::error::Result<Prepared> {
     if ds.frame(TableKind::Impressions).is_none() {
-        return Err(crate::error::Error::Input(
-            "no impressions table (impressions.csv) to learn clicks from".into(),
+        return Err(crate::error::Error::input(
+            "没有可用来学习点击的曝光表（impressions.csv）",
+            "no impressions table (impressions.csv) to learn clicks from",
         ));
     }
     progress.set_stage(crate::lang::Text::new("学员画像", "learner profiles"));
@@ -240,29 +241,48 @@ pub fn prepare(
     };
     let mut design = encode_impressions(ds, &mut encoder, &histories, config.target, cut);
     if design.y.is_empty() {
-        return Err(crate::error::Error::Input(
-            "no impression matches a known learner and course".into(),
+        return Err(crate::error::Error::input(
+            "没有曝光能对应到已知的学员和课程",
+            "no impression matches a known learner and course",
         ));
     }
     let positives = design.y.iter().filter(|&&y| y > 0.5).count();
     if positives == 0 || positives == design.y.len() {
-        let what = match config.target {
-            Target::Clicked => "clicked",
-            Target::Converted => "converted",
+        let (what_zh, what) = match config.target {
+            Target::Clicked => ("被点击", "clicked"),
+            Target::Converted => ("带来转化", "converted"),
         };
-        return Err(crate::error::Error::Input(format!(
-            "{} of the {} impressions were {what}: a model needs both outcomes to learn from",
-            if positives == 0 { "none" } else { "all" },
-            design.y.len()
-        )));
+        return Err(crate::error::Error::input(
+            format!(
+                "{} 次曝光{}{what_zh}：模型需要两种结果才能学习",
+                design.y.len(),
+                if positives == 0 {
+                    "都没有"
+                } else {
+                    "全部"
+                },
+            ),
+            format!(
+                "{} of the {} impressions were {what}: a model needs both outcomes to learn from",
+                if positives == 0 { "none" } else { "all" },
+                design.y.len()
+            ),
+        ));
     }
     let (train_rows, test_rows) = split_rows(&design, config.split, cut);
     if train_rows.is_empty() || test_rows.is_empty() {
-        return Err(crate::error::Error::Input(format!(
-            "the split leaves {} training and {} test impressions; choose another --test-from or --holdout",
-            train_rows.len(),
-            test_rows.len()
-        )));
+        return Err(crate::error::Error::input(
+            format!(
+                "划分后训练曝光 {} 条、测试曝光 {} 条；请换一个 --test-from 或 --holdout",
+                train_rows.len(),
+                test_rows.len()
+            ),
+            format!(
+                "the split leaves {} training and {} test impressions; choose another --test-from or --holdout",
+                train_rows.len(),
+                test_rows.len()
+            ),
+        ));
     }
     progress.set_stage(crate::lang::Text::new("标准化", "scaling"));
     encoder.fit_scale(&mut design.x, &train_rows);

@@ -3,6 +3,7 @@
 use super::mapping::{MAPPING_FILE, Mapping};
 use super::{DataError, FileReport, Table, TableKind, load_table};
 use crate::jobs::Progress;
+use crate::lang::Text;
 use ahash::AHashSet;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -47,6 +48,34 @@ impl Dataset {
         Ok(before)
     }
 
+    /// A fingerprint of what was loaded: every table's file (name, size, modification time),
+    /// the rows read and kept, and the mapping. Results saved beside it (a project's) are used
+    /// again only while the fingerprint is the same, so they never describe other data.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(serde_json::to_string(&self.mapping).unwrap_or_default());
+        for r in self.reports() {
+            let path = Path::new(&r.file);
+            let meta = std::fs::metadata(path).ok();
+            let modified = meta
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            h.update(format!(
+                "{:?}|{}|{}|{modified}|{}|{}\n",
+                r.table,
+                path.file_name()
+                    .map_or(r.file.clone(), |n| n.to_string_lossy().into()),
+                meta.map_or(0, |m| m.len()),
+                r.rows_read,
+                r.accepted
+            ));
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The reports of all present tables, in contract order.
     pub fn reports(&self) -> impl Iterator<Item = &FileReport> {
         self.tables.values().map(|t| &t.report)
@@ -61,17 +90,26 @@ impl Dataset {
                 continue;
             };
             if r.rows_read > 0 && r.accepted == 0 {
-                let reason = r
-                    .reasons
-                    .iter()
-                    .max_by_key(|(_, n)| **n)
-                    .map_or(String::new(), |(k, n)| format!(", {n} × {k}"));
-                let first = r.rejects.first().map_or(String::new(), |x| {
+                let reason = r.reasons.iter().max_by_key(|(_, n)| **n);
+                let reason =
+                    |sep: &str| reason.map_or(String::new(), |(k, n)| format!("{sep}{n} × {k}"));
+                let first = r.rejects.first();
+                let first_zh = first.map_or(String::new(), |x| {
+                    format!("；第 {} 行：{}", x.line, x.message)
+                });
+                let first_en = first.map_or(String::new(), |x| {
                     format!("; line {}: {}", x.line, x.message)
                 });
                 return Err(DataError::NothingAccepted {
                     file: r.file.clone(),
-                    detail: format!("all {} rows were rejected{reason}{first}", r.rows_read),
+                    detail: Text::pair(
+                        format!("全部 {} 行都被拒绝{}{first_zh}", r.rows_read, reason("，")),
+                        format!(
+                            "all {} rows were rejected{}{first_en}",
+                            r.rows_read,
+                            reason(", ")
+                        ),
+                    ),
                 });
             }
         }
@@ -79,7 +117,10 @@ impl Dataset {
         if rows(TableKind::Users) == 0 && rows(TableKind::Events) == 0 {
             return Err(DataError::NothingAccepted {
                 file: self.dir.display().to_string(),
-                detail: "no learners: users.csv and events.csv hold no rows".into(),
+                detail: Text::new(
+                    "没有学员：users.csv 和 events.csv 都没有数据行",
+                    "no learners: users.csv and events.csv hold no rows",
+                ),
             });
         }
         Ok(())
@@ -98,9 +139,15 @@ pub fn find_table_file(
 ) -> Result<Option<PathBuf>, DataError> {
     if let Some(name) = mapping.files.get(&kind) {
         let outside = || {
-            DataError::BadMapping(format!(
-                "the {kind} file `{name}` is not inside the dataset folder {}; name a file in it",
-                dir.display()
+            DataError::BadMapping(Text::pair(
+                format!(
+                    "{kind} 文件 `{name}` 不在数据集文件夹 {} 中；请指定该文件夹中的文件",
+                    dir.display()
+                ),
+                format!(
+                    "the {kind} file `{name}` is not inside the dataset folder {}; name a file in it",
+                    dir.display()
+                ),
             ))
         };
         let relative = Path::new(name);
@@ -147,7 +194,7 @@ pub fn load_tables(
     if !dir.is_dir() {
         return Err(DataError::Unreadable {
             file: dir.display().to_string(),
-            reason: "not a folder".into(),
+            reason: Text::new("不是文件夹", "not a folder"),
         });
     }
     let mut merged = match dir.join(MAPPING_FILE) {

@@ -7,6 +7,7 @@ use super::report::FileReport;
 use super::schema::TableKind;
 use super::validate::Validator;
 use crate::jobs::Progress;
+use crate::lang::Text;
 use polars::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -49,7 +50,7 @@ pub fn load_table(
 pub(super) fn unreadable(path: &Path, e: impl std::fmt::Display) -> DataError {
     DataError::Unreadable {
         file: path.display().to_string(),
-        reason: e.to_string(),
+        reason: Text::same(e.to_string()),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::schema::{TableKind, normalise_header};
 use crate::data::DataError;
+use crate::lang::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -118,13 +119,16 @@ impl Mapping {
         let (key, value) = entry
             .split_once('=')
             .filter(|(k, v)| !k.trim().is_empty() && !v.is_empty())
-            .ok_or_else(|| DataError::BadMapping(format!("`{entry}` is not CANONICAL=HEADER")))?;
+            .ok_or_else(|| {
+                DataError::BadMapping(Text::pair(
+                    format!("`{entry}` 不是 CANONICAL=HEADER 形式"),
+                    format!("`{entry}` is not CANONICAL=HEADER"),
+                ))
+            })?;
         let key = normalise_header(key);
         match key.split_once('.') {
             Some((table, column)) => {
-                let table = TableKind::from_name(table).ok_or_else(|| {
-                    DataError::BadMapping(format!("`{table}` in `{entry}` is not a table name"))
-                })?;
+                let table = TableKind::from_name(table).ok_or_else(|| not_a_table(table, entry))?;
                 self.tables
                     .entry(table)
                     .or_default()
@@ -139,12 +143,13 @@ impl Mapping {
 
     /// Adds one `--file` entry: `table=path`.
     pub fn add_file(&mut self, entry: &str) -> Result<(), DataError> {
-        let (table, file) = entry
-            .split_once('=')
-            .ok_or_else(|| DataError::BadMapping(format!("`{entry}` is not TABLE=FILE")))?;
-        let table = TableKind::from_name(table).ok_or_else(|| {
-            DataError::BadMapping(format!("`{table}` in `{entry}` is not a table name"))
+        let (table, file) = entry.split_once('=').ok_or_else(|| {
+            DataError::BadMapping(Text::pair(
+                format!("`{entry}` 不是 TABLE=FILE 形式"),
+                format!("`{entry}` is not TABLE=FILE"),
+            ))
         })?;
+        let table = TableKind::from_name(table).ok_or_else(|| not_a_table(table, entry))?;
         self.files.insert(table, file.to_string());
         Ok(())
     }
@@ -168,14 +173,22 @@ impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping, DataError> {
         let text = std::fs::read_to_string(path).map_err(|e| DataError::Unreadable {
             file: path.display().to_string(),
-            reason: e.to_string(),
+            reason: Text::same(e.to_string()),
         })?;
         serde_json::from_str(&text).map_err(|e| {
-            DataError::BadMapping(format!(
-                "{}: line {}, column {}: {e}",
-                path.display(),
-                e.line(),
-                e.column()
+            DataError::BadMapping(Text::pair(
+                format!(
+                    "{}：第 {} 行第 {} 列：{e}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ),
+                format!(
+                    "{}: line {}, column {}: {e}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ),
             ))
         })
     }
@@ -192,11 +205,22 @@ impl Mapping {
             .as_deref()
             .map(|d| {
                 super::cells::parse_timestamp(d, None).map_err(|_| {
-                    DataError::BadMapping(format!("day_origin `{d}` is not a date (YYYY-MM-DD)"))
+                    DataError::BadMapping(Text::pair(
+                        format!("day_origin `{d}` 不是日期（YYYY-MM-DD）"),
+                        format!("day_origin `{d}` is not a date (YYYY-MM-DD)"),
+                    ))
                 })
             })
             .transpose()
     }
+}
+
+/// A mapping entry whose `table` part names no table.
+fn not_a_table(table: &str, entry: &str) -> DataError {
+    DataError::BadMapping(Text::pair(
+        format!("`{entry}` 中的 `{table}` 不是表名"),
+        format!("`{table}` in `{entry}` is not a table name"),
+    ))
 }
 
 #[cfg(test)]

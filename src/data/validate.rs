@@ -10,6 +10,7 @@ use super::schema::{
     ColumnKind, ColumnSpec, EVENT_NAMES, TableKind, canonical_event, header_matches, is_pii_header,
     normalise_header,
 };
+use crate::lang::Text;
 use crate::privacy::{MASK, looks_like_pii, mask_pii};
 use ahash::AHashMap;
 use polars::prelude::*;
@@ -200,9 +201,15 @@ impl Validator {
                             file: file.clone(),
                             table: kind,
                             column: spec.name.to_string(),
-                            detail: format!(
-                                "the mapping reads it from `{h}`, which is not a header; headers are: {}",
-                                header_list(header)
+                            detail: Text::pair(
+                                format!(
+                                    "映射要从 `{h}` 读取，但它不是表头；表头为：{}",
+                                    header_list(header)
+                                ),
+                                format!(
+                                    "the mapping reads it from `{h}`, which is not a header; headers are: {}",
+                                    header_list(header)
+                                ),
                             ),
                         }
                     })?;
@@ -229,10 +236,17 @@ impl Validator {
                         file,
                         table: kind,
                         column: spec.name.to_string(),
-                        detail: format!(
-                            "headers are: {}; map one with --map {}=HEADER",
-                            header_list(header),
-                            spec.name
+                        detail: Text::pair(
+                            format!(
+                                "表头为：{}；请用 --map {}=HEADER 映射其中一列",
+                                header_list(header),
+                                spec.name
+                            ),
+                            format!(
+                                "headers are: {}; map one with --map {}=HEADER",
+                                header_list(header),
+                                spec.name
+                            ),
                         ),
                     });
                 }

@@ -8,6 +8,7 @@ use super::load::unreadable;
 use super::validate::Validator;
 use super::{DataError, FileReport, Mapping, TableKind};
 use crate::jobs::Progress;
+use crate::lang::Text;
 use calamine::{Data, Range, Reader, open_workbook_auto};
 use polars::prelude::DataFrame;
 use std::path::Path;
@@ -25,10 +26,17 @@ fn sheet(path: &Path, sheet: Option<&str>) -> Result<Range<Data>, DataError> {
     let name = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
         Some(s) => {
-            return Err(DataError::BadMapping(format!(
-                "{}: no sheet `{s}`; sheets are: {}",
-                path.display(),
-                names.join(", ")
+            return Err(DataError::BadMapping(Text::pair(
+                format!(
+                    "{}：没有工作表 `{s}`；工作表有：{}",
+                    path.display(),
+                    names.join(", ")
+                ),
+                format!(
+                    "{}: no sheet `{s}`; sheets are: {}",
+                    path.display(),
+                    names.join(", ")
+                ),
             )));
         }
         None => names.first().cloned().ok_or_else(|| DataError::Empty {

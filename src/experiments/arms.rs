@@ -1,6 +1,7 @@
 //! The rows of one experiment, grouped by variant, as read from the experiments table.
 
 use super::error::AbError;
+use crate::lang::Text;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -31,15 +32,23 @@ pub fn experiment_names(df: &DataFrame) -> Vec<String> {
 
 pub(crate) fn arms(df: &DataFrame, experiment: &str) -> Result<Vec<Arm>, AbError> {
     let text = |name: &str| {
-        column(df, name)
-            .and_then(|c| c.str().ok())
-            .ok_or_else(|| AbError::Column(format!("column `{name}` missing")))
+        column(df, name).and_then(|c| c.str().ok()).ok_or_else(|| {
+            AbError::Column(Text::pair(
+                format!("缺少列 `{name}`"),
+                format!("column `{name}` missing"),
+            ))
+        })
     };
     let exp = text("experiment")?;
     let variant = text("variant")?;
     let converted = column(df, "converted")
         .and_then(|c| c.bool().ok())
-        .ok_or_else(|| AbError::Column("column `converted` missing".into()))?;
+        .ok_or_else(|| {
+            AbError::Column(Text::new(
+                "缺少列 `converted`",
+                "column `converted` missing",
+            ))
+        })?;
     let f64_col = |name: &str| column(df, name).and_then(|c| c.f64().ok());
     let revenue = f64_col("revenue");
     let pre = f64_col("pre_revenue");

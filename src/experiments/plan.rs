@@ -53,23 +53,31 @@ impl PlanSettings {
     /// Checks the settings; the message names the one that is wrong.
     pub fn check(&self) -> Result<(), Error> {
         if self.experiment.trim().is_empty() || self.experiment.contains([',', '\n', '"']) {
-            return Err(Error::Input(
-                "experiment: give a name without commas, quotes or line breaks".into(),
+            return Err(Error::input(
+                "实验：请给出不含逗号、引号或换行的名称",
+                "experiment: give a name without commas, quotes or line breaks",
             ));
         }
         if !(self.treatment_share > 0.0 && self.treatment_share < 1.0) {
-            return Err(Error::Input(format!(
-                "treatment share: {} is not between 0 and 1",
-                self.treatment_share
-            )));
+            return Err(Error::input(
+                format!("处理组占比：{} 不在 0 和 1 之间", self.treatment_share),
+                format!(
+                    "treatment share: {} is not between 0 and 1",
+                    self.treatment_share
+                ),
+            ));
         }
         if !(1..=3650).contains(&self.base_days) {
-            return Err(Error::Input("base days: give 1 to 3650".into()));
+            return Err(Error::input(
+                "基准天数：请给出 1 到 3650",
+                "base days: give 1 to 3650",
+            ));
         }
         let valid = self.alpha > 0.0 && self.alpha < 0.5 && self.power > 0.5 && self.power < 1.0;
         if !valid {
-            return Err(Error::Input(
-                "alpha must be in (0, 0.5) and power in (0.5, 1)".into(),
+            return Err(Error::input(
+                "alpha 须在 (0, 0.5) 内，power 须在 (0.5, 1) 内",
+                "alpha must be in (0, 0.5) and power in (0.5, 1)",
             ));
         }
         Ok(())
@@ -140,11 +148,18 @@ pub fn base_rate(ds: &Dataset, audience: &Audience, days: i64) -> Option<f64> {
 pub fn plan(ds: &Dataset, audience: &Audience, settings: &PlanSettings) -> Result<Plan, Error> {
     settings.check()?;
     if audience.len() < 2 {
-        return Err(Error::Input(format!(
-            "audience `{}` has {} learner(s); an experiment needs at least 2",
-            audience.name,
-            audience.len()
-        )));
+        return Err(Error::input(
+            format!(
+                "受众 `{}` 只有 {} 名学员；实验至少需要 2 名",
+                audience.name,
+                audience.len()
+            ),
+            format!(
+                "audience `{}` has {} learner(s); an experiment needs at least 2",
+                audience.name,
+                audience.len()
+            ),
+        ));
     }
     let assignment: Vec<(String, &'static str)> = audience
         .members()

@@ -46,21 +46,26 @@ impl AbOptions {
     /// Checks the settings: α strictly between 0 and 1, planned shares finite and positive.
     pub fn check(&self) -> Result<(), AbError> {
         if !(self.alpha.is_finite() && self.alpha > 0.0 && self.alpha < 1.0) {
-            return Err(AbError::Setting(format!(
-                "alpha {}: the significance level must be strictly between 0 and 1",
-                self.alpha
+            return Err(AbError::Setting(Text::pair(
+                format!("alpha {}：显著性水平必须严格介于 0 和 1 之间", self.alpha),
+                format!(
+                    "alpha {}: the significance level must be strictly between 0 and 1",
+                    self.alpha
+                ),
             )));
         }
         for (name, share) in self.split.iter().flatten() {
             if !(share.is_finite() && *share > 0.0) {
-                return Err(AbError::Setting(format!(
-                    "split {name}={share}: a planned share must be a positive number"
+                return Err(AbError::Setting(Text::pair(
+                    format!("split {name}={share}：计划占比必须是正数"),
+                    format!("split {name}={share}: a planned share must be a positive number"),
                 )));
             }
         }
         if let Some(tau) = self.tau.filter(|t| !(t.is_finite() && *t > 0.0)) {
-            return Err(AbError::Setting(format!(
-                "tau {tau}: the mixture scale must be a positive number"
+            return Err(AbError::Setting(Text::pair(
+                format!("tau {tau}：混合尺度必须是正数"),
+                format!("tau {tau}: the mixture scale must be a positive number"),
             )));
         }
         Ok(())

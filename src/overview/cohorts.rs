@@ -30,9 +30,12 @@ pub struct Cohort {
 pub fn cohorts(ds: &Dataset, progress: &Progress) -> Result<Vec<Cohort>, Error> {
     let ev = ds
         .frame(TableKind::Events)
-        .ok_or_else(|| Error::Input("cohorts need events.csv".into()))?;
+        .ok_or_else(|| Error::input("同期群分析需要 events.csv", "cohorts need events.csv"))?;
     let (Some(user), Some(ts)) = (str_col(ev, "user_id"), ms_col(ev, "ts")) else {
-        return Err(Error::Input("events.csv needs user_id and ts".into()));
+        return Err(Error::input(
+            "events.csv 需要 user_id 和 ts 列",
+            "events.csv needs user_id and ts",
+        ));
     };
     let mut joined: AHashMap<&str, Month> = AHashMap::new();
     if let Some(users) = ds.frame(TableKind::Users)

@@ -71,7 +71,7 @@ pub struct Funnel {
 pub fn funnel(ds: &Dataset, by: &FunnelBy, progress: &Progress) -> Result<Funnel, Error> {
     let ev = ds
         .frame(TableKind::Events)
-        .ok_or_else(|| Error::Input("the funnel needs events.csv".into()))?;
+        .ok_or_else(|| Error::input("漏斗分析需要 events.csv", "the funnel needs events.csv"))?;
     let (user, course, kind) = super::event_columns(ev)?;
     let courses = course_info(ds);
     let mut furthest: AHashMap<(&str, &str), usize> = AHashMap::new();

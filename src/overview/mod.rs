@@ -35,8 +35,9 @@ fn event_columns(
         str_col(ev, "event"),
     ) {
         (Some(user), Some(course), Some(kind)) => Ok((user, course, kind)),
-        _ => Err(crate::error::Error::Input(
-            "events.csv needs user_id, course_id and event".into(),
+        _ => Err(crate::error::Error::input(
+            "events.csv 需要 user_id、course_id 和 event 列",
+            "events.csv needs user_id, course_id and event",
         )),
     }
 }

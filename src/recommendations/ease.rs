@@ -53,9 +53,14 @@ impl Ease {
     pub fn fit(train: &Csr, lambda: f32, progress: &Progress) -> crate::error::Result<Ease> {
         let n = train.n_cols;
         if n > MAX_ITEMS {
-            return Err(crate::error::Error::Input(format!(
-                "EASE needs a dense {n} × {n} course matrix; catalogues above {MAX_ITEMS} courses are refused (use ALS or item-kNN)"
-            )));
+            return Err(crate::error::Error::input(
+                format!(
+                    "EASE 需要一个 {n} × {n} 的稠密课程矩阵；超过 {MAX_ITEMS} 门课程的目录不予处理（请改用 ALS 或 item-kNN）"
+                ),
+                format!(
+                    "EASE needs a dense {n} × {n} course matrix; catalogues above {MAX_ITEMS} courses are refused (use ALS or item-kNN)"
+                ),
+            ));
         }
         progress.set_stage(crate::lang::Text::new(
             "EASE：课程共现",

@@ -223,10 +223,11 @@ pub fn compare(
     progress: &Progress,
 ) -> crate::error::Result<Evaluation> {
     if (0..split.test.n_rows()).all(|u| split.test.row_len(u) == 0) {
-        return Err(crate::error::Error::Input(
+        return Err(crate::error::Error::input(
+            "没有学员有可用于评估的留出课程（随机留出需要学员至少有 5 门课程；\
+             留最后需要课程数多于留出数）",
             "no learner has a held-out course to evaluate on (a holdout needs learners with at \
-             least 5 courses; leave-last needs more courses than it holds out)"
-                .into(),
+             least 5 courses; leave-last needs more courses than it holds out)",
         ));
     }
     let mut models = Vec::new();

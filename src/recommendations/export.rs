@@ -89,24 +89,42 @@ pub fn write_recommendations(
 /// Segment labels by learner id from a `user_id,segment[,label]` file (as written by
 /// `segment --out`); without a `label` column a learner's label is "segment N".
 pub fn read_segments(path: &Path) -> crate::error::Result<ahash::AHashMap<String, Text>> {
-    let mut rdr = csv::Reader::from_path(path)
-        .map_err(|e| crate::error::Error::Input(format!("{}: {e}", path.display())))?;
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| {
+        crate::error::Error::input(
+            format!("{}：{e}", path.display()),
+            format!("{}: {e}", path.display()),
+        )
+    })?;
     let header = rdr
         .headers()
-        .map_err(|e| crate::error::Error::Input(format!("{}: line 1: {e}", path.display())))?
+        .map_err(|e| {
+            crate::error::Error::input(
+                format!("{}：第 1 行：{e}", path.display()),
+                format!("{}: line 1: {e}", path.display()),
+            )
+        })?
         .clone();
     let col = |n: &str| header.iter().position(|h| h.trim() == n);
     let (Some(uc), Some(sc)) = (col("user_id"), col("segment")) else {
-        return Err(crate::error::Error::Input(format!(
-            "{}: line 1: needs columns `user_id` and `segment`",
-            path.display()
-        )));
+        return Err(crate::error::Error::input(
+            format!(
+                "{}：第 1 行：需要 `user_id` 和 `segment` 列",
+                path.display()
+            ),
+            format!(
+                "{}: line 1: needs columns `user_id` and `segment`",
+                path.display()
+            ),
+        ));
     };
     let lc = col("label");
     let mut labels = ahash::AHashMap::new();
     for (n, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| {
-            crate::error::Error::Input(format!("{}: line {}: {e}", path.display(), n + 2))
+            crate::error::Error::input(
+                format!("{}：第 {} 行：{e}", path.display(), n + 2),
+                format!("{}: line {}: {e}", path.display(), n + 2),
+            )
         })?;
         let (Some(u), Some(s)) = (rec.get(uc), rec.get(sc)) else {
             continue;

@@ -54,7 +54,10 @@ impl Strengths {
         let mut s = Strengths::default();
         for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (event, weight) = pair.split_once('=').ok_or_else(|| {
-                crate::error::Error::Input(format!("`{pair}`: expected event=weight"))
+                crate::error::Error::input(
+                    format!("`{pair}`：应为 事件=权重"),
+                    format!("`{pair}`: expected event=weight"),
+                )
             })?;
             let w: f32 = weight
                 .trim()
@@ -62,7 +65,10 @@ impl Strengths {
                 .ok()
                 .filter(|w: &f32| w.is_finite() && *w >= 0.0)
                 .ok_or_else(|| {
-                    crate::error::Error::Input(format!("`{pair}`: the weight must be a number ≥ 0"))
+                    crate::error::Error::input(
+                        format!("`{pair}`：权重必须是 ≥ 0 的数"),
+                        format!("`{pair}`: the weight must be a number ≥ 0"),
+                    )
                 })?;
             let slot = match event.trim() {
                 "view" => &mut s.view,
@@ -73,9 +79,14 @@ impl Strengths {
                 "purchase" => &mut s.purchase,
                 "complete" => &mut s.complete,
                 other => {
-                    return Err(crate::error::Error::Input(format!(
-                        "`{other}`: not one of view, click, comment, share, enroll, purchase, complete"
-                    )));
+                    return Err(crate::error::Error::input(
+                        format!(
+                            "`{other}`：不是 view、click、comment、share、enroll、purchase、complete 之一"
+                        ),
+                        format!(
+                            "`{other}`: not one of view, click, comment, share, enroll, purchase, complete"
+                        ),
+                    ));
                 }
             };
             *slot = w;
@@ -411,18 +422,32 @@ pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Inter
             .flexible(true)
             .from_path(path)
             .map_err(|e| {
-                crate::error::Error::Input(format!("{}: cannot be read: {e}", path.display()))
+                crate::error::Error::input(
+                    format!("{}：无法读取：{e}", path.display()),
+                    format!("{}: cannot be read: {e}", path.display()),
+                )
             })?;
         let header = rdr
             .headers()
-            .map_err(|e| crate::error::Error::Input(format!("{}: line 1: {e}", path.display())))?
+            .map_err(|e| {
+                crate::error::Error::input(
+                    format!("{}：第 1 行：{e}", path.display()),
+                    format!("{}: line 1: {e}", path.display()),
+                )
+            })?
             .clone();
         let col = |name: &str| header.iter().position(|h| h.trim() == name);
         let (Some(ucol), Some(icol)) = (col("user_id"), col("course_id").or(col("item_id"))) else {
-            return Err(crate::error::Error::Input(format!(
-                "{}: line 1: needs columns `user_id` and `course_id`",
-                path.display()
-            )));
+            return Err(crate::error::Error::input(
+                format!(
+                    "{}：第 1 行：需要 `user_id` 和 `course_id` 列",
+                    path.display()
+                ),
+                format!(
+                    "{}: line 1: needs columns `user_id` and `course_id`",
+                    path.display()
+                ),
+            ));
         };
         let wcol = col("weight").or(col("rating"));
         let tcol = col("ts").or(col("timestamp"));
@@ -430,24 +455,30 @@ pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Inter
         for (n, rec) in rdr.records().enumerate() {
             let line = n + 2;
             let rec = rec.map_err(|e| {
-                crate::error::Error::Input(format!("{}: line {line}: {e}", path.display()))
+                crate::error::Error::input(
+                    format!("{}：第 {line} 行：{e}", path.display()),
+                    format!("{}: line {line}: {e}", path.display()),
+                )
             })?;
             let field = |c: usize, name: &str| {
                 rec.get(c).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-                    crate::error::Error::Input(format!(
-                        "{}: line {line}: column `{name}` is empty",
-                        path.display()
-                    ))
+                    crate::error::Error::input(
+                        format!("{}：第 {line} 行：`{name}` 列为空", path.display()),
+                        format!("{}: line {line}: column `{name}` is empty", path.display()),
+                    )
                 })
             };
             let u = field(ucol, "user_id")?.trim();
             let i = field(icol, "course_id")?.trim();
             let w = match wcol {
                 Some(c) => field(c, "weight")?.trim().parse::<f32>().map_err(|_| {
-                    crate::error::Error::Input(format!(
-                        "{}: line {line}: column `weight` is not a number",
-                        path.display()
-                    ))
+                    crate::error::Error::input(
+                        format!("{}：第 {line} 行：`weight` 列不是数字", path.display()),
+                        format!(
+                            "{}: line {line}: column `weight` is not a number",
+                            path.display()
+                        ),
+                    )
                 })?,
                 None => 1.0,
             };
@@ -459,12 +490,18 @@ pub fn from_pair_files(train: &Path, test: &Path) -> crate::error::Result<(Inter
                             .ok()
                             .or_else(|| crate::data::cells::parse_timestamp(v, None).ok())
                             .ok_or_else(|| {
-                                crate::error::Error::Input(format!(
-                                    "{}: line {line}: column `ts` is neither a whole number nor \
-                                     a date or time: `{}`",
-                                    path.display(),
-                                    crate::data::cells::shortened(v, 40)
-                                ))
+                                let v = crate::data::cells::shortened(v, 40);
+                                crate::error::Error::input(
+                                    format!(
+                                        "{}：第 {line} 行：`ts` 列既不是整数也不是日期或时间：`{v}`",
+                                        path.display()
+                                    ),
+                                    format!(
+                                        "{}: line {line}: column `ts` is neither a whole number \
+                                         nor a date or time: `{v}`",
+                                        path.display()
+                                    ),
+                                )
                             })?,
                     )
                 }

@@ -101,47 +101,63 @@ impl Params {
     /// Checks every setting is a usable number (finite, in range); the message names the
     /// setting and its range.
     pub fn check(&self) -> crate::error::Result<()> {
-        let count = |name: &str, v: usize, max: usize| {
+        // Each setting is named (Chinese, English).
+        let count = |(zh, en): (&str, &str), v: usize, max: usize| {
             if (1..=max).contains(&v) {
                 Ok(())
             } else {
-                Err(crate::error::Error::Input(format!(
-                    "{name} {v}: must be from 1 to {max}"
-                )))
+                Err(crate::error::Error::input(
+                    format!("{zh} {v}：须为 1 到 {max}"),
+                    format!("{en} {v}: must be from 1 to {max}"),
+                ))
             }
         };
-        let number = |name: &str, v: f32, lo: f32, positive: bool| {
+        let number = |(zh, en): (&str, &str), v: f32, lo: f32, positive: bool| {
             if v.is_finite() && v >= lo && (!positive || v > 0.0) {
                 Ok(())
             } else {
-                Err(crate::error::Error::Input(format!(
-                    "{name} {v}: must be a number {} {lo}",
-                    if positive { "above" } else { "of at least" }
-                )))
+                Err(crate::error::Error::input(
+                    format!(
+                        "{zh} {v}：须为{} {lo} 的数",
+                        if positive { "大于" } else { "不小于" }
+                    ),
+                    format!(
+                        "{en} {v}: must be a number {} {lo}",
+                        if positive { "above" } else { "of at least" }
+                    ),
+                ))
             }
         };
-        count("neighbours", self.item_neighbours, 10_000)?;
-        count("user neighbours", self.user_neighbours, 10_000)?;
-        count("content neighbours", self.content_neighbours, 10_000)?;
-        count("factors", self.als.factors, 1024)?;
-        count("iterations", self.als.iterations.max(1), 1000)?;
-        number("shrink", self.shrink, 0.0, false)?;
-        number("reg", self.als.reg, 0.0, false)?;
-        number("alpha", self.als.alpha, 0.0, false)?;
-        number("lambda", self.lambda, 0.0, true)?;
+        count(("近邻数", "neighbours"), self.item_neighbours, 10_000)?;
+        count(
+            ("用户近邻数", "user neighbours"),
+            self.user_neighbours,
+            10_000,
+        )?;
+        count(
+            ("内容近邻数", "content neighbours"),
+            self.content_neighbours,
+            10_000,
+        )?;
+        count(("因子数", "factors"), self.als.factors, 1024)?;
+        count(("迭代次数", "iterations"), self.als.iterations.max(1), 1000)?;
+        number(("收缩系数", "shrink"), self.shrink, 0.0, false)?;
+        number(("正则化系数", "reg"), self.als.reg, 0.0, false)?;
+        number(("alpha", "alpha"), self.als.alpha, 0.0, false)?;
+        number(("lambda", "lambda"), self.lambda, 0.0, true)?;
         let q = &self.sequence;
-        count("dimension", q.dim, 1024)?;
-        count("sequence length", q.max_len, 1000)?;
-        count("window", q.window, 50)?;
-        count("epochs", q.epochs, 1000)?;
-        count("patience", q.patience, 1000)?;
-        number("learning rate", q.learning_rate, 0.0, true)?;
-        number("aux weight", q.aux_weight, 0.0, false)?;
+        count(("维度", "dimension"), q.dim, 1024)?;
+        count(("序列长度", "sequence length"), q.max_len, 1000)?;
+        count(("窗口", "window"), q.window, 50)?;
+        count(("训练轮数", "epochs"), q.epochs, 1000)?;
+        count(("早停耐心", "patience"), q.patience, 1000)?;
+        number(("学习率", "learning rate"), q.learning_rate, 0.0, true)?;
+        number(("辅助损失权重", "aux weight"), q.aux_weight, 0.0, false)?;
         if !(0.0..0.95).contains(&q.dropout) {
-            return Err(crate::error::Error::Input(format!(
-                "dropout {}: must be from 0 to 0.95",
-                q.dropout
-            )));
+            return Err(crate::error::Error::input(
+                format!("dropout {}：须为 0 到 0.95", q.dropout),
+                format!("dropout {}: must be from 0 to 0.95", q.dropout),
+            ));
         }
         Ok(())
     }

@@ -70,8 +70,9 @@ pub fn train(
     progress.set_stage(crate::lang::Text::new("学习记录", "interactions"));
     let interactions = from_dataset(ds, &params.strengths);
     if interactions.catalog.is_empty() {
-        return Err(crate::error::Error::Input(
-            "no courses found (needs courses or events)".into(),
+        return Err(crate::error::Error::input(
+            "未找到课程（需要课程表或事件表）",
+            "no courses found (needs courses or events)",
         ));
     }
     let groups = match groups {

@@ -39,7 +39,7 @@ pub struct ReportParts<'a> {
     /// A target list.
     pub targets: Option<&'a TargetReport>,
     /// Parts that could not be made, and why.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::lang::Text>,
 }
 
 fn t(lang: Lang, zh: &str, en: &str) -> String {
@@ -83,7 +83,7 @@ pub fn render(parts: &ReportParts, readouts: &[Readout]) -> String {
         )),
     );
     for note in &parts.notes {
-        let _ = write!(h, "<p class=\"muted\">⚠ {}</p>", escape(note));
+        let _ = write!(h, "<p class=\"muted\">⚠ {}</p>", escape(note.get(lang)));
     }
     overview(&mut h, lang, parts.glance);
     segments(&mut h, lang, parts.segments);
@@ -567,10 +567,18 @@ fn experiments(h: &mut String, lang: Lang, readouts: &[Readout]) {
     }
 }
 
+/// A note on a part of the report that could not be made: the part, and why.
+pub fn noted(what: &crate::lang::Text, why: &crate::lang::Text) -> crate::lang::Text {
+    crate::lang::Text::pair(
+        format!("{}：{}", what.zh, why.zh),
+        format!("{}: {}", what.en, why.en),
+    )
+}
+
 /// Reads out every experiment of `ds` (the first variant as control, α = 0.05); an
 /// experiment that cannot be read out (e.g. a single variant) is left out with a note saying
 /// why, so one broken test does not stop the report.
-pub fn read_out_all(ds: &Dataset) -> (Vec<Readout>, Vec<String>) {
+pub fn read_out_all(ds: &Dataset) -> (Vec<Readout>, Vec<crate::lang::Text>) {
     let Some(df) = ds.frame(TableKind::Experiments) else {
         return (Vec::new(), Vec::new());
     };
@@ -583,7 +591,7 @@ pub fn read_out_all(ds: &Dataset) -> (Vec<Readout>, Vec<String>) {
         };
         match crate::experiments::readout(df, &options) {
             Ok(r) => readouts.push(r),
-            Err(e) => notes.push(format!("{name}: {e}")),
+            Err(e) => notes.push(noted(&crate::lang::Text::same(name), &e.text())),
         }
     }
     (readouts, notes)
@@ -605,11 +613,11 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
     ));
     let profiles = crate::profile::build_profiles(ds, &progress.part(0.1, 0.1))?;
     let mut notes = Vec::new();
-    let mut note = |what: &str, e: Error| -> Result<(), Error> {
+    let mut note = |what: crate::lang::Text, e: Error| -> Result<(), Error> {
         match e.kind() {
             crate::error::ErrorKind::Cancelled => Err(e),
             _ => {
-                notes.push(format!("{what}: {e}"));
+                notes.push(noted(&what, &e.text()));
                 Ok(())
             }
         }
@@ -621,7 +629,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
     ) {
         Ok(s) => Some(s),
         Err(e) => {
-            note("segments", e.into())?;
+            note(crate::lang::Text::new("分群", "segments"), e.into())?;
             None
         }
     };
@@ -646,7 +654,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
     ) {
         Ok(r) => r.evaluation.map(|(_, e)| e),
         Err(e) => {
-            note("recommendations", e)?;
+            note(crate::lang::Text::new("推荐", "recommendations"), e)?;
             None
         }
     };
@@ -659,7 +667,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
         ) {
             Ok(c) => Some(c),
             Err(e) => {
-                note("campaigns", e)?;
+                note(crate::lang::Text::new("投放", "campaigns"), e)?;
                 None
             }
         },
@@ -672,7 +680,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
             {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    note("targeting", e)?;
+                    note(crate::lang::Text::new("目标名单", "targeting"), e)?;
                     None
                 }
             }

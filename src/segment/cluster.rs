@@ -96,7 +96,7 @@ pub const MICRO_ITERATIONS: usize = 25;
 pub const CONSOLIDATION_ITERATIONS: usize = 10;
 
 /// A segmentation of the rows of a matrix.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Segmentation {
     /// Method used.
     pub method: Method,
@@ -141,6 +141,30 @@ pub enum SegmentError {
     /// The input cannot be clustered (as reported by linfa's checks).
     #[error("{0}")]
     Invalid(String),
+}
+
+impl SegmentError {
+    /// The message in both languages (`Display` is its English). What was asked for and
+    /// the fitting library's reasons stay in English.
+    pub fn text(&self) -> crate::lang::Text {
+        let zh = match self {
+            SegmentError::TooFewRows { rows, wanted } => {
+                format!("{rows} 名学员不足以满足要求（{wanted}）；请给出 1 到 {rows} 之间的 k")
+            }
+            SegmentError::NotFinite { column } => {
+                format!("特征中有一个值不是有限数（第 {column} 列）")
+            }
+            SegmentError::Cancelled => "已取消".to_string(),
+            SegmentError::Invalid(m) => format!("无法分群：{m}"),
+        };
+        crate::lang::Text::pair(zh, self.to_string())
+    }
+}
+
+impl crate::lang::Bilingual for SegmentError {
+    fn text(&self) -> crate::lang::Text {
+        SegmentError::text(self)
+    }
 }
 
 impl From<Cancelled> for SegmentError {

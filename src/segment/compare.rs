@@ -9,7 +9,7 @@ use serde::Serialize;
 pub const COMPARED_FEATURES: usize = 12;
 
 /// Segments × features, as standardised differences from all learners.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Comparison {
     /// Feature names (internal; faces show `profile::feature_label`), most telling first.
     pub features: Vec<String>,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A feature that sets a segment apart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Distinction {
     /// Feature name.
     pub feature: String,
@@ -73,6 +73,36 @@ impl Serialize for SegmentSummary {
             suppressed: self.suppressed,
         }
         .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SegmentSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Written {
+            id: usize,
+            size: usize,
+            share: f64,
+            revenue_share: f64,
+            label: String,
+            label_zh: String,
+            distinctions: Vec<Distinction>,
+            keywords: Vec<String>,
+            centroid: BTreeMap<String, f64>,
+            suppressed: bool,
+        }
+        let w = Written::deserialize(deserializer)?;
+        Ok(SegmentSummary {
+            id: w.id,
+            size: w.size,
+            share: w.share,
+            revenue_share: w.revenue_share,
+            label: Text::pair(w.label_zh, w.label),
+            distinctions: w.distinctions,
+            keywords: w.keywords,
+            centroid: w.centroid,
+            suppressed: w.suppressed,
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// One merge of the tree, as in scipy's linkage matrix: clusters `a` and `b` (leaves are
 /// `0..m`, the i-th merge creates cluster `m + i`) join at `height` into `size` points.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct Merge {
     /// First cluster.
     pub a: usize,

@@ -158,7 +158,7 @@ impl Mixture {
 }
 
 /// How likely each learner belongs to each segment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Membership {
     /// One row per learner, one column per segment (rows sum to 1).
     pub probabilities: Array2<f32>,

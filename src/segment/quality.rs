@@ -82,7 +82,7 @@ pub fn adjusted_rand_index(a: &[usize], b: &[usize]) -> f64 {
 
 /// One candidate k: inertia (for the elbow), silhouette and stability, each over the
 /// subsamples k was scored on.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct KScore {
     /// Number of clusters.
     pub k: usize,

@@ -8,8 +8,10 @@ use super::membership::{Membership, membership};
 use crate::jobs::Progress;
 use crate::profile::Profiles;
 
-/// A segmentation of learners with a description (persona) of each segment.
-#[derive(Debug, Clone)]
+/// A segmentation of learners with a description (persona) of each segment. Serialized
+/// whole into project files, so a reopened project shows the same segments without
+/// clustering again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SegmentResult {
     /// The clustering.
     pub seg: Segmentation,

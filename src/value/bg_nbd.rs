@@ -141,10 +141,10 @@ impl BgNbd {
     /// weight, and terms of one value are computed once per evaluation ([`Compact`]).
     pub fn fit(buyers: &[Rft]) -> Result<(BgNbd, f64), Error> {
         if !buyers.iter().any(|b| b.x > 0.0) {
-            return Err(Error::Input(
+            return Err(Error::input(
+                "校准期结束前没有学员在两个不同日期购买过：生命周期价值需要复购",
                 "no learner bought on two different days before the end of calibration: \
-                 lifetime value needs repeat purchases"
-                    .into(),
+                 lifetime value needs repeat purchases",
             ));
         }
         let data = Compact::new(buyers);

@@ -30,8 +30,9 @@ impl GammaGamma {
             .filter(|&(x, m)| x > 0.0 && m > 0.0)
             .collect();
         if used.len() < 2 {
-            return Err(Error::Input(
-                "fewer than 2 learners with paid repeat purchases: spend cannot be modelled".into(),
+            return Err(Error::input(
+                "有付费复购的学员少于 2 名：无法建模消费金额",
+                "fewer than 2 learners with paid repeat purchases: spend cannot be modelled",
             ));
         }
         let objective = |theta: &[f64]| {
@@ -59,10 +60,10 @@ impl GammaGamma {
             v: best.x[2].exp(),
         };
         if model.q <= 1.0 || !best.value.is_finite() {
-            return Err(Error::Input(
+            return Err(Error::input(
+                "学员之间的单次消费差异过大，Gamma-Gamma 模型无法适用（q ≤ 1：平均学员的消费无定义）",
                 "spend per purchase varies too much across learners for the Gamma-Gamma model \
-                 (q ≤ 1: the average learner's spend is undefined)"
-                    .into(),
+                 (q ≤ 1: the average learner's spend is undefined)",
             ));
         }
         Ok(model)

@@ -67,9 +67,12 @@ pub fn summarise_purchases(
     horizon_days: u32,
     progress: &Progress,
 ) -> Result<Purchases, Error> {
-    let events = dataset
-        .frame(TableKind::Events)
-        .ok_or_else(|| Error::Input("lifetime value needs events.csv with purchases".into()))?;
+    let events = dataset.frame(TableKind::Events).ok_or_else(|| {
+        Error::input(
+            "生命周期价值需要含购买记录的 events.csv",
+            "lifetime value needs events.csv with purchases",
+        )
+    })?;
     let users = dataset
         .frame(TableKind::Users)
         .and_then(|u| str_col(u, "user_id"));
@@ -116,7 +119,10 @@ pub fn summarise_purchases(
         }
     }
     if last_day == i64::MIN {
-        return Err(Error::Input("events.csv has no timed events".into()));
+        return Err(Error::input(
+            "events.csv 中没有带时间的事件",
+            "events.csv has no timed events",
+        ));
     }
     let until_day = until_day.unwrap_or(last_day);
     let holdout_end = until_day

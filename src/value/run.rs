@@ -43,16 +43,22 @@ impl ValueSettings {
     /// Refuses settings outside their range, naming the setting.
     pub fn check(&self) -> Result<(), Error> {
         if !(1..=3650).contains(&self.horizon_days) {
-            return Err(Error::Input(format!(
-                "horizon-days must be 1 to 3650, not {}",
-                self.horizon_days
-            )));
+            return Err(Error::input(
+                format!("horizon-days 须为 1 到 3650，而不是 {}", self.horizon_days),
+                format!("horizon-days must be 1 to 3650, not {}", self.horizon_days),
+            ));
         }
         if !(0.0..1.0).contains(&self.discount_monthly) {
-            return Err(Error::Input(format!(
-                "discount-monthly must be at least 0 and below 1, not {}",
-                self.discount_monthly
-            )));
+            return Err(Error::input(
+                format!(
+                    "discount-monthly 须不小于 0 且小于 1，而不是 {}",
+                    self.discount_monthly
+                ),
+                format!(
+                    "discount-monthly must be at least 0 and below 1, not {}",
+                    self.discount_monthly
+                ),
+            ));
         }
         Ok(())
     }
@@ -312,12 +318,20 @@ pub fn estimate_value(
     };
     let repeat_buyers = purchases.buyers.iter().filter(|b| b.frequency > 0).count();
     if purchases.buyers.len() < MIN_BUYERS || repeat_buyers < MIN_REPEAT_BUYERS {
-        return Err(Error::Input(format!(
-            "lifetime value needs at least {MIN_BUYERS} buyers, {MIN_REPEAT_BUYERS} of them \
-             with purchases on two different days, before the end of calibration; there are {} \
-             and {repeat_buyers}: with fewer the model's numbers would mean little",
-            purchases.buyers.len()
-        )));
+        return Err(Error::input(
+            format!(
+                "生命周期价值需要在校准期结束前至少有 {MIN_BUYERS} 名购买者，其中 \
+                 {MIN_REPEAT_BUYERS} 名在两个不同日期购买过；现有 {} 名和 {repeat_buyers} 名：\
+                 人数更少时模型的数字意义不大",
+                purchases.buyers.len()
+            ),
+            format!(
+                "lifetime value needs at least {MIN_BUYERS} buyers, {MIN_REPEAT_BUYERS} of them \
+                 with purchases on two different days, before the end of calibration; there are {} \
+                 and {repeat_buyers}: with fewer the model's numbers would mean little",
+                purchases.buyers.len()
+            ),
+        ));
     }
     let rows: Vec<Rft> = purchases.buyers.iter().map(rft).collect();
     progress.check()?;
@@ -330,7 +344,7 @@ pub fn estimate_value(
         .collect();
     let (spend, spend_note) = match GammaGamma::fit(&spends) {
         Ok(g) => (Some(g), None),
-        Err(Error::Input(why)) => (None, Some(why)),
+        Err(e @ Error::Input(_)) => (None, Some(e.to_string())),
         Err(e) => return Err(e),
     };
     let model = ValueModel {

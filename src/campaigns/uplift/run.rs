@@ -49,15 +49,18 @@ impl UpliftConfig {
     /// Refuses settings outside their range, naming the setting.
     pub fn check(&self) -> Result<(), Error> {
         if !(self.holdout > 0.0 && self.holdout < 1.0) {
-            return Err(Error::Input(format!(
-                "holdout must be between 0 and 1, not {}",
-                self.holdout
-            )));
+            return Err(Error::input(
+                format!("holdout 须在 0 和 1 之间，而不是 {}", self.holdout),
+                format!("holdout must be between 0 and 1, not {}", self.holdout),
+            ));
         }
         if let Some(c) = self.c
             && !(c.is_finite() && c > 0.0)
         {
-            return Err(Error::Input(format!("c must be above 0, not {c}")));
+            return Err(Error::input(
+                format!("c 须大于 0，而不是 {c}"),
+                format!("c must be above 0, not {c}"),
+            ));
         }
         Ok(())
     }
@@ -294,17 +297,21 @@ pub fn estimate_uplift(
     progress: &Progress,
 ) -> Result<UpliftResult, Error> {
     config.check()?;
-    let df = dataset
-        .frame(TableKind::Experiments)
-        .ok_or_else(|| Error::Input("uplift needs experiments.csv".into()))?;
+    let df = dataset.frame(TableKind::Experiments).ok_or_else(|| {
+        Error::input(
+            "增益模型需要 experiments.csv",
+            "uplift needs experiments.csv",
+        )
+    })?;
     let (Some(names), Some(variants), Some(users), Some(converted)) = (
         str_col(df, "experiment"),
         str_col(df, "variant"),
         str_col(df, "user_id"),
         bool_col(df, "converted"),
     ) else {
-        return Err(Error::Input(
-            "experiments.csv needs experiment, variant, user_id and converted".into(),
+        return Err(Error::input(
+            "experiments.csv 需要 experiment、variant、user_id 和 converted 列",
+            "experiments.csv needs experiment, variant, user_id and converted",
         ));
     };
     let ts = ms_col(df, "ts");
@@ -333,25 +340,37 @@ pub fn estimate_uplift(
     }
     if rows.is_empty() {
         experiments.sort();
-        return Err(Error::Input(format!(
-            "experiment `{}` not found; experiments are: {}",
-            config.experiment,
-            experiments.join(", ")
-        )));
+        return Err(Error::input(
+            format!(
+                "未找到实验 `{}`；现有实验：{}",
+                config.experiment,
+                experiments.join(", ")
+            ),
+            format!(
+                "experiment `{}` not found; experiments are: {}",
+                config.experiment,
+                experiments.join(", ")
+            ),
+        ));
     }
     seen_variants.sort();
-    let pick = |asked: &Option<String>, what: &str| -> Result<Option<String>, Error> {
-        match asked {
-            Some(v) if seen_variants.contains(v) => Ok(Some(v.clone())),
-            Some(v) => Err(Error::Input(format!(
+    let pick = |asked: &Option<String>, what_zh: &str, what: &str| match asked {
+        Some(v) if seen_variants.contains(v) => Ok(Some(v.clone())),
+        Some(v) => Err(Error::input(
+            format!(
+                "{what_zh} `{v}` 不是 `{}` 的变体；变体有：{}",
+                config.experiment,
+                seen_variants.join(", ")
+            ),
+            format!(
                 "{what} `{v}` is not a variant of `{}`; variants are: {}",
                 config.experiment,
                 seen_variants.join(", ")
-            ))),
-            None => Ok(None),
-        }
+            ),
+        )),
+        None => Ok(None),
     };
-    let control = match pick(&config.control, "control")? {
+    let control = match pick(&config.control, "对照组", "control")? {
         Some(c) => c,
         None => seen_variants
             .iter()
@@ -360,32 +379,43 @@ pub fn estimate_uplift(
             .clone(),
     };
     let others: Vec<&String> = seen_variants.iter().filter(|v| **v != control).collect();
-    let treatment = match pick(&config.treatment, "treatment")? {
+    let treatment = match pick(&config.treatment, "处理组", "treatment")? {
         Some(t) if t != control => t,
         Some(_) => {
-            return Err(Error::Input(
-                "treatment and control are the same variant".into(),
+            return Err(Error::input(
+                "处理组和对照组是同一个变体",
+                "treatment and control are the same variant",
             ));
         }
         None => match others.as_slice() {
             [one] => (*one).clone(),
             [] => {
-                return Err(Error::Input(format!(
-                    "experiment `{}` has one variant: nothing to compare",
-                    config.experiment
-                )));
+                return Err(Error::input(
+                    format!("实验 `{}` 只有一个变体：无可比较", config.experiment),
+                    format!(
+                        "experiment `{}` has one variant: nothing to compare",
+                        config.experiment
+                    ),
+                ));
             }
             _ => {
-                return Err(Error::Input(format!(
-                    "experiment `{}` has {} variants besides the control ({}): choose one with --treatment",
-                    config.experiment,
-                    others.len(),
-                    others
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                let listed = others
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(Error::input(
+                    format!(
+                        "实验 `{}` 除对照组外有 {} 个变体（{listed}）：请用 --treatment 选择一个",
+                        config.experiment,
+                        others.len(),
+                    ),
+                    format!(
+                        "experiment `{}` has {} variants besides the control ({listed}): choose one with --treatment",
+                        config.experiment,
+                        others.len(),
+                    ),
+                ));
             }
         },
     };
@@ -588,18 +618,32 @@ fn fit_arms(
             .map(|&r| f32::from(u8::from(assigned[r].is_some_and(|a| a.converted))))
             .collect();
         if arm.is_empty() || y.iter().all(|&v| v == y[0]) {
-            return Err(Error::Input(format!(
-                "the {} arm of `{}` has {} users with {}: a model needs both converters and \
-                 non-converters",
-                names[k],
-                names[2],
-                arm.len(),
-                if y.first() == Some(&1.0) {
-                    "only converters"
-                } else {
-                    "no converter"
-                }
-            )));
+            let only_converters = y.first() == Some(&1.0);
+            return Err(Error::input(
+                format!(
+                    "`{}` 的 {} 组有 {} 名用户，{}：模型需要同时有转化者和未转化者",
+                    names[2],
+                    names[k],
+                    arm.len(),
+                    if only_converters {
+                        "全部已转化"
+                    } else {
+                        "没有转化者"
+                    }
+                ),
+                format!(
+                    "the {} arm of `{}` has {} users with {}: a model needs both converters and \
+                     non-converters",
+                    names[k],
+                    names[2],
+                    arm.len(),
+                    if only_converters {
+                        "only converters"
+                    } else {
+                        "no converter"
+                    }
+                ),
+            ));
         }
         let part = progress.part(0.5 * k as f32, 0.5);
         models.push(logistic::fit(

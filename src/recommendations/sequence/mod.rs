@@ -49,10 +49,16 @@ impl Sequences {
     /// The sequences of a model's input, or why there are none.
     pub fn of_input(input: &FitInput<'_>, model: &str) -> crate::error::Result<Sequences> {
         let order = input.order.ok_or_else(|| {
-            crate::error::Error::Input(format!(
-                "{model} needs the order of each learner's courses: give events with times \
-                 (--data) or a `ts` column in the training file"
-            ))
+            crate::error::Error::input(
+                format!(
+                    "{model} 需要每位学员学习课程的先后顺序：请提供带时间的事件（--data），\
+                     或在训练文件中加入 `ts` 列"
+                ),
+                format!(
+                    "{model} needs the order of each learner's courses: give events with times \
+                     (--data) or a `ts` column in the training file"
+                ),
+            )
         })?;
         Ok(Sequences::build(input.train, order))
     }

@@ -105,10 +105,16 @@ pub(super) fn fit(
         windows(s, q.max_len, &mut examples);
     }
     if examples.is_empty() {
-        return Err(crate::error::Error::Input(format!(
-            "{}: no learner has two courses in order to learn from",
-            architecture.name()
-        )));
+        return Err(crate::error::Error::input(
+            format!(
+                "{}：没有学员按顺序学过两门课程，无从学习",
+                architecture.name()
+            ),
+            format!(
+                "{}: no learner has two courses in order to learn from",
+                architecture.name()
+            ),
+        ));
     }
     let network = Network::new(shape, &mut rng).map_err(internal)?;
     let mut optimizer = candle_nn::AdamW::new(
@@ -271,16 +277,20 @@ pub(super) fn save(network: &Network, path: &std::path::Path) -> crate::error::R
         "shape".into(),
         Tensor::from_vec(shape.to_vec(), 6, &Device::Cpu).map_err(internal)?,
     );
-    candle_core::safetensors::save(&tensors, path)
-        .map_err(|e| crate::error::Error::Input(format!("{}: {e}", path.display())))
+    candle_core::safetensors::save(&tensors, path).map_err(|e| {
+        crate::error::Error::input(
+            format!("{}：{e}", path.display()),
+            format!("{}: {e}", path.display()),
+        )
+    })
 }
 
 pub(super) fn load(path: &std::path::Path) -> crate::error::Result<Network> {
     let bad = |e: &dyn std::fmt::Display| {
-        crate::error::Error::Input(format!(
-            "{}: not a saved sequence model: {e}",
-            path.display()
-        ))
+        crate::error::Error::input(
+            format!("{}：不是已保存的序列模型：{e}", path.display()),
+            format!("{}: not a saved sequence model: {e}", path.display()),
+        )
     };
     let tensors = candle_core::safetensors::load(path, &Device::Cpu).map_err(|e| bad(&e))?;
     let shape = tensors
