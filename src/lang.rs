@@ -74,6 +74,12 @@ impl Text {
     }
 }
 
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text::same(text)
+    }
+}
+
 impl From<&str> for Text {
     fn from(text: &str) -> Text {
         Text::same(text)

@@ -105,7 +105,7 @@ fn a_load_job_shows_progress_and_can_be_cancelled() {
     h.get_by_label("取消").click();
     settle(&mut h);
     assert!(h.state().loaded.is_none());
-    assert_eq!(h.state().status, Some(Ok("已取消。".to_string())));
+    assert!(matches!(&h.state().status, Some(Ok(m)) if m.zh == "已取消。"));
 }
 
 #[test]
@@ -333,16 +333,22 @@ fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
         "user_id,city,City\nu1,a,b\n",
     )
     .unwrap();
-    for (dir, expected) in [
-        (outside.path(), "不在数据集文件夹"),
-        (duplicate.path(), "都是 `city`"),
+    // The message is kept in both languages: the status line shows the chosen one, also
+    // after a switch.
+    for (dir, zh, en) in [
+        (
+            outside.path(),
+            "不在数据集文件夹",
+            "not inside the dataset folder",
+        ),
+        (duplicate.path(), "都是 `city`", "both `city`"),
     ] {
         h.state_mut()
             .start_load(dir.to_path_buf(), persona_lab::data::Mapping::default());
         settle(&mut h);
         let status = h.state().status.clone();
         assert!(
-            matches!(&status, Some(Err(m)) if m.contains(expected)),
+            matches!(&status, Some(Err(m)) if m.zh.contains(zh) && m.en.contains(en)),
             "{status:?}"
         );
         let now = h.state().loaded.clone().expect("a dataset stays open");
@@ -370,7 +376,7 @@ fn a_bad_folder_shows_its_error_and_keeps_the_dataset_open() {
     });
     let status = h.state().status.clone();
     assert!(
-        matches!(&status, Some(Err(m)) if m.contains("都被拒绝")),
+        matches!(&status, Some(Err(m)) if m.zh.contains("都被拒绝")),
         "{status:?}"
     );
     assert!(h.state().profiles.is_none());
@@ -396,7 +402,7 @@ fn an_export_runs_as_its_own_task_beside_other_work() {
         a.tasks.is_idle() && a.segments.is_some()
     });
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n1,2\n");
-    assert_eq!(h.state().status, Some(Ok(format!("✔ {}", path.display()))));
+    assert!(matches!(&h.state().status, Some(Ok(m)) if m.en == format!("✔ {}", path.display())));
     // An export never replaces a file of the open dataset.
     let users = sample_dir().join("users.csv");
     let before = std::fs::read(&users).unwrap();

@@ -225,10 +225,13 @@ impl PersonaApp {
         } else {
             match &self.status {
                 Some(Err(message)) => {
-                    ui.colored_label(style::ERROR, format!("{}: {message}", tr(lang, T::Error)));
+                    ui.colored_label(
+                        style::ERROR,
+                        format!("{}: {}", tr(lang, T::Error), message.get(lang)),
+                    );
                 }
                 Some(Ok(message)) => {
-                    ui.label(message);
+                    ui.label(message.get(lang));
                 }
                 None => {
                     ui.weak(tr(lang, T::Shortcuts));

@@ -2,7 +2,7 @@
 //! exports.
 
 use super::commands::Writer;
-use super::i18n::{T, tr};
+use super::i18n::{Lang, T, tr};
 use super::mapping_dialog::MappingDialog;
 use super::overview_tab::Split;
 use super::recommendations_tab::RecsRequest;
@@ -33,7 +33,6 @@ impl PersonaApp {
     /// Starts loading a folder as a job (replacing any running load).
     pub fn start_load(&mut self, dir: PathBuf, mapping: Mapping) {
         let title = format!("{} {}", tr(self.lang(), T::Loading), dir.display());
-        let lang = self.lang();
         self.spawn_job(
             Task::Load,
             title,
@@ -45,7 +44,7 @@ impl PersonaApp {
                         return Ok(JobOutput::NeedsMapping {
                             dir,
                             mapping,
-                            message: e.text().get(lang).to_string(),
+                            message: e.text(),
                         });
                     }
                     Err(e) => return Err(e),
@@ -80,7 +79,7 @@ impl PersonaApp {
     fn take(&mut self, result: Result<JobOutput, JobError>) {
         match result {
             Ok(JobOutput::Exported(path)) => {
-                self.status = Some(Ok(format!("✔ {}", path.display())));
+                self.status = Some(Ok(format!("✔ {}", path.display()).into()));
             }
             Ok(JobOutput::Loaded(loaded)) => {
                 self.generation += 1;
@@ -145,14 +144,15 @@ impl PersonaApp {
                 mapping,
                 message,
             }) => {
-                self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, message.clone()));
+                let shown = message.get(self.lang()).to_string();
+                self.mapping_dialog = Some(MappingDialog::new(dir, &mapping, shown));
                 self.status = Some(Err(message));
             }
             Err(JobError::Cancelled) => {
-                self.status = Some(Ok(tr(self.lang(), T::Cancelled).to_string()));
+                self.status = Some(Ok(super::i18n::both(T::Cancelled)));
             }
             Err(JobError::Failed(message)) => {
-                self.status = Some(Err(message.get(self.lang()).to_string()));
+                self.status = Some(Err(message));
             }
         }
     }
@@ -302,7 +302,7 @@ impl PersonaApp {
             }),
             Command::SaveProjectTo(path) => {
                 let Some(loaded) = &self.loaded else {
-                    self.status = Some(Err(tr(self.lang(), T::NoData).into()));
+                    self.status = Some(Err(super::i18n::both(T::NoData)));
                     return;
                 };
                 let project = super::project::Project {
@@ -323,9 +323,9 @@ impl PersonaApp {
                 match project.save(&path) {
                     Ok(()) => {
                         self.remember_project(&path);
-                        self.status = Some(Ok(format!("✔ {}", path.display())));
+                        self.status = Some(Ok(format!("✔ {}", path.display()).into()));
                     }
-                    Err(e) => self.status = Some(Err(e.get(self.lang()).to_string())),
+                    Err(e) => self.status = Some(Err(e)),
                 }
             }
             Command::OpenProject(path) => match super::project::Project::open(&path) {
@@ -345,7 +345,7 @@ impl PersonaApp {
                     self.remember_project(&path);
                     self.start_load(p.data, p.mapping);
                 }
-                Err(e) => self.status = Some(Err(e.get(self.lang()).to_string())),
+                Err(e) => self.status = Some(Err(e)),
             },
             Command::PickFiles => self.off_thread(|| {
                 let picked = pollster::block_on(
@@ -407,7 +407,7 @@ impl PersonaApp {
                 self.settings.projector = !self.settings.projector;
                 super::style::set_projector(&self.ctx, self.settings.projector);
             }
-            Command::Notice(text) => self.status = Some(Ok(text)),
+            Command::Notice(text) => self.status = Some(Ok(text.into())),
             Command::RunReadout(opts) => {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
@@ -426,18 +426,21 @@ impl PersonaApp {
             }
             Command::MakeAudience { name, from } => match self.make_audience(name, from) {
                 Ok(a) => {
-                    self.status = Some(Ok(format!(
-                        "✔ {} «{}»: {} {}",
-                        tr(self.lang(), T::AudienceMade),
-                        a.name,
-                        a.len(),
-                        tr(self.lang(), T::Learners)
-                    )));
+                    let made = |lang| {
+                        format!(
+                            "✔ {} «{}»: {} {}",
+                            tr(lang, T::AudienceMade),
+                            a.name,
+                            a.len(),
+                            tr(lang, T::Learners)
+                        )
+                    };
+                    self.status = Some(Ok(crate::lang::Text::pair(made(Lang::Zh), made(Lang::En))));
                     self.audiences.retain(|old| old.name != a.name);
                     self.audiences.push(Arc::new(a));
                     self.audience = Some(self.audiences.len() - 1);
                 }
-                Err(e) => self.status = Some(Err(e.text().get(self.lang()).to_string())),
+                Err(e) => self.status = Some(Err(e.text())),
             },
             Command::RenameSegment(id, name) => {
                 let name = name.trim().to_string();
@@ -485,7 +488,7 @@ impl PersonaApp {
                 let (Some(loaded), Some(audience)) =
                     (self.loaded.clone(), self.working_audience().cloned())
                 else {
-                    self.status = Some(Err(tr(self.lang(), T::ChooseAudienceFirst).into()));
+                    self.status = Some(Err(super::i18n::both(T::ChooseAudienceFirst)));
                     return;
                 };
                 let title = format!("{} {}", tr(self.lang(), T::Computing), settings.experiment);

@@ -26,7 +26,7 @@ pub enum JobOutput {
         /// The mapping that was tried.
         mapping: Mapping,
         /// What was missing.
-        message: String,
+        message: crate::lang::Text,
     },
     /// An A/B read-out finished.
     Readout(Readout),

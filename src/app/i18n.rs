@@ -462,6 +462,11 @@ pub fn reason_text(lang: Lang, row: &crate::data::RejectedRow) -> String {
 }
 
 /// Shorthand used throughout the UI code.
+/// `key` in both languages (for text kept and shown later, e.g. the status line).
+pub fn both(key: T) -> crate::lang::Text {
+    crate::lang::Text::new(key.get(Lang::Zh), key.get(Lang::En))
+}
+
 pub fn tr(lang: Lang, key: T) -> &'static str {
     key.get(lang)
 }

@@ -54,8 +54,8 @@ pub struct PersonaApp {
     pub tasks: Tasks,
     /// Bumped at every loaded dataset, so results computed on an earlier one are dropped.
     generation: u64,
-    /// Last error or notice.
-    pub status: Option<Result<String, String>>,
+    /// Last error or notice, in both languages (shown in the one chosen when it is drawn).
+    pub status: Option<Result<crate::lang::Text, crate::lang::Text>>,
     data_tab: DataTab,
     /// The Experiments tab.
     pub experiments_tab: ExperimentsTab,
