@@ -620,6 +620,11 @@ fn a_project_saves_and_reopens_the_work() {
     h.step();
     h.step();
     let segments = h.state().segments.clone().unwrap();
+    h.get_by_label("营销投放").click();
+    wait_until(&mut h, "campaign models", |a| {
+        a.ctr.is_some() && a.campaigns_tab.list.is_some() && a.tasks.is_idle()
+    });
+    let ctr = h.state().ctr.clone().unwrap();
     let members = h.state().working_audience().unwrap().len();
     assert!(members > 100);
     let dir = tempfile::tempdir().unwrap();
@@ -639,6 +644,26 @@ fn a_project_saves_and_reopens_the_work() {
         a.profiles.is_some() && a.tasks.is_idle()
     });
     let a = again.state();
+    // The campaign models too (the Campaigns tab, which would train them, is never opened):
+    // the same models and evaluation, and, with the histories rebuilt from the data, the
+    // same target list.
+    let models = a
+        .ctr
+        .as_ref()
+        .expect("campaign models restored from the project");
+    let json = |m: &persona_lab::campaigns::CtrModels| serde_json::to_value(m).unwrap();
+    assert_eq!(json(&models.models), json(&ctr.models));
+    assert_eq!(models.report.auc, ctr.report.auc);
+    let ask = persona_lab::campaigns::ListRequest::new("c0012", 200);
+    let list = |m: &persona_lab::campaigns::CtrModels| {
+        persona_lab::campaigns::target(m, &ask)
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| (r.user_id, r.p_convert))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(&models.models), list(&ctr.models));
     let restored = a
         .segments
         .as_ref()

@@ -89,6 +89,8 @@ impl PersonaApp {
                 self.settings.recent.insert(0, dir);
                 self.settings.recent.truncate(RECENT_MAX);
                 self.status = None;
+                let data = loaded.dataset.fingerprint();
+                self.saved = self.saved.take().and_then(|r| r.for_data(&data));
                 self.loaded = Some(Arc::new(loaded));
                 self.overview = None;
                 self.overview_tab.reset();
@@ -100,6 +102,9 @@ impl PersonaApp {
                 self.recommendations_tab.reset();
                 self.ctr = None;
                 self.campaigns_tab.reset();
+                if let Some(saved) = self.saved.as_mut().and_then(|r| r.campaigns.take()) {
+                    self.restore_campaigns(saved);
+                }
             }
             Ok(JobOutput::Readout(readout)) => self.experiments_tab.set_readout(readout),
             Ok(JobOutput::Plan(plan)) => self.plan = Some(Arc::from(plan)),
@@ -157,18 +162,37 @@ impl PersonaApp {
         }
     }
 
-    /// The segments an opened project saved, when the loaded data is the data they were made
-    /// from (same fingerprint); taken once, so a re-run or another dataset starts afresh.
+    /// The segments an opened project saved (kept only when the loaded data is the data they
+    /// were made from); taken once, so a re-run starts afresh.
     fn saved_segments(&mut self) -> Option<Arc<SegmentResult>> {
-        let saved = self.saved.take()?;
-        let loaded = self.loaded.as_ref()?;
-        let data = loaded.dataset.fingerprint();
-        let mut segments = saved.segments_for(&data)?.clone();
+        let mut segments = self.saved.as_mut()?.segments.take()?;
         if segments.seg.labels.len() != self.profiles.as_ref()?.matrix.nrows() {
             return None;
         }
         crate::segment::rename(&mut segments.summaries, &self.segment_names);
         Some(Arc::new(segments))
+    }
+
+    /// Makes an opened project's campaign models whole on the loaded data, as a job (the
+    /// learners' histories are rebuilt from the events; nothing is trained).
+    fn restore_campaigns(&mut self, saved: super::project::SavedCampaigns) {
+        let Some(loaded) = self.loaded.clone() else {
+            return;
+        };
+        let title = format!(
+            "{} {}",
+            tr(self.lang(), T::Computing),
+            tr(self.lang(), T::TabCampaigns)
+        );
+        self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
+            p.set_stage(crate::lang::Text::new(
+                "读取已训练的模型",
+                "loading the trained models",
+            ));
+            let restored =
+                crate::campaigns::run::restore(&loaded.dataset, saved.models, saved.report);
+            Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(restored)))
+        });
     }
 
     pub(super) fn current_dir(&self) -> Option<PathBuf> {
@@ -318,6 +342,10 @@ impl PersonaApp {
                     results: super::project::Results {
                         data: loaded.dataset.fingerprint(),
                         segments: self.segments.as_deref().cloned(),
+                        campaigns: self.ctr.as_ref().map(|c| super::project::SavedCampaigns {
+                            models: c.models.without_histories(),
+                            report: c.report.clone(),
+                        }),
                     },
                 };
                 match project.save(&path) {

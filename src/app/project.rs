@@ -55,12 +55,25 @@ pub struct Results {
     pub data: String,
     /// The segments (clustering, personas, comparison, membership).
     pub segments: Option<SegmentResult>,
+    /// The campaign models and their evaluation.
+    #[serde(default)]
+    pub campaigns: Option<SavedCampaigns>,
+}
+
+/// Trained campaign models as saved: without the learners' histories, which are rebuilt
+/// from the data on opening ([`crate::campaigns::run::restore`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedCampaigns {
+    /// The models.
+    pub models: crate::campaigns::CtrModels,
+    /// Their evaluation.
+    pub report: crate::campaigns::CtrReport,
 }
 
 impl Results {
-    /// The saved segments, if they were made from data with fingerprint `data`.
-    pub fn segments_for(&self, data: &str) -> Option<&SegmentResult> {
-        self.segments.as_ref().filter(|_| self.data == data)
+    /// These results, if they were made from data with fingerprint `data`.
+    pub fn for_data(self, data: &str) -> Option<Results> {
+        (self.data == data).then_some(self)
     }
 }
 

@@ -83,7 +83,7 @@ pub struct Context {
 type Part = Vec<(u32, f32)>;
 
 /// Columns of the learner's history, read from a [`Past`] as of the row's moment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct HistoryColumns {
     recency: u32,
     no_history: u32,
@@ -112,7 +112,7 @@ const PRICE_SENSITIVE_SHARE: f64 = 0.5;
 /// Turns learners, courses, contexts and learner histories into feature rows; fitted on a
 /// dataset. Learner attributes (occupation, age, …) are static; everything a learner did is
 /// read from their history as of the row's moment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Encoder {
     /// Names of the named (non-hashed) columns, in column order.
     pub names: Vec<String>,

@@ -38,7 +38,7 @@ impl Default for FmParams {
 }
 
 /// A fitted factorization machine.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fm {
     /// Linear weights.
     pub weights: Vec<f64>,

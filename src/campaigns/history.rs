@@ -58,7 +58,7 @@ pub struct Event {
 }
 
 /// What is known of each course for learner summaries.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CourseFacts {
     /// Category index of each course.
     pub category: Vec<Option<u32>>,

@@ -5,7 +5,7 @@ use crate::math::spd_inverse;
 use ndarray::{Array1, Array2};
 
 /// A fitted linear regression `y ≈ b + β·x` over the first `beta.len()` columns.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Linear {
     /// Coefficients.
     pub beta: Vec<f64>,

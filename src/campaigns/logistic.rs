@@ -7,7 +7,7 @@ use crate::math::Csr;
 use rayon::prelude::*;
 
 /// A fitted logistic regression.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Logistic {
     /// One weight per column.
     pub weights: Vec<f64>,

@@ -45,7 +45,7 @@ pub fn log_loss(p: &[f64], labels: &[f32]) -> f64 {
 }
 
 /// One calibration bin.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct CalibrationBin {
     /// Bin number, 1 = lowest predictions.
     pub bin: usize,
@@ -112,7 +112,7 @@ pub fn roc_pr(p: &[f64], labels: &[f32], points: usize) -> (Curve, Curve) {
 }
 
 /// One decile of the ranking.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Decile {
     /// 1 = the 10% with the highest predictions.
     pub decile: usize,

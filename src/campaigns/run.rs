@@ -16,6 +16,24 @@ pub struct CampaignModels {
     pub interactions: crate::recommendations::Interactions,
 }
 
+/// Campaign models saved earlier (e.g. in a project), made whole again on `ds`, the data they
+/// were trained on: the learners' histories and interactions are rebuilt from it, the
+/// models and their evaluation are used as saved, nothing is trained.
+pub fn restore(ds: &Dataset, mut models: CtrModels, report: CtrReport) -> CampaignModels {
+    models.histories = super::history::Histories::from_dataset(
+        ds,
+        &models.encoder.learner_index,
+        &models.encoder.course_index,
+    );
+    let interactions =
+        crate::recommendations::from_dataset(ds, &crate::recommendations::Strengths::default());
+    CampaignModels {
+        models,
+        report,
+        interactions,
+    }
+}
+
 /// Trains the campaign models on `ds` and keeps the learners' interactions for targeting:
 /// what the Campaigns tab works from.
 pub fn train_campaigns(

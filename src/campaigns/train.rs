@@ -63,7 +63,7 @@ impl Default for CtrConfig {
 }
 
 /// One model's held-out quality.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ModelScore {
     /// `logistic` or `fm`.
     pub name: String,
@@ -78,7 +78,7 @@ pub struct ModelScore {
 }
 
 /// A weight with its readable feature name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Coefficient {
     /// Feature.
     pub feature: String,
@@ -87,7 +87,7 @@ pub struct Coefficient {
 }
 
 /// The evaluation of a training run (the `ctr --json` contract plus curves).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CtrReport {
     /// Training rows.
     pub rows_train: usize,
@@ -129,7 +129,7 @@ pub struct CtrReport {
 }
 
 /// Which click model scores.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub enum ClickModel {
     /// Logistic regression.
     Logistic(Logistic),
@@ -147,14 +147,16 @@ impl ClickModel {
     }
 }
 
-/// Everything targeting needs.
-#[derive(Debug, Clone)]
+/// Everything targeting needs. Serialized without the histories, which are rebuilt from the
+/// data (see [`crate::campaigns::run::restore`]).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CtrModels {
     /// What the click model predicts.
     pub target: Target,
     /// The encoder.
     pub encoder: Encoder,
     /// Every learner's events, for features as of any moment.
+    #[serde(skip)]
     pub histories: Histories,
     /// The default click model.
     pub click: ClickModel,
@@ -165,6 +167,22 @@ pub struct CtrModels {
     /// The most a predicted amount may be for each course: the highest amount it ever sold
     /// for (before the cut of a time split), else its list price.
     pub spend_cap: Vec<Option<f64>>,
+}
+
+impl CtrModels {
+    /// A copy without the histories: what is saved ([`crate::campaigns::run::restore`]
+    /// rebuilds them from the data).
+    pub fn without_histories(&self) -> CtrModels {
+        CtrModels {
+            target: self.target,
+            encoder: self.encoder.clone(),
+            histories: Histories::default(),
+            click: self.click.clone(),
+            conversion: self.conversion.clone(),
+            spend: self.spend.clone(),
+            spend_cap: self.spend_cap.clone(),
+        }
+    }
 }
 
 /// Where a split by time falls: the given time, or 80% into the impressions' time range.
