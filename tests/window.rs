@@ -625,6 +625,12 @@ fn a_project_saves_and_reopens_the_work() {
         a.ctr.is_some() && a.campaigns_tab.list.is_some() && a.tasks.is_idle()
     });
     let ctr = h.state().ctr.clone().unwrap();
+    h.get_by_label("课程推荐").click();
+    wait_until(&mut h, "recommendations", |a| {
+        a.recs.is_some() && a.tasks.is_idle()
+    });
+    let comparison = h.state().recommendations_tab.evaluation.clone().unwrap();
+    let recs = h.state().recs.clone().unwrap();
     let members = h.state().working_audience().unwrap().len();
     assert!(members > 100);
     let dir = tempfile::tempdir().unwrap();
@@ -664,6 +670,27 @@ fn a_project_saves_and_reopens_the_work() {
             .collect::<Vec<_>>()
     };
     assert_eq!(list(&models.models), list(&ctr.models));
+    // The recommender is fitted again with its saved settings, and the comparison of models
+    // is the saved one (its fit times would differ had it run again).
+    again.get_by_label("课程推荐").click();
+    wait_until(&mut again, "recommendations", |a| {
+        a.recs.is_some() && a.tasks.is_idle()
+    });
+    let a = again.state();
+    let json = |e: &persona_lab::recommendations::Evaluation| serde_json::to_value(e).unwrap();
+    assert_eq!(
+        json(a.recommendations_tab.evaluation.as_ref().unwrap()),
+        json(&comparison)
+    );
+    let restored = a.recs.as_ref().unwrap();
+    assert_eq!(restored.params, recs.params);
+    assert_eq!(restored.model.kind(), recs.model.kind());
+    let top = |t: &persona_lab::recommendations::Trained| {
+        let mut scores = vec![0.0f32; t.interactions.catalog.len()];
+        t.model.score(&t.interactions.matrix, 0, &mut scores);
+        scores
+    };
+    assert_eq!(top(restored), top(&recs));
     let restored = a
         .segments
         .as_ref()

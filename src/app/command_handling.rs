@@ -276,7 +276,7 @@ impl PersonaApp {
                 crate::recommendations::interactions::DEFAULT_GROUP_ATTRIBUTE.to_string(),
             ),
         };
-        let settings = crate::recommendations::RecsSettings {
+        let mut settings = crate::recommendations::RecsSettings {
             kind: request.kind,
             params: request.params,
             groups,
@@ -285,13 +285,30 @@ impl PersonaApp {
             seed: crate::recommendations::run::SEED,
             cache: eframe::storage_dir("Persona Lab").map(|d| d.join("models")),
         };
+        // An opened project's recommender, asked for with the settings it was saved with, is
+        // fitted with its chosen settings only (no tuning, no comparison: those are kept).
+        let saved = self
+            .saved
+            .as_mut()
+            .and_then(|r| r.recommendations.take())
+            .filter(|s| s.kind == request.kind && s.by_segments == request.by_segments);
+        if let Some(s) = &saved {
+            settings.params = s.params;
+            settings.tune = false;
+            settings.compare = None;
+        }
         let title = format!(
             "{} {}",
             tr(lang, T::Computing),
             tr(lang, T::TabRecommendations)
         );
         self.spawn_job(Task::Recommendations, title, move |p: &Progress| {
-            let result = crate::recommendations::train_and_compare(&loaded.dataset, &settings, p)?;
+            let mut result =
+                crate::recommendations::train_and_compare(&loaded.dataset, &settings, p)?;
+            if let Some(saved) = saved {
+                result.trained.trials = saved.trials;
+                result.evaluation = saved.evaluation;
+            }
             Ok::<_, crate::error::Error>(JobOutput::Recs(Box::new(result)))
         });
     }
@@ -345,6 +362,13 @@ impl PersonaApp {
                         campaigns: self.ctr.as_ref().map(|c| super::project::SavedCampaigns {
                             models: c.models.without_histories(),
                             report: c.report.clone(),
+                        }),
+                        recommendations: self.recs.as_ref().map(|t| super::project::SavedRecs {
+                            kind: t.model.kind(),
+                            params: t.params,
+                            by_segments: self.recommendations_tab.by_segments,
+                            trials: t.trials.clone(),
+                            evaluation: self.recommendations_tab.comparison(),
                         }),
                     },
                 };

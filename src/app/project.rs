@@ -58,6 +58,30 @@ pub struct Results {
     /// The campaign models and their evaluation.
     #[serde(default)]
     pub campaigns: Option<SavedCampaigns>,
+    /// The recommender's settings and the comparison of models.
+    #[serde(default)]
+    pub recommendations: Option<SavedRecs>,
+}
+
+/// A trained recommender as saved: the model and the settings it was fitted with (the chosen
+/// ones when tuned), the settings tried, and the comparison of models. On opening, the model
+/// is fitted again with those settings (no tuning, no comparison; networks come from the
+/// model cache); the comparison is shown as saved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedRecs {
+    /// The model serving the lists.
+    pub kind: crate::recommendations::ModelKind,
+    /// Its settings.
+    pub params: crate::recommendations::Params,
+    /// Whether learners were grouped by segment.
+    pub by_segments: bool,
+    /// Settings tried while tuning, with their validation NDCG@10.
+    pub trials: Vec<crate::recommendations::evaluate::Trial>,
+    /// The comparison of models, and the family compared.
+    pub evaluation: Option<(
+        crate::recommendations::Family,
+        crate::recommendations::Evaluation,
+    )>,
 }
 
 /// Trained campaign models as saved: without the learners' histories, which are rebuilt

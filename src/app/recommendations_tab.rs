@@ -118,6 +118,13 @@ impl RecsTab {
         }
     }
 
+    /// The latest comparison and the family compared.
+    pub fn comparison(&self) -> Option<(Family, Evaluation)> {
+        self.evaluation
+            .as_ref()
+            .map(|e| (self.compared, (**e).clone()))
+    }
+
     /// Takes a finished job's output.
     pub fn set_result(&mut self, evaluation: Option<(Family, Evaluation)>) {
         self.what_if.clear();

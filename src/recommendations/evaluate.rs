@@ -79,7 +79,7 @@ fn split_each(m: &Csr, mut hold_out: impl FnMut(usize, &mut [usize]) -> usize) -
 }
 
 /// Ranking quality of one model at cutoff `k`, macro-averaged over test learners.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Metrics {
     /// Hits / k.
     pub precision: f64,
@@ -182,7 +182,7 @@ pub fn evaluate(
 }
 
 /// One model's line of a comparison.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ModelReport {
     /// Model name.
     pub name: String,
@@ -196,7 +196,7 @@ pub struct ModelReport {
 }
 
 /// A comparison of models on one split.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Evaluation {
     /// Cutoff.
     pub k: usize,
@@ -287,7 +287,7 @@ pub fn grid(kind: ModelKind, base: &Params) -> Vec<Params> {
 }
 
 /// One tried setting and its validation NDCG.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Trial {
     /// The setting.
     pub params: serde_json::Value,

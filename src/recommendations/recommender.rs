@@ -136,7 +136,7 @@ pub struct Knob {
 pub type LoadFn = fn(&std::path::Path, &FitInput<'_>) -> crate::error::Result<Box<dyn Recommender>>;
 
 /// What a recommender reads from the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Family {
     /// Which courses a learner took (and how strongly), not their order.
     Taste,
