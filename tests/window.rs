@@ -637,7 +637,9 @@ fn a_project_saves_and_reopens_the_work() {
     let path = dir.path().join("workshop.plab");
     h.state_mut().submit(Command::SaveProjectTo(path.clone()));
     h.step();
-    h.step();
+    wait_until(&mut h, "the project written by its job", |a| {
+        a.tasks.is_idle()
+    });
     assert!(path.is_file(), "{:?}", h.state().status);
     let mut again = app_on(path.clone());
     wait_until(&mut again, "the project's dataset", |a| {

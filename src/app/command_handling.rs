@@ -372,33 +372,43 @@ impl PersonaApp {
                         }),
                     },
                 };
-                match project.save(&path) {
-                    Ok(()) => {
-                        self.remember_project(&path);
-                        self.status = Some(Ok(format!("✔ {}", path.display()).into()));
-                    }
-                    Err(e) => self.status = Some(Err(e)),
-                }
+                // Written by a job: at a million learners the results are hundreds of MB.
+                self.remember_project(&path);
+                let target = path.clone();
+                self.apply(Command::Export {
+                    path,
+                    write: Writer(Box::new(move |tmp: &Path| {
+                        let text = project
+                            .to_json(&target)
+                            .map_err(|e| std::io::Error::other(e.en.into_owned()))?;
+                        std::fs::write(tmp, text)
+                    })),
+                });
             }
-            Command::OpenProject(path) => match super::project::Project::open(&path) {
-                Ok(p) => {
-                    p.tabs.apply(
-                        &mut self.segments_tab,
-                        &mut self.recommendations_tab,
-                        &mut self.campaigns_tab,
-                    );
-                    self.settings.tabs = p.tabs.clone();
-                    self.settings.lang = p.lang;
-                    self.audiences = p.audiences.into_iter().map(Arc::new).collect();
-                    self.audience = p.audience;
-                    self.experiments_tab.plan_settings = p.plan;
-                    self.segment_names = p.segment_names;
-                    self.saved = Some(p.results);
-                    self.remember_project(&path);
-                    self.start_load(p.data, p.mapping);
-                }
-                Err(e) => self.status = Some(Err(e)),
-            },
+            Command::OpenProject(path) => self.off_thread(move || {
+                Some(match super::project::Project::open(&path) {
+                    Ok(p) => Command::ProjectRead(path, Box::new(p)),
+                    Err(e) => Command::Failed(e),
+                })
+            }),
+            Command::Failed(message) => self.status = Some(Err(message)),
+            Command::ProjectRead(path, p) => {
+                let p = *p;
+                p.tabs.apply(
+                    &mut self.segments_tab,
+                    &mut self.recommendations_tab,
+                    &mut self.campaigns_tab,
+                );
+                self.settings.tabs = p.tabs.clone();
+                self.settings.lang = p.lang;
+                self.audiences = p.audiences.into_iter().map(Arc::new).collect();
+                self.audience = p.audience;
+                self.experiments_tab.plan_settings = p.plan;
+                self.segment_names = p.segment_names;
+                self.saved = Some(p.results);
+                self.remember_project(&path);
+                self.start_load(p.data, p.mapping);
+            }
             Command::PickFiles => self.off_thread(|| {
                 let picked = pollster::block_on(
                     rfd::AsyncFileDialog::new()

@@ -82,8 +82,12 @@ pub enum Command {
     SaveProjectTo(PathBuf),
     /// Ask for a project file to open.
     PickProject,
-    /// Open this project file.
+    /// Open this project file (read on a thread of its own).
     OpenProject(PathBuf),
+    /// A project file that was read: apply it.
+    ProjectRead(PathBuf, Box<super::project::Project>),
+    /// Show an error in the status bar.
+    Failed(crate::lang::Text),
     /// Cancel the running job of a task.
     Cancel(Task),
     /// Find the learners a course would reach by its content alone.

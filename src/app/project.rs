@@ -104,6 +104,13 @@ impl Results {
 impl Project {
     /// Writes the project to `path`, naming the dataset relative to it when it can.
     pub fn save(&self, path: &Path) -> Result<(), Text> {
+        let text = self.to_json(path)?;
+        crate::output::write_atomically(path, |p| std::fs::write(p, text))
+            .map_err(|e| Text::same(format!("{}: {e}", path.display())))
+    }
+
+    /// The project as written to `path` (the dataset named relative to it when it can).
+    pub fn to_json(&self, path: &Path) -> Result<String, Text> {
         let mut saved = self.clone();
         saved.data = std::path::absolute(&self.data).unwrap_or_else(|_| self.data.clone());
         let base = path.parent().and_then(|b| std::path::absolute(b).ok());
@@ -112,9 +119,7 @@ impl Project {
         {
             saved.data = relative.to_path_buf();
         }
-        let text = serde_json::to_string(&saved).map_err(|e| Text::same(e.to_string()))?;
-        crate::output::write_atomically(path, |p| std::fs::write(p, text))
-            .map_err(|e| Text::same(format!("{}: {e}", path.display())))
+        serde_json::to_string(&saved).map_err(|e| Text::same(e.to_string()))
     }
 
     /// Reads a project; its dataset folder is resolved against the file's folder.
