@@ -419,3 +419,69 @@ fn every_registered_model_has_a_unique_name_and_both_labels() {
     names.dedup();
     assert_eq!(names.len(), ModelKind::ALL.len());
 }
+
+/// Above [`COMPARE_LEARNERS`] learners the comparison runs on a seeded sample of them (at a
+/// million learners user-kNN's neighbour search ran for many minutes): exercised here with a
+/// sample of 1,000 of the sample's 3,000 learners, which must tell the same models apart as
+/// all learners do (the four collaborative models ahead, popularity last; models within about
+/// 0.02 NDCG of each other may swap places on so small a sample).
+#[test]
+fn a_comparison_on_a_sample_of_learners_ranks_the_models_as_all_learners_do() {
+    use persona_lab::recommendations::run::COMPARE_LEARNERS;
+    use persona_lab::recommendations::{
+        Family, GroupSource, ModelKind, Params, RecsSettings, train_and_compare,
+    };
+    let ds = persona_lab::data::load_dataset(
+        &common::sample_dir(),
+        &persona_lab::data::Mapping::default(),
+        &persona_lab::jobs::Progress::default(),
+    )
+    .unwrap();
+    let settings = |compare_learners| RecsSettings {
+        kind: ModelKind::EASE,
+        params: Params::default(),
+        groups: GroupSource::Attribute("occupation".into()),
+        tune: false,
+        compare: Some(Family::Taste),
+        seed: 7,
+        cache: None,
+        compare_learners,
+    };
+    let ndcg = |compare_learners| {
+        let r = train_and_compare(&ds, &settings(compare_learners), &Default::default()).unwrap();
+        let (_, e) = r.evaluation.unwrap();
+        (
+            e.sampled_from,
+            e.users_evaluated,
+            e.models
+                .iter()
+                .map(|m| (m.name.clone(), m.metrics.ndcg))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (all_from, all_users, all) = ndcg(COMPARE_LEARNERS);
+    let (from, users, sampled) = ndcg(1000);
+    assert_eq!(all_from, None);
+    assert_eq!(from, Some(3000));
+    assert!(
+        users <= 1000 && users * 2 > all_users / 3,
+        "{users} of {all_users}"
+    );
+    let order = |v: &[(String, f64)]| {
+        let mut names: Vec<(String, f64)> = v.to_vec();
+        names.sort_by(|a, b| b.1.total_cmp(&a.1));
+        names.into_iter().map(|(n, _)| n).collect::<Vec<_>>()
+    };
+    eprintln!("all {all:?}\nsampled {sampled:?}");
+    let top4 = |v: &[(String, f64)]| {
+        let mut names = order(v)[..4].to_vec();
+        names.sort();
+        names
+    };
+    assert_eq!(top4(&all), top4(&sampled), "the same leading models");
+    assert_eq!(
+        order(&all).last(),
+        order(&sampled).last(),
+        "the same worst model"
+    );
+}

@@ -284,6 +284,7 @@ impl PersonaApp {
             compare: request.compare,
             seed: crate::recommendations::run::SEED,
             cache: eframe::storage_dir("Persona Lab").map(|d| d.join("models")),
+            compare_learners: crate::recommendations::run::COMPARE_LEARNERS,
         };
         // An opened project's recommender, asked for with the settings it was saved with, is
         // fitted with its chosen settings only (no tuning, no comparison: those are kept).

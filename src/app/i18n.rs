@@ -139,6 +139,8 @@ strings! {
     Computing => "Computing", "正在计算";
     Search => "Search learner or segment…", "搜索学员或分群…";
     Learners => "learners", "位学员";
+    SampledFrom => "compared on a seeded sample of the {n} learners", "在 {n} 位学员中按固定种子抽样比较";
+    SampledFromTip => "Above 50,000 learners, models are compared on a seeded sample of 50,000 of them: enough to tell the models apart (models within a few thousandths of NDCG may swap places), and the comparison stays minutes, not hours. The model serving the lists is trained on every learner.", "学员超过 50,000 位时，在按固定种子抽取的 50,000 位学员上比较模型：足以区分模型优劣（NDCG 相差千分之几的模型可能互换名次），比较只需几分钟而非几小时。提供推荐名单的模型仍在全部学员上训练。";
     Learner => "Learner", "学员";
     RfmSegmentCol => "RFM segment", "RFM 分层";
     RfmCol => "R·F·M", "R·F·M";

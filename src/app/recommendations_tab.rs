@@ -715,7 +715,15 @@ fn comparison_table(ui: &mut Ui, lang: Lang, e: &Evaluation) {
                 ui.end_row();
             }
         });
-    ui.label(RichText::new(format!("{} {}", e.users_evaluated, tr(lang, T::Learners))).weak());
+    let mut evaluated = format!("{} {}", e.users_evaluated, tr(lang, T::Learners));
+    if let Some(all) = e.sampled_from {
+        evaluated.push_str(&format!(
+            " · {}",
+            tr(lang, T::SampledFrom).replace("{n}", &crate::look::thousands(all as i64))
+        ));
+    }
+    ui.label(RichText::new(evaluated).weak())
+        .on_hover_text(tr(lang, T::SampledFromTip));
 }
 
 fn comparison_plot(ui: &mut Ui, lang: Lang, e: &Evaluation) {

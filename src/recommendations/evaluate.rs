@@ -204,6 +204,9 @@ pub struct Evaluation {
     pub users_evaluated: usize,
     /// One line per model.
     pub models: Vec<ModelReport>,
+    /// When the comparison ran on a sample of the learners: how many learners there were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampled_from: Option<usize>,
 }
 
 /// The settings of `kind` that matter, as JSON.
@@ -278,6 +281,7 @@ pub fn compare(
         k,
         users_evaluated,
         models,
+        sampled_from: None,
     })
 }
 

@@ -10,13 +10,13 @@ use super::knn::Neighbours;
 use super::model::{Fitted, GroupPopularity, Recommendation, fallback};
 use super::params::Params;
 use super::reason::Reason;
-use super::recommender::Family;
+use super::recommender::{Context, Family, Order};
 use super::registry::ModelKind;
 use crate::choice::Choice;
 use crate::data::Dataset;
 use crate::jobs::Progress;
 use crate::lang::Text;
-use crate::math::top_k;
+use crate::math::{Csr, top_k};
 use std::time::Instant;
 
 /// A fitted model and its surroundings.
@@ -138,6 +138,58 @@ pub const HOLDOUT: f64 = 0.2;
 /// List length the comparison evaluates (NDCG@10 and the like).
 pub const EVALUATION_K: usize = 10;
 
+/// Learners a comparison of models is run on at most; above this, on a seeded sample of
+/// them. The comparison ranks models, and user-kNN's neighbour search grows with the square
+/// of the learners (at a million learners it ran for many minutes before any result showed).
+pub const COMPARE_LEARNERS: usize = 50_000;
+
+/// The interactions (and groups) of a seeded sample of `n` learners, for a comparison.
+struct Sample {
+    matrix: Csr,
+    last_ms: Vec<i64>,
+    groups: Option<Groups>,
+}
+
+impl Sample {
+    /// `n` learners of `it` drawn with `seed` (kept in their order).
+    fn of(it: &Interactions, groups: Option<&Groups>, n: usize, seed: u64) -> Sample {
+        use rand::SeedableRng;
+        use rand::seq::index::sample;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut rows = sample(&mut rng, it.matrix.n_rows(), n).into_vec();
+        rows.sort_unstable();
+        let last_ms = rows
+            .iter()
+            .flat_map(|&r| &it.last_ms[it.matrix.indptr[r]..it.matrix.indptr[r + 1]])
+            .copied()
+            .collect();
+        let groups = groups.map(|g| Groups {
+            of_user: rows
+                .iter()
+                .map(|&r| g.of_user.get(r).copied().flatten())
+                .collect(),
+            names: g.names.clone(),
+        });
+        Sample {
+            matrix: it.matrix.select_rows(&rows),
+            last_ms,
+            groups,
+        }
+    }
+
+    /// What models are fitted with on the sample.
+    fn context<'a>(&'a self, it: &'a Interactions) -> Context<'a> {
+        Context {
+            catalog: &it.catalog,
+            groups: self.groups.as_ref(),
+            order: it.ordered.then_some(Order {
+                matrix: &self.matrix,
+                times: &self.last_ms,
+            }),
+        }
+    }
+}
+
 /// What to train, and whether to compare every model.
 #[derive(Debug, Clone)]
 pub struct RecsSettings {
@@ -157,6 +209,9 @@ pub struct RecsSettings {
     pub seed: u64,
     /// A folder where trained networks are saved and found again (`None`: always train).
     pub cache: Option<std::path::PathBuf>,
+    /// Learners the comparison runs on at most (a seeded sample above it; see
+    /// [`COMPARE_LEARNERS`]).
+    pub compare_learners: usize,
 }
 
 /// A trained model and, when asked, the comparison of every model.
@@ -205,22 +260,34 @@ pub fn train_and_compare(
     let evaluation = match settings.compare {
         Some(family) => {
             let it = &trained.interactions;
-            let split = match family {
-                Family::Taste => holdout(&it.matrix, HOLDOUT, settings.seed),
-                Family::Sequence => leave_last(&it.matrix, &it.last_ms, 1),
+            let learners = it.matrix.n_rows();
+            let sample = (learners > settings.compare_learners).then(|| {
+                Sample::of(
+                    it,
+                    trained.groups.as_ref(),
+                    settings.compare_learners,
+                    settings.seed,
+                )
+            });
+            let (matrix, last_ms, context) = match &sample {
+                Some(s) => (&s.matrix, &s.last_ms, s.context(it)),
+                None => (&it.matrix, &it.last_ms, it.context(trained.groups.as_ref())),
             };
-            Some((
-                family,
-                compare(
-                    &compared(family),
-                    &settings.params,
-                    &split,
-                    it.context(trained.groups.as_ref()),
-                    EVALUATION_K,
-                    None,
-                    &progress.part(span, 1.0 - span),
-                )?,
-            ))
+            let split = match family {
+                Family::Taste => holdout(matrix, HOLDOUT, settings.seed),
+                Family::Sequence => leave_last(matrix, last_ms, 1),
+            };
+            let mut evaluation = compare(
+                &compared(family),
+                &settings.params,
+                &split,
+                context,
+                EVALUATION_K,
+                None,
+                &progress.part(span, 1.0 - span),
+            )?;
+            evaluation.sampled_from = sample.is_some().then_some(learners);
+            Some((family, evaluation))
         }
         None => None,
     };

@@ -345,14 +345,27 @@ fn recommendations(h: &mut String, lang: Lang, e: Option<&Evaluation>) {
     let _ = write!(
         h,
         "<p class=\"muted\">{}</p>",
-        escape(&match lang {
-            Lang::Zh => format!(
+        escape(&match (lang, e.sampled_from) {
+            (Lang::Zh, None) => format!(
                 "在 {} 位学员留出的课程上评估，截断 k = {}。",
                 e.users_evaluated, e.k
             ),
-            Lang::En => format!(
+            (Lang::Zh, Some(all)) => format!(
+                "在 {} 位学员（从 {} 位中按固定种子抽样）留出的课程上评估，截断 k = {}。",
+                e.users_evaluated,
+                crate::look::thousands(all as i64),
+                e.k
+            ),
+            (Lang::En, None) => format!(
                 "Evaluated on held-out courses of {} learners, cutoff k = {}.",
                 e.users_evaluated, e.k
+            ),
+            (Lang::En, Some(all)) => format!(
+                "Evaluated on held-out courses of {} learners (a seeded sample of the {}), \
+                 cutoff k = {}.",
+                e.users_evaluated,
+                crate::look::thousands(all as i64),
+                e.k
             ),
         })
     );
@@ -649,6 +662,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
             compare: Some(crate::recommendations::Family::Taste),
             seed: crate::recommendations::run::SEED,
             cache: None,
+            compare_learners: crate::recommendations::run::COMPARE_LEARNERS,
         },
         &progress.part(0.4, 0.3),
     ) {
