@@ -172,8 +172,10 @@ impl<T: Send + 'static> Job<T> {
     /// Starts `work` on a worker thread. `notify` is called on progress and when it ends
     /// (pass the UI's repaint request). An `Err` from `work` or a panic in it ends the job
     /// with [`JobError::Failed`]; an error while cancel was asked ends it with
-    /// [`JobError::Cancelled`].
-    pub fn spawn<E: Bilingual>(
+    /// [`JobError::Cancelled`]. The job's parallel work runs on a thread pool of its own, so
+    /// a long job (a model comparison) cannot hold back the parallel steps of the others
+    /// (they would queue behind it in one shared pool).
+    pub fn spawn<E: Bilingual + Send>(
         title: impl Into<String>,
         notify: impl Fn() + Send + Sync + 'static,
         work: impl FnOnce(&Progress) -> Result<T, E> + Send + 'static,
@@ -184,7 +186,14 @@ impl<T: Send + 'static> Job<T> {
         std::thread::Builder::new()
             .name("persona-lab-job".into())
             .spawn(move || {
-                let outcome = catch_unwind(AssertUnwindSafe(|| work(&p)));
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(rayon::current_num_threads())
+                    .thread_name(|i| format!("persona-lab-job-{i}"))
+                    .build();
+                let outcome = catch_unwind(AssertUnwindSafe(|| match &pool {
+                    Ok(pool) => pool.install(|| work(&p)),
+                    Err(_) => work(&p),
+                }));
                 let result = match outcome {
                     Ok(Ok(value)) => Ok(value),
                     Ok(Err(_)) if p.is_cancelled() => Err(JobError::Cancelled),
@@ -285,6 +294,45 @@ mod tests {
         assert_eq!(job.wait(), Err(JobError::Cancelled));
         assert!(progress.is_cancelled());
         assert!(asked.elapsed() < Duration::from_millis(250));
+    }
+
+    /// A job whose parallel work holds every thread of its pool does not hold back another
+    /// job's parallel work (in one shared pool, the second would wait for the first).
+    #[test]
+    fn a_long_parallel_job_does_not_hold_back_another() {
+        use rayon::prelude::*;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = Arc::new(AtomicBool::new(false));
+        let seen = done.clone();
+        let long = Job::spawn(
+            "long",
+            || {},
+            move |_| {
+                let started = Instant::now();
+                (0..rayon::current_num_threads() * 4)
+                    .into_par_iter()
+                    .for_each(|_| {
+                        while !seen.load(Ordering::SeqCst)
+                            && started.elapsed() < Duration::from_secs(20)
+                        {
+                            std::thread::sleep(Duration::from_millis(2));
+                        }
+                    });
+                Ok::<_, Cancelled>(())
+            },
+        );
+        std::thread::sleep(Duration::from_millis(50));
+        let started = Instant::now();
+        let short = Job::spawn(
+            "short",
+            || {},
+            |_| Ok::<_, Cancelled>((0..1000u64).into_par_iter().sum::<u64>()),
+        );
+        assert_eq!(short.wait(), Ok(499_500));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        done.store(true, Ordering::SeqCst);
+        assert_eq!(long.wait(), Ok(()));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 impl PersonaApp {
     /// Runs `work` as `task` on the current dataset, replacing a running job of that task.
-    pub(super) fn spawn_job<E: crate::lang::Bilingual>(
+    pub(super) fn spawn_job<E: crate::lang::Bilingual + Send>(
         &mut self,
         task: Task,
         title: String,
