@@ -292,7 +292,13 @@ impl PersonaApp {
             .saved
             .as_mut()
             .and_then(|r| r.recommendations.take())
-            .filter(|s| s.kind == request.kind && s.by_segments == request.by_segments);
+            .filter(|s| {
+                s.kind == request.kind
+                    && s.by_segments == request.by_segments
+                    && request
+                        .compare
+                        .is_none_or(|f| s.evaluation.as_ref().is_some_and(|(g, _)| *g == f))
+            });
         if let Some(s) = &saved {
             settings.params = s.params;
             settings.tune = false;
