@@ -133,34 +133,94 @@ impl FeatureQuery {
     /// The feature names the query's columns carry after `user_id`, in order (those of
     /// [`super::learner_table`] on the same tables).
     pub fn features(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
+        self.columns(Dialect::DuckDb)
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect()
+    }
+
+    /// Every feature column of the final select: its expression over `joined` in `dialect`,
+    /// and its name. The one list both the query and [`FeatureQuery::features`] are made of.
+    fn columns(&self, dialect: Dialect) -> Vec<(String, String)> {
+        let day = MS_PER_DAY;
+        let d = |e: &str| format!("CAST({e} AS DOUBLE)");
+        let z = |e: &str| format!("COALESCE({e}, 0)");
+        // `num / den`, or `empty` when there is nothing to divide by (as `features::ratio`).
+        let ratio = |num: &str, den: &str, empty: &str| {
+            let den = d(&z(den));
+            format!(
+                "CASE WHEN {den} > 0 THEN {} / {den} ELSE {empty} END",
+                d(&z(num))
+            )
+        };
+        let mut out: Vec<(String, String)> = self
             .categories
             .iter()
-            .map(|c| format!("interest:{c}"))
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    ratio(&format!("c{i}"), "categorised", "0.0"),
+                    format!("interest:{c}"),
+                )
+            })
             .collect();
-        names.extend(
-            [
-                "paid_vs_list",
-                "log_mean_list_price",
-                "cheap_share",
-                "recency_days",
-                "log_frequency",
-                "log_monetary",
-                "log_active_days",
-                "events_per_active_day",
-                "log_watch_hours",
-                "completion_rate",
-            ]
-            .map(String::from),
+        let mut push = |expr: String, name: &str| out.push((expr, name.to_string()));
+        push(ratio("ratio_sum", "ratio_n", "1.0"), "paid_vs_list");
+        push(
+            format!("LN(1 + {})", ratio("price_sum", "price_n", "0.0")),
+            "log_mean_list_price",
+        );
+        push(ratio("cheap", "purchases", "0.0"), "cheap_share");
+        push(
+            d("COALESCE(days_inactive, GREATEST(COALESCE(MAX(days_inactive) OVER (), 0), 0))"),
+            "recency_days",
+        );
+        push(
+            format!("LN(1 + {})", d(&z("purchases + enrolls"))),
+            "log_frequency",
+        );
+        push(
+            format!("LN(1 + GREATEST({}, 0))", d(&z("paid"))),
+            "log_monetary",
+        );
+        push(
+            format!("LN(1 + {})", d(&z("active_days"))),
+            "log_active_days",
+        );
+        push(
+            ratio("n_events", "active_days", "0.0"),
+            "events_per_active_day",
+        );
+        push(
+            format!("LN(1 + {} / 3600.0)", d(&z("watch_sec"))),
+            "log_watch_hours",
+        );
+        push(
+            format!("LEAST({}, 1.0)", ratio("completes", "enrolls", "0.0")),
+            "completion_rate",
         );
         if self.age {
-            names.push("age".into());
+            push(d("COALESCE(age, AVG(age) OVER (), 0)"), "age");
         }
         if self.signup {
-            names.push("days_since_signup".into());
+            push(
+                d(&format!(
+                    "COALESCE(GREATEST(end_day - FLOOR(signup_ms / {day}.0), 0), 0)"
+                )),
+                "days_since_signup",
+            );
         }
-        names.extend(self.levels.iter().map(|(c, l)| format!("{c}={l}")));
-        names
+        for (column, level) in &self.levels {
+            push(
+                format!(
+                    "CASE WHEN {} = {} THEN 1.0 ELSE 0.0 END",
+                    dialect.name(column),
+                    dialect.text(level)
+                ),
+                &format!("{column}={level}"),
+            );
+        }
+        out
     }
 
     /// The query in `dialect`: one row per learner, `user_id` then every feature.
@@ -295,106 +355,9 @@ impl FeatureQuery {
         s.push_str(
             "  FROM learners l LEFT JOIN per_learner p ON l.user_id = p.user_id CROSS JOIN ends\n)\n",
         );
-        let d = |e: &str| format!("CAST({e} AS DOUBLE)");
-        let z = |e: &str| format!("COALESCE({e}, 0)");
-        let mut out: Vec<(String, String)> = Vec::new();
-        for (i, c) in self.categories.iter().enumerate() {
-            out.push((
-                format!(
-                    "CASE WHEN {cat} > 0 THEN {ci} / {cat} ELSE 0.0 END",
-                    cat = d(&z("categorised")),
-                    ci = d(&z(&format!("c{i}")))
-                ),
-                format!("interest:{c}"),
-            ));
-        }
-        out.push((
-            format!(
-                "CASE WHEN {n} > 0 THEN {s} / {n} ELSE 1.0 END",
-                n = z("ratio_n"),
-                s = d("ratio_sum")
-            ),
-            "paid_vs_list".into(),
-        ));
-        out.push((
-            format!(
-                "LN(1 + CASE WHEN {n} > 0 THEN {s} / {n} ELSE 0.0 END)",
-                n = z("price_n"),
-                s = d("price_sum")
-            ),
-            "log_mean_list_price".into(),
-        ));
-        out.push((
-            format!(
-                "CASE WHEN {p} > 0 THEN {c} / {p} ELSE 0.0 END",
-                p = d(&z("purchases")),
-                c = d(&z("cheap"))
-            ),
-            "cheap_share".into(),
-        ));
-        out.push((
-            format!(
-                "{} ",
-                d("COALESCE(days_inactive, GREATEST(COALESCE(MAX(days_inactive) OVER (), 0), 0))")
-            ),
-            "recency_days".into(),
-        ));
-        out.push((
-            format!("LN(1 + {})", d(&z("purchases + enrolls"))),
-            "log_frequency".into(),
-        ));
-        out.push((
-            format!("LN(1 + GREATEST({}, 0))", d(&z("paid"))),
-            "log_monetary".into(),
-        ));
-        out.push((
-            format!("LN(1 + {})", d(&z("active_days"))),
-            "log_active_days".into(),
-        ));
-        out.push((
-            format!(
-                "CASE WHEN {a} > 0 THEN {e} / {a} ELSE 0.0 END",
-                a = d(&z("active_days")),
-                e = d(&z("n_events"))
-            ),
-            "events_per_active_day".into(),
-        ));
-        out.push((
-            format!("LN(1 + {} / 3600.0)", d(&z("watch_sec"))),
-            "log_watch_hours".into(),
-        ));
-        out.push((
-            format!(
-                "CASE WHEN {e} > 0 THEN LEAST({c} / {e}, 1.0) ELSE 0.0 END",
-                e = d(&z("enrolls")),
-                c = d(&z("completes"))
-            ),
-            "completion_rate".into(),
-        ));
-        if self.age {
-            out.push((d("COALESCE(age, AVG(age) OVER (), 0)"), "age".into()));
-        }
-        if self.signup {
-            out.push((
-                d(&format!(
-                    "COALESCE(GREATEST(end_day - FLOOR(signup_ms / {day}.0), 0), 0)"
-                )),
-                "days_since_signup".into(),
-            ));
-        }
-        for (column, level) in &self.levels {
-            out.push((
-                format!(
-                    "CASE WHEN {} = {} THEN 1.0 ELSE 0.0 END",
-                    q(column),
-                    dialect.text(level)
-                ),
-                format!("{column}={level}"),
-            ));
-        }
         s.push_str("SELECT user_id");
-        for (expr, name) in out {
-            let _ = write!(s, ",\n  {} AS {}", expr.trim_end(), q(&name));
+        for (expr, name) in self.columns(dialect) {
+            let _ = write!(s, ",\n  {expr} AS {}", q(&name));
         }
         s.push_str("\nFROM joined\n");
         s
