@@ -89,8 +89,10 @@ impl PersonaApp {
                 self.settings.recent.insert(0, dir);
                 self.settings.recent.truncate(RECENT_MAX);
                 self.status = None;
-                let data = loaded.dataset.fingerprint();
-                self.saved = self.saved.take().and_then(|r| r.for_data(&data));
+                self.saved = self
+                    .saved
+                    .take()
+                    .and_then(|r| r.for_data(&loaded.dataset.fingerprint()));
                 self.loaded = Some(Arc::new(loaded));
                 self.overview = None;
                 self.overview_tab.reset();
@@ -173,17 +175,19 @@ impl PersonaApp {
         Some(Arc::new(segments))
     }
 
+    /// The title of a job computing `what` ("Computing Segments").
+    fn computing(&self, what: T) -> String {
+        let lang = self.lang();
+        format!("{} {}", tr(lang, T::Computing), tr(lang, what))
+    }
+
     /// Makes an opened project's campaign models whole on the loaded data, as a job (the
     /// learners' histories are rebuilt from the events; nothing is trained).
     fn restore_campaigns(&mut self, saved: super::project::SavedCampaigns) {
         let Some(loaded) = self.loaded.clone() else {
             return;
         };
-        let title = format!(
-            "{} {}",
-            tr(self.lang(), T::Computing),
-            tr(self.lang(), T::TabCampaigns)
-        );
+        let title = self.computing(T::TabCampaigns);
         self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
             p.set_stage(crate::lang::Text::new(
                 "读取已训练的模型",
@@ -257,7 +261,6 @@ impl PersonaApp {
         let Some(loaded) = self.loaded.clone() else {
             return;
         };
-        let lang = self.lang();
         let groups = match (&self.profiles, &self.segments) {
             (Some(p), Some(r)) if request.by_segments => {
                 let labels = p
@@ -304,11 +307,7 @@ impl PersonaApp {
             settings.tune = false;
             settings.compare = None;
         }
-        let title = format!(
-            "{} {}",
-            tr(lang, T::Computing),
-            tr(lang, T::TabRecommendations)
-        );
+        let title = self.computing(T::TabRecommendations);
         self.spawn_job(Task::Recommendations, title, move |p: &Progress| {
             let mut result =
                 crate::recommendations::train_and_compare(&loaded.dataset, &settings, p)?;
@@ -591,7 +590,7 @@ impl PersonaApp {
                     _ => None,
                 };
                 let lang = self.lang();
-                let title = format!("{} {}", tr(lang, T::Computing), tr(lang, T::TabOverview));
+                let title = self.computing(T::TabOverview);
                 self.spawn_job(
                     Task::Overview,
                     title,
@@ -625,11 +624,7 @@ impl PersonaApp {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
                 };
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::TabProfiles)
-                );
+                let title = self.computing(T::TabProfiles);
                 self.spawn_job(
                     Task::Profiles,
                     title,
@@ -648,11 +643,7 @@ impl PersonaApp {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
                 };
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::LearnerValue)
-                );
+                let title = self.computing(T::LearnerValue);
                 self.spawn_job(
                     Task::Value,
                     title,
@@ -692,11 +683,7 @@ impl PersonaApp {
                     return;
                 };
                 let groups = self.profiles.clone().zip(self.segments.clone());
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::UpliftHeading)
-                );
+                let title = self.computing(T::UpliftHeading);
                 self.spawn_job(
                     Task::Uplift,
                     title,
@@ -753,11 +740,7 @@ impl PersonaApp {
                 let Some(profiles) = self.profiles.clone() else {
                     return;
                 };
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::TabSegments)
-                );
+                let title = self.computing(T::TabSegments);
                 // A re-run on the same profiles keeps each segment's number, so its colour,
                 // place and name do not jump.
                 let previous = self
@@ -780,11 +763,7 @@ impl PersonaApp {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
                 };
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::TabCampaigns)
-                );
+                let title = self.computing(T::TabCampaigns);
                 self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
                     let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
                     Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
@@ -794,11 +773,7 @@ impl PersonaApp {
                 let Some(trained) = self.recs.clone() else {
                     return;
                 };
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::NewCourse)
-                );
+                let title = self.computing(T::NewCourse);
                 self.spawn_job(Task::Reach, title, move |_: &Progress| {
                     let reach =
                         trained.reach_of_new_course(course, super::recommendations_tab::TOP);
@@ -816,11 +791,7 @@ impl PersonaApp {
                 request.within = self.working_audience().cloned();
                 let future = self.value.result.clone();
                 let loaded = self.loaded.clone();
-                let title = format!(
-                    "{} {}",
-                    tr(self.lang(), T::Computing),
-                    tr(self.lang(), T::Targeting)
-                );
+                let title = self.computing(T::Targeting);
                 self.spawn_job(Task::Targets, title, move |p: &Progress| {
                     // A backtest ranks on what was known at its date: value the learners as
                     // of the day before, not with the purchases it then counts.
