@@ -139,6 +139,21 @@ fn the_funnel_never_rises_and_splits_by_course_with_titles() {
     }
 }
 
+/// `persona-lab report --lang en` on `data`, written to `out`: the page's text.
+fn english_report(data: &Path, out: &Path) -> String {
+    let run = common::run(&[
+        "report",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    common::assert_ok(&run);
+    std::fs::read_to_string(out).unwrap()
+}
+
 /// A browser to open the report in: Chromium from the system packages. `.ci/run` installs it
 /// and sets `PERSONA_LAB_REQUIRE_BROWSER`, so CI never skips this.
 fn chromium() -> Option<&'static str> {
@@ -159,17 +174,7 @@ fn the_report_is_one_self_contained_file_that_a_browser_renders() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.html");
     let data = common::sample_dir();
-    let run = common::run(&[
-        "report",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--lang",
-        "en",
-    ]);
-    common::assert_ok(&run);
-    let html = std::fs::read_to_string(&out).unwrap();
+    let html = english_report(&data, &out);
     // Every part, and every experiment with a verdict.
     for part in [
         "Overview",
@@ -268,17 +273,7 @@ fn a_one_variant_experiment_gets_its_own_verdict_in_the_report() {
         out
     });
     let out = data.path().join("report.html");
-    let run = common::run(&[
-        "report",
-        "--data",
-        data.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--lang",
-        "en",
-    ]);
-    common::assert_ok(&run);
-    let html = std::fs::read_to_string(&out).unwrap();
+    let html = english_report(data.path(), &out);
     assert!(
         html.contains("<h3>solo</h3><div class=\"verdict keep_running\"")
             && html.contains("Only one variant"),
