@@ -238,6 +238,79 @@ fn parquet_loads_through_the_same_checks() {
     assert_eq!(users.accepted, 2);
 }
 
+/// An analysis that reads only some columns gets exactly those, from the same accepted rows:
+/// every column is still checked (a bad rating rejects its row even when ratings are not
+/// kept), in CSV and in Parquet (where the unread columns are not read at all).
+#[test]
+fn a_projection_keeps_only_its_columns_and_the_same_rows() {
+    use persona_lab::data::{load_columns, load_projected};
+    let keep: &[&str] = &["user_id", "course_id", "event", "ts"];
+    let dir = fixture("contract");
+    let all = load(&dir, &Mapping::default());
+    let some = load_projected(
+        &dir,
+        &Mapping::default(),
+        &TableKind::ALL,
+        &[(TableKind::Events, keep)],
+        &Progress::default(),
+    )
+    .unwrap();
+    let (a, s) = (
+        report(&all, TableKind::Events),
+        report(&some, TableKind::Events),
+    );
+    assert_eq!((a.rows_read, a.accepted), (s.rows_read, s.accepted));
+    assert_eq!(rejects(a), rejects(s));
+    let names = |ds: &Dataset| -> Vec<String> {
+        let df = ds.frame(TableKind::Events).unwrap();
+        df.get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect()
+    };
+    assert_eq!(names(&some), keep);
+    assert!(names(&all).len() > keep.len());
+    for column in keep {
+        if *column != "ts" {
+            assert_eq!(
+                strings(&all, TableKind::Events, column),
+                strings(&some, TableKind::Events, column)
+            );
+        }
+    }
+    assert_eq!(
+        report(&all, TableKind::Users).accepted,
+        report(&some, TableKind::Users).accepted
+    );
+
+    use polars::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut df = df!(
+        "user_id" => ["u1", "u2", "u3"],
+        "course_id" => ["c1", "c1", "c2"],
+        "event" => ["rate", "rate", "view"],
+        "ts" => ["2025-01-01 10:00:00", "2025-01-02 10:00:00", "2025-01-03 10:00:00"],
+        "rating" => [Some(4.0), Some(9.0), None],
+        "text" => [Some("好课"), None, None],
+    )
+    .unwrap();
+    let path = tmp.path().join("events.parquet");
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let t = load_columns(
+        &path,
+        TableKind::Events,
+        &Mapping::default(),
+        Some(keep),
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(rejects(&t.report), vec![(3, "out_of_range:rating".into())]);
+    assert_eq!(t.df.height(), 2);
+    assert_eq!(t.df.get_column_names(), keep);
+}
+
 fn oulad_mapping(day_origin: Option<&str>) -> Mapping {
     let mut m = Mapping::default();
     m.add_file("users=studentInfo.csv").unwrap();

@@ -66,8 +66,22 @@ impl DataArgs {
     /// Loads only the tables an analysis reads, and checks they can describe learners (no
     /// file had every row rejected; there is at least one learner).
     pub fn load_only(&self, kinds: &[TableKind]) -> Result<Dataset, DataError> {
-        let ds =
-            crate::data::load_tables(&self.data, &self.mapping()?, kinds, &Progress::default())?;
+        self.load_columns(kinds, &[])
+    }
+
+    /// [`Self::load_only`] keeping of some tables only the columns the analysis reads.
+    pub fn load_columns(
+        &self,
+        kinds: &[TableKind],
+        columns: crate::data::Projection,
+    ) -> Result<Dataset, DataError> {
+        let ds = crate::data::load_projected(
+            &self.data,
+            &self.mapping()?,
+            kinds,
+            columns,
+            &Progress::default(),
+        )?;
         ds.check_usable(kinds)?;
         Ok(ds)
     }

@@ -1,7 +1,7 @@
 //! A whole dataset folder: every table that is present, loaded and cross-checked.
 
 use super::mapping::{MAPPING_FILE, Mapping};
-use super::{DataError, FileReport, Table, TableKind, load_table};
+use super::{DataError, FileReport, Table, TableKind, load_columns};
 use crate::jobs::Progress;
 use crate::lang::Text;
 use ahash::AHashSet;
@@ -191,6 +191,21 @@ pub fn load_tables(
     kinds: &[TableKind],
     progress: &Progress,
 ) -> Result<Dataset, DataError> {
+    load_projected(dir, mapping, kinds, &[], progress)
+}
+
+/// The contract columns an analysis reads of some tables; a table not listed keeps all.
+pub type Projection<'a> = &'a [(TableKind, &'a [&'a str])];
+
+/// [`load_tables`] keeping of the tables in `columns` only the columns listed (every column
+/// is still checked: the same rows are accepted and rejected as by [`load_dataset`]).
+pub fn load_projected(
+    dir: &Path,
+    mapping: &Mapping,
+    kinds: &[TableKind],
+    columns: Projection,
+    progress: &Progress,
+) -> Result<Dataset, DataError> {
     if !dir.is_dir() {
         return Err(DataError::Unreadable {
             file: dir.display().to_string(),
@@ -221,7 +236,8 @@ pub fn load_tables(
     for ((kind, path), size) in files.iter().zip(&sizes) {
         progress.set_stage(crate::lang::Text::same(path.display().to_string()));
         let part = progress.part(done as f32 / total as f32, *size as f32 / total as f32);
-        let table = load_table(path, *kind, &merged, &part)?;
+        let keep = columns.iter().find(|(k, _)| k == kind).map(|(_, c)| *c);
+        let table = load_columns(path, *kind, &merged, keep, &part)?;
         done += size;
         tables.insert(*kind, table);
     }

@@ -37,12 +37,25 @@ pub fn load_table(
     mapping: &Mapping,
     progress: &Progress,
 ) -> Result<Table, DataError> {
+    load_columns(path, kind, mapping, None, progress)
+}
+
+/// [`load_table`] keeping only the contract columns in `keep` (when given): every column is
+/// still checked, so the same rows are accepted and rejected, but the others are not stored,
+/// and a Parquet file's other columns are not even read.
+pub fn load_columns(
+    path: &Path,
+    kind: TableKind,
+    mapping: &Mapping,
+    keep: Option<&[&str]>,
+    progress: &Progress,
+) -> Result<Table, DataError> {
     let (df, report) = if is_parquet(path) {
-        load_parquet(path, kind, mapping, progress)?
+        load_parquet(path, kind, mapping, keep, progress)?
     } else if is_workbook(path) {
-        super::workbook::load_workbook(path, kind, mapping, progress)?
+        super::workbook::load_workbook(path, kind, mapping, keep, progress)?
     } else {
-        load_csv(path, kind, mapping, progress)?
+        load_csv(path, kind, mapping, keep, progress)?
     };
     Ok(Table { kind, df, report })
 }
@@ -335,6 +348,7 @@ fn load_csv(
     path: &Path,
     kind: TableKind,
     mapping: &Mapping,
+    keep: Option<&[&str]>,
     progress: &Progress,
 ) -> Result<(DataFrame, FileReport), DataError> {
     let (head_tx, head_rx) = std::sync::mpsc::sync_channel(1);
@@ -405,6 +419,9 @@ fn load_csv(
         // A rough row estimate from the size of the header line keeps re-allocation low.
         let capacity = (size / (header_bytes as u64 + 8).max(32)).min(1 << 24) as usize;
         let mut validator = Validator::new(path, kind, &header, mapping, detected, capacity)?;
+        if let Some(keep) = keep {
+            validator.keep_only(keep);
+        }
         for received in rx {
             let batch = received?;
             for slot in &batch.slots[..batch.len] {
@@ -426,15 +443,15 @@ fn load_parquet(
     path: &Path,
     kind: TableKind,
     mapping: &Mapping,
+    keep: Option<&[&str]>,
     progress: &Progress,
 ) -> Result<(DataFrame, FileReport), DataError> {
     let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| unreadable(path, e))?;
-    let header: Vec<String> = df
-        .get_column_names()
-        .iter()
+    let mut reader = ParquetReader::new(file);
+    let header: Vec<String> = reader
+        .schema()
+        .map_err(|e| unreadable(path, e))?
+        .iter_names()
         .map(|n| n.to_string())
         .collect();
     if header.is_empty() {
@@ -442,26 +459,45 @@ fn load_parquet(
             file: path.display().to_string(),
         });
     }
-    let text: Vec<StringChunked> = df
-        .columns()
-        .iter()
-        .map(|c| {
-            c.cast(&DataType::String)
-                .and_then(|c| c.str().cloned())
-                .map_err(|e| unreadable(path, e))
-        })
-        .collect::<Result<_, _>>()?;
-    let height = df.height();
     let parquet = Detected {
         encoding: Encoding::Parquet,
         confidence: 1.0,
     };
-    let mut validator = Validator::new(path, kind, &header, mapping, parquet, height)?;
+    let rows = reader.num_rows().unwrap_or(0);
+    let mut validator = Validator::new(path, kind, &header, mapping, parquet, rows)?;
+    // With a projection only the fields the checks read are read from the file.
+    let read: Vec<usize> = match keep {
+        Some(keep) => {
+            validator.keep_only(keep);
+            let mut fields = validator.fields_read();
+            fields.sort_unstable();
+            if fields.is_empty() {
+                // Every column is a constant: one field still counts the rows.
+                fields.push(0);
+            }
+            fields
+        }
+        None => (0..header.len()).collect(),
+    };
+    let df = reader
+        .with_projection(Some(read.clone()))
+        .finish()
+        .map_err(|e| unreadable(path, e))?;
+    let mut text: Vec<Option<StringChunked>> = vec![None; header.len()];
+    for (&field, c) in read.iter().zip(df.columns()) {
+        text[field] = Some(
+            c.cast(&DataType::String)
+                .and_then(|c| c.str().cloned())
+                .map_err(|e| unreadable(path, e))?,
+        );
+    }
+    drop(df);
+    let height = text.iter().flatten().map(|c| c.len()).next().unwrap_or(0);
     let mut row = vec![String::new(); text.len()];
     for i in 0..height {
         for (cell, col) in row.iter_mut().zip(&text) {
             cell.clear();
-            cell.push_str(col.get(i).unwrap_or(""));
+            cell.push_str(col.as_ref().and_then(|c| c.get(i)).unwrap_or(""));
         }
         validator.push(i as u64 + 2, &row);
         if validator.rows_read() % CHECK_EVERY == 0 {

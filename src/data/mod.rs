@@ -14,9 +14,11 @@ pub mod summary;
 pub mod validate;
 pub mod workbook;
 
-pub use dataset::{Dataset, find_table_file, load_dataset, load_tables};
+pub use dataset::{
+    Dataset, Projection, find_table_file, load_dataset, load_projected, load_tables,
+};
 pub use encoding::Encoding;
-pub use load::{Table, load_table};
+pub use load::{Table, load_columns, load_table};
 pub use mapping::Mapping;
 pub use report::{FileReport, RejectedRow};
 pub use schema::TableKind;

@@ -59,6 +59,8 @@ impl RowFields for Vec<String> {
 }
 
 enum Target {
+    /// Checked but not kept (a column the analysis does not read).
+    Skip,
     Str(StringChunkedBuilder),
     F64(PrimitiveChunkedBuilder<Float64Type>),
     Bool(BooleanChunkedBuilder),
@@ -80,8 +82,9 @@ impl Target {
         }
     }
 
-    fn finish(self) -> PolarsResult<Column> {
-        Ok(match self {
+    fn finish(self) -> PolarsResult<Option<Column>> {
+        Ok(Some(match self {
+            Target::Skip => return Ok(None),
             Target::Str(b) => b.finish().into_column(),
             Target::F64(b) => b.finish().into_column(),
             Target::Bool(b) => b.finish().into_column(),
@@ -89,7 +92,7 @@ impl Target {
                 .finish()
                 .into_column()
                 .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
-        })
+        }))
     }
 }
 
@@ -292,6 +295,30 @@ impl Validator {
         })
     }
 
+    /// Keeps only the contract columns named in `columns` (every column is still checked, so
+    /// the same rows are accepted and rejected); extra columns are dropped too.
+    pub fn keep_only(&mut self, columns: &[&str]) {
+        for slot in &mut self.slots {
+            if !columns.contains(&slot.spec.name) {
+                slot.target = Target::Skip;
+            }
+        }
+        for extra in self.extras.drain(..) {
+            self.report.ignored_columns.push(extra.name);
+        }
+    }
+
+    /// The input fields the checks read (contract columns found in the header).
+    pub fn fields_read(&self) -> Vec<usize> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s.source {
+                SlotSource::Field(i) => Some(i),
+                SlotSource::Constant(_) => None,
+            })
+            .collect()
+    }
+
     fn value<'a, R: RowFields>(source: &'a SlotSource, row: &'a R) -> &'a str {
         match source {
             SlotSource::Field(i) => row.field(*i).trim(),
@@ -367,6 +394,7 @@ impl Validator {
         }
         for (slot, cell) in self.slots.iter_mut().zip(&self.cells) {
             match (&mut slot.target, *cell) {
+                (Target::Skip, _) => {}
                 (Target::Str(b), Cell::Text) => {
                     b.append_value(text_value(slot.spec, Self::value(&slot.source, row)))
                 }
@@ -442,7 +470,7 @@ impl Validator {
         let mut columns = Vec::with_capacity(self.slots.len() + self.extras.len());
         let to_err = |e: PolarsError| DataError::Internal(e.to_string());
         for slot in self.slots {
-            columns.push(slot.target.finish().map_err(to_err)?);
+            columns.extend(slot.target.finish().map_err(to_err)?);
         }
         for extra in self.extras {
             if extra.sampled >= 10 && extra.pii_like * 2 >= extra.sampled {

@@ -90,6 +90,7 @@ pub fn load_workbook(
     path: &Path,
     kind: TableKind,
     mapping: &Mapping,
+    keep: Option<&[&str]>,
     progress: &Progress,
 ) -> Result<(DataFrame, FileReport), DataError> {
     let range = sheet(path, mapping.sheet.as_deref())?;
@@ -109,6 +110,9 @@ pub fn load_workbook(
         confidence: 1.0,
     };
     let mut validator = Validator::new(path, kind, &header, mapping, workbook, height)?;
+    if let Some(keep) = keep {
+        validator.keep_only(keep);
+    }
     for (i, r) in rows.enumerate() {
         let row: Vec<String> = r.iter().map(cell_text).collect();
         // Sheet rows count from 1; the header is the first used row.
