@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Runs a command under a pseudo-terminal and stamps each line it prints on stderr (Persona Lab
 prints its stages there on a terminal) with the elapsed time and the process's resident memory;
-kills it above LIMIT_KB. Usage: scripts/stamp.py LIMIT_KB persona-lab ctr --data DIR --json
+kills it above LIMIT_KB. Usage: [STAMP_STDOUT=FILE] scripts/stamp.py LIMIT_KB persona-lab ctr --data DIR --json
 """
 import os, pty, sys, time, subprocess, threading
 limit = int(sys.argv[1]); cmd = sys.argv[2:]
 master, slave = pty.openpty()
 t0 = time.time()
-p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave)
+out = os.environ.get("STAMP_STDOUT")  # where the command's own output goes (default: nowhere)
+p = subprocess.Popen(cmd, stdout=open(out, "w") if out else subprocess.DEVNULL, stderr=slave)
 os.close(slave)
 maxrss = [0]
 def watch():

@@ -166,6 +166,9 @@ impl CampaignsTab {
                     .on_hover_text(tr(lang, T::SpendR2Tip));
             }
         });
+        if let Some(sample) = &rep.subsample {
+            ui.label(RichText::new(sample.note().get(lang)).weak());
+        }
         models_grid(ui, lang, rep);
         ui.add_space(style::GAP);
         ui.columns(3, |cols| {

@@ -10,7 +10,7 @@ use crate::data::columns::{bool_col, f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
 use crate::math::Csr;
 use crate::math::mean_sd;
-use crate::profile::{Block, LearnerTable};
+use crate::profile::features::LearnerAttributes;
 use ahash::AHashMap;
 use rayon::prelude::*;
 
@@ -187,9 +187,9 @@ impl Encoder {
         self.course_index.get(id).copied()
     }
 
-    /// Builds the static learner parts from the attributes of the learner table, the course
-    /// parts from the courses table, and the history and context columns.
-    pub fn fit(ds: &Dataset, learners: &LearnerTable) -> Encoder {
+    /// Builds the static learner parts from the learners' attributes, the course parts from
+    /// the courses table, and the history and context columns.
+    pub fn fit(ds: &Dataset, learners: &LearnerAttributes) -> Encoder {
         let n = learners.user_ids.len();
         let mut e = Encoder {
             names: Vec::new(),
@@ -216,11 +216,7 @@ impl Encoder {
             placements: Vec::new(),
             cross_names: AHashMap::new(),
         };
-        for f in learners
-            .features
-            .iter()
-            .filter(|f| f.block == Block::Attributes)
-        {
+        for f in learners.age.iter().chain(&learners.one_hots) {
             let col = e.named(format!("learner:{}", f.name));
             let one_hot = f.name.contains('=');
             let (mean, sd) = mean_sd(&f.values);
@@ -245,7 +241,7 @@ impl Encoder {
                 }
             }
         }
-        if let Some(age) = learners.features.iter().find(|f| f.name == "age") {
+        if let Some(age) = &learners.age {
             for (keys, &a) in e.learner_keys.iter_mut().zip(&age.values) {
                 if a > 0.0 {
                     keys.push(format!("age_band={}", age_band(a)));
@@ -267,24 +263,41 @@ impl Encoder {
         if let Some(imp) = ds.frame(TableKind::Impressions) {
             for kind in ["placement", "channel"] {
                 if let Some(col) = str_col(imp, kind) {
-                    let mut seen: Vec<&str> = col.iter().flatten().collect();
+                    let mut counts: AHashMap<&str, usize> = AHashMap::new();
+                    for v in col.iter().flatten() {
+                        *counts.entry(v).or_default() += 1;
+                    }
+                    let mut seen: Vec<(&str, usize)> = counts.into_iter().collect();
                     seen.sort_unstable();
-                    for run in seen.chunk_by(|a, b| a == b) {
-                        e.named(format!("context:{kind}={}", run[0]));
+                    for (value, count) in seen {
+                        e.named(format!("context:{kind}={value}"));
                         if kind == "placement" {
-                            e.placements.push((run[0].to_string(), run.len()));
+                            e.placements.push((value.to_string(), count));
                         }
                     }
                 }
             }
-            let mut mix: AHashMap<u32, f64> = AHashMap::new();
+            // Impressions per hour of the week, counted first; the columns are then named in
+            // the order the hours first appear, as one pass over the impressions would.
+            let mut hours: Vec<(i64, f64)> = Vec::new();
+            let mut slot_of = [usize::MAX; 7 * 24];
             let mut n = 0.0f64;
             if let Some(ts) = ms_col(imp, "ts") {
                 for t in ts.iter().flatten() {
-                    for (col, v) in e.time_part(t) {
-                        *mix.entry(col).or_default() += f64::from(v);
+                    let hour_of_week = t.div_euclid(3_600_000).rem_euclid(7 * 24) as usize;
+                    let slot = &mut slot_of[hour_of_week];
+                    if *slot == usize::MAX {
+                        *slot = hours.len();
+                        hours.push((t, 0.0));
                     }
+                    hours[*slot].1 += 1.0;
                     n += 1.0;
+                }
+            }
+            let mut mix: AHashMap<u32, f64> = AHashMap::new();
+            for (t, count) in hours {
+                for (col, v) in e.time_part(t) {
+                    *mix.entry(col).or_default() += f64::from(v) * count;
                 }
             }
             let mut mix: Part = mix
@@ -658,28 +671,83 @@ impl crate::choice::Choice for Target {
     }
 }
 
-/// One impression to encode.
-struct Shown {
-    learner: u32,
-    course: u32,
-    ms: i64,
-    row: usize,
+/// One impression of a known learner and course, with its outcomes.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    /// Learner index.
+    pub learner: u32,
+    /// Course index.
+    pub course: u32,
+    /// Time (ms).
+    pub ms: i64,
+    /// Row in the impressions table.
+    pub row: usize,
+    /// Clicked.
+    pub clicked: bool,
+    /// Converted.
+    pub converted: bool,
+}
+
+impl Shown {
+    /// Whether the impression is a positive example of `target`.
+    pub fn positive(&self, target: Target) -> bool {
+        match target {
+            Target::Clicked => self.clicked,
+            Target::Converted => self.converted,
+        }
+    }
+}
+
+/// The impressions of a dataset whose learner, course and time are known, grouped by
+/// learner in time order (ties in table order), and how many rows could not be used.
+pub fn shown_impressions(ds: &Dataset, enc: &Encoder) -> (Vec<Shown>, usize) {
+    let Some(imp) = ds.frame(TableKind::Impressions) else {
+        return (Vec::new(), 0);
+    };
+    let uid = str_col(imp, "user_id");
+    let cid = str_col(imp, "course_id");
+    let ts = ms_col(imp, "ts");
+    let clicked = bool_col(imp, "clicked");
+    let converted = bool_col(imp, "converted");
+    let mut skipped = 0;
+    let mut shown: Vec<Shown> = Vec::with_capacity(imp.height());
+    for r in 0..imp.height() {
+        match (
+            uid.and_then(|x| x.get(r)).and_then(|u| enc.learner(u)),
+            cid.and_then(|x| x.get(r)).and_then(|c| enc.course(c)),
+            ts.as_ref().and_then(|x| x.get(r)),
+        ) {
+            (Some(learner), Some(course), Some(ms)) => shown.push(Shown {
+                learner,
+                course,
+                ms,
+                row: r,
+                clicked: clicked.and_then(|x| x.get(r)).unwrap_or(false),
+                converted: converted.and_then(|x| x.get(r)).unwrap_or(false),
+            }),
+            _ => skipped += 1,
+        }
+    }
+    shown.sort_by_key(|s| (s.learner, s.ms, s.row));
+    (shown, skipped)
 }
 
 /// Impressions encoded per batch of learners (see [`encode_impressions`]).
 const ENCODE_BATCH_ROWS: usize = 1 << 20;
 
-/// Encodes every impression of the dataset with its learner's history *as of* the
-/// impression: events strictly before it, and for an impression at or after `cut` (the test
-/// period of a time split) only events before the cut, as when a model trained at the cut
-/// scores the weeks after it. Rows come grouped by learner, in time order; readable names of
-/// the crosses used are recorded.
+/// Encodes impressions (from [`shown_impressions`], in its order) with the learner's history
+/// *as of* the impression: events strictly before it, and for an impression at or after
+/// `cut` (the test period of a time split) only events before the cut, as when a model
+/// trained at the cut scores the weeks after it. Rows come in the order given; readable names
+/// of the crosses used are recorded. `skipped` is carried into the design.
 pub fn encode_impressions(
     ds: &Dataset,
     enc: &mut Encoder,
     histories: &Histories,
+    shown: &[Shown],
     target: Target,
     cut: Option<i64>,
+    skipped: usize,
 ) -> Design {
     let mut d = Design {
         x: Csr {
@@ -694,35 +762,13 @@ pub fn encode_impressions(
         course: Vec::new(),
         clicked: Vec::new(),
         converted: Vec::new(),
-        skipped: 0,
+        skipped,
     };
     let Some(imp) = ds.frame(TableKind::Impressions) else {
         return d;
     };
-    let uid = str_col(imp, "user_id");
-    let cid = str_col(imp, "course_id");
     let placement = str_col(imp, "placement");
     let channel = str_col(imp, "channel");
-    let ts = ms_col(imp, "ts");
-    let clicked = bool_col(imp, "clicked");
-    let converted = bool_col(imp, "converted");
-    let mut shown: Vec<Shown> = Vec::with_capacity(imp.height());
-    for r in 0..imp.height() {
-        match (
-            uid.and_then(|x| x.get(r)).and_then(|u| enc.learner(u)),
-            cid.and_then(|x| x.get(r)).and_then(|c| enc.course(c)),
-            ts.as_ref().and_then(|x| x.get(r)),
-        ) {
-            (Some(learner), Some(course), Some(ms)) => shown.push(Shown {
-                learner,
-                course,
-                ms,
-                row: r,
-            }),
-            _ => d.skipped += 1,
-        }
-    }
-    shown.sort_by_key(|s| (s.learner, s.ms, s.row));
     let groups: Vec<&[Shown]> = shown.chunk_by(|a, b| a.learner == b.learner).collect();
     let mut names = std::mem::take(&mut enc.cross_names);
     let enc_ref: &Encoder = enc;
@@ -799,15 +845,10 @@ pub fn encode_impressions(
         }
     }
     enc.cross_names = names;
-    for s in &shown {
-        let click = clicked.and_then(|x| x.get(s.row)).unwrap_or(false);
-        let conv = converted.and_then(|x| x.get(s.row)).unwrap_or(false);
-        d.y.push(f32::from(u8::from(match target {
-            Target::Clicked => click,
-            Target::Converted => conv,
-        })));
-        d.clicked.push(click);
-        d.converted.push(f32::from(u8::from(conv)));
+    for s in shown {
+        d.y.push(f32::from(u8::from(s.positive(target))));
+        d.clicked.push(s.clicked);
+        d.converted.push(f32::from(u8::from(s.converted)));
         d.ms.push(s.ms);
         d.learner.push(s.learner);
         d.course.push(s.course);

@@ -8,6 +8,7 @@ use crate::data::columns::{f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
 use crate::profile::features::CHEAP_PRICE;
 use ahash::AHashMap;
+use rayon::prelude::*;
 
 /// What kind of event, compactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,52 +86,84 @@ impl Histories {
         courses: &AHashMap<String, u32>,
     ) -> Histories {
         let n = learners.len();
-        let mut tagged: Vec<(u32, Event)> = Vec::new();
-        if let Some(ev) = ds.frame(TableKind::Events) {
-            let (uid, cid, kind) = (
-                str_col(ev, "user_id"),
-                str_col(ev, "course_id"),
-                str_col(ev, "event"),
-            );
-            let ts = ms_col(ev, "ts");
-            let amount = f64_col(ev, "amount");
-            let watch = f64_col(ev, "watch_sec");
-            tagged.reserve(ev.height());
-            for r in 0..ev.height() {
-                let (Some(l), Some(ms)) = (
+        let Some(ev) = ds.frame(TableKind::Events) else {
+            return Histories {
+                start: vec![0; n + 1],
+                events: Vec::new(),
+            };
+        };
+        let (uid, cid, kind) = (
+            str_col(ev, "user_id"),
+            str_col(ev, "course_id"),
+            str_col(ev, "event"),
+        );
+        let ts = ms_col(ev, "ts");
+        let amount = f64_col(ev, "amount");
+        let watch = f64_col(ev, "watch_sec");
+        // Each row's learner (u32::MAX: left out), looked up in parallel.
+        let learner_of: Vec<u32> = (0..ev.height())
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .map(|r| {
+                match (
                     uid.and_then(|c| c.get(r)).and_then(|u| learners.get(u)),
                     ts.as_ref().and_then(|c| c.get(r)),
-                ) else {
-                    continue;
-                };
-                tagged.push((
-                    *l,
-                    Event {
-                        ms,
-                        course: cid
-                            .and_then(|c| c.get(r))
-                            .and_then(|c| courses.get(c))
-                            .copied()
-                            .unwrap_or(u32::MAX),
-                        kind: Kind::of(kind.and_then(|c| c.get(r)).unwrap_or("")),
-                        amount: amount.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
-                        watch: watch.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
-                    },
-                ));
-            }
-        }
-        tagged.sort_by_key(|(l, e)| (*l, e.ms));
+                ) {
+                    (Some(&l), Some(_)) => l,
+                    _ => u32::MAX,
+                }
+            })
+            .collect();
+        // A counting sort by learner keeps the table's order within each learner, then each
+        // learner's events are put in time order (stable: ties keep the table's order).
         let mut start = vec![0usize; n + 1];
-        for (l, _) in &tagged {
-            start[*l as usize + 1] += 1;
+        for &l in learner_of.iter().filter(|&&l| l != u32::MAX) {
+            start[l as usize + 1] += 1;
         }
         for l in 0..n {
             start[l + 1] += start[l];
         }
-        Histories {
-            start,
-            events: tagged.into_iter().map(|(_, e)| e).collect(),
+        let mut next = start.clone();
+        let mut events = vec![
+            Event {
+                ms: 0,
+                course: u32::MAX,
+                kind: Kind::Other,
+                amount: 0.0,
+                watch: 0.0,
+            };
+            start[n]
+        ];
+        for (r, &l) in learner_of.iter().enumerate() {
+            if l == u32::MAX {
+                continue;
+            }
+            let slot = &mut next[l as usize];
+            events[*slot] = Event {
+                ms: ts.as_ref().and_then(|c| c.get(r)).unwrap_or(0),
+                course: cid
+                    .and_then(|c| c.get(r))
+                    .and_then(|c| courses.get(c))
+                    .copied()
+                    .unwrap_or(u32::MAX),
+                kind: Kind::of(kind.and_then(|c| c.get(r)).unwrap_or("")),
+                amount: amount.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
+                watch: watch.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
+            };
+            *slot += 1;
         }
+        drop(learner_of);
+        let mut rest: &mut [Event] = &mut events;
+        let mut slices = Vec::with_capacity(n);
+        for l in 0..n {
+            let (mine, others) = rest.split_at_mut(start[l + 1] - start[l]);
+            slices.push(mine);
+            rest = others;
+        }
+        slices
+            .into_par_iter()
+            .for_each(|mine| mine.sort_by_key(|e| e.ms));
+        Histories { start, events }
     }
 
     /// Just after the latest event (the moment "now" is for learners described by all

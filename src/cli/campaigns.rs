@@ -19,6 +19,35 @@ const CTR_TABLES: [TableKind; 4] = [
     TableKind::Impressions,
 ];
 
+/// The columns campaign models read of the event and impression tables: free text and
+/// campaign names are checked but not kept (at a million learners they are a gigabyte).
+const CTR_COLUMNS: crate::data::Projection = &[
+    (
+        TableKind::Events,
+        &[
+            "user_id",
+            "course_id",
+            "event",
+            "ts",
+            "amount",
+            "rating",
+            "watch_sec",
+        ],
+    ),
+    (
+        TableKind::Impressions,
+        &[
+            "user_id",
+            "course_id",
+            "ts",
+            "clicked",
+            "converted",
+            "channel",
+            "placement",
+        ],
+    ),
+];
+
 /// Training settings shared by `ctr` and `target`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
@@ -47,6 +76,13 @@ pub struct TrainArgs {
     /// Factorization-machine epochs at most.
     #[arg(long, default_value_t = FmParams::default().epochs)]
     fm_epochs: usize,
+    /// Most training impressions to learn from; above it, every click and a uniform share of
+    /// the other impressions are kept, and the models' intercepts corrected for the sampling.
+    #[arg(long, value_name = "ROWS", default_value_t = crate::campaigns::train::MAX_TRAIN_ROWS)]
+    max_train_rows: usize,
+    /// Most test impressions to score the models on; above it, a uniform share of them.
+    #[arg(long, value_name = "ROWS", default_value_t = crate::campaigns::train::MAX_TEST_ROWS)]
+    max_test_rows: usize,
 }
 
 impl TrainArgs {
@@ -64,6 +100,8 @@ impl TrainArgs {
         }
         checks::count("fm-factors", self.fm_factors, 1, 256)?;
         checks::count("fm-epochs", self.fm_epochs, 1, 1000)?;
+        checks::count("max-train-rows", self.max_train_rows, 100, usize::MAX)?;
+        checks::count("max-test-rows", self.max_test_rows, 100, usize::MAX)?;
         Ok(CtrConfig {
             target: self.target,
             split,
@@ -75,6 +113,8 @@ impl TrainArgs {
                 seed: self.seed,
                 ..FmParams::default()
             },
+            max_train_rows: self.max_train_rows,
+            max_test_rows: self.max_test_rows,
         })
     }
 }
@@ -108,6 +148,9 @@ fn print_report(r: &CtrReport) {
         },
         r.base_rate
     );
+    if let Some(sample) = &r.subsample {
+        say!("{}", sample.note().en);
+    }
     say!(
         "{:<10} {:>8} {:>9} {:>9}",
         "model",
@@ -151,7 +194,7 @@ pub fn ctr_cmd(args: &CtrArgs) -> Result<(), CliError> {
     if let Some(path) = &args.design {
         checks::output(path, &args.input.files())?;
     }
-    let ds = args.input.load_only(&CTR_TABLES)?;
+    let ds = args.input.load_columns(&CTR_TABLES, CTR_COLUMNS)?;
     let place = |e: crate::error::Error| CliError::from(e.at(args.input.data.display()));
     let progress = super::reporting_progress();
     let prepared = prepare(&ds, &config, &progress).map_err(place)?;
@@ -216,7 +259,7 @@ pub fn target_cmd(args: &TargetArgs) -> Result<(), CliError> {
     checks::count("budget", args.budget, 1, 100_000_000)?;
     let salt = checks::salt(args.pseudonymise.as_deref())?;
     checks::output(&args.out, &args.input.files())?;
-    let ds = args.input.load_only(&CTR_TABLES)?;
+    let ds = args.input.load_columns(&CTR_TABLES, CTR_COLUMNS)?;
     let backtest_from = args
         .evaluate_from
         .as_deref()

@@ -7,7 +7,7 @@ use crate::data::cells::MS_PER_DAY;
 use crate::data::columns::{f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
 use crate::jobs::{Cancelled, Progress};
-use ahash::AHashMap;
+use ahash::{AHashMap, AHashSet};
 use polars::prelude::*;
 
 /// Columns of `users` that are never one-hot encoded (identifiers, dates, numbers).
@@ -88,7 +88,7 @@ pub struct LearnerTable {
     /// days since sign-up; `None` when neither is known (never a count from 1970).
     pub days_inactive: Vec<Option<f64>>,
     /// Categorical attributes as given (name, values).
-    pub attributes: Vec<(String, Vec<Option<String>>)>,
+    pub attributes: Attributes,
     /// Comments of each learner (for keywords).
     pub comments: Vec<Vec<String>>,
     /// Course categories, in `interest:` feature order.
@@ -124,6 +124,103 @@ struct Acc {
     cheap: f64,
     list_price_sum: f64,
     list_price_n: f64,
+}
+
+/// Categorical attributes as given: (column name, each learner's value).
+pub type Attributes = Vec<(String, Vec<Option<String>>)>;
+
+/// The attribute block of the first `n` users' rows: age (a missing age is the mean), the
+/// one-hot levels of each categorical column (up to [`MAX_LEVELS`] levels a column and
+/// [`MAX_ATTRIBUTE_FEATURES`] in all) and every categorical column's values.
+fn attribute_columns(u: &DataFrame, n: usize) -> (Option<Feature>, Vec<Feature>, Attributes) {
+    let age = f64_col(u, "age").map(|age| {
+        let mean = age.mean().unwrap_or(0.0);
+        let mut ages = vec![mean; n];
+        for (i, v) in age.iter().enumerate().take(n) {
+            ages[i] = v.unwrap_or(mean);
+        }
+        Feature {
+            name: "age".into(),
+            block: Block::Attributes,
+            values: ages,
+        }
+    });
+    let mut one_hots = Vec::new();
+    let mut attributes = Vec::new();
+    for col in u.columns() {
+        let name = col.name().as_str();
+        if NOT_CATEGORICAL.contains(&name) {
+            continue;
+        }
+        let Ok(values) = col.str() else { continue };
+        let values: Vec<Option<String>> = values
+            .iter()
+            .take(n)
+            .map(|v| v.map(str::to_string))
+            .collect();
+        let mut levels: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let budget = MAX_ATTRIBUTE_FEATURES.saturating_sub(one_hots.len());
+        if levels.len() <= MAX_LEVELS.min(budget) {
+            for level in &levels {
+                let values = (0..n)
+                    .map(|i| f64::from(values.get(i).and_then(|v| v.as_deref()) == Some(*level)))
+                    .collect();
+                one_hots.push(Feature {
+                    name: format!("{name}={level}"),
+                    block: Block::Attributes,
+                    values,
+                });
+            }
+        }
+        attributes.push((name.to_string(), values));
+    }
+    (age, one_hots, attributes)
+}
+
+/// What is known of each learner without reading what they did: their ids and the
+/// attribute block of the [learner table](learner_table), the same values in the same order.
+#[derive(Debug, Clone, Default)]
+pub struct LearnerAttributes {
+    /// Learner ids, as [`LearnerTable::user_ids`].
+    pub user_ids: Vec<String>,
+    /// Age, when `users` has one.
+    pub age: Option<Feature>,
+    /// One-hot levels of the categorical attributes (`name=level`).
+    pub one_hots: Vec<Feature>,
+    /// Categorical attributes as given.
+    pub attributes: Attributes,
+}
+
+/// The learners' [attributes](LearnerAttributes): from `users`, or (ids only) from the
+/// first appearance of each learner in `events` when there is no users table.
+pub fn learner_attributes(ds: &Dataset) -> LearnerAttributes {
+    let mut user_ids: Vec<String> = Vec::new();
+    let mut seen: AHashSet<&str> = AHashSet::new();
+    let users = ds.frame(TableKind::Users);
+    for table in [users, ds.frame(TableKind::Events)] {
+        if let Some(ids) = table.and_then(|t| str_col(t, "user_id")) {
+            for id in ids.iter().flatten() {
+                if seen.insert(id) {
+                    user_ids.push(id.to_string());
+                }
+            }
+        }
+        if !user_ids.is_empty() {
+            break;
+        }
+    }
+    let (age, one_hots, attributes) = match users {
+        Some(u) => attribute_columns(u, user_ids.len()),
+        None => (None, Vec::new(), Vec::new()),
+    };
+    LearnerAttributes {
+        user_ids,
+        age,
+        one_hots,
+        attributes,
+    }
 }
 
 /// Builds the learner table from a dataset with at least `users` or `events`.
@@ -367,13 +464,9 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
 
     let mut attributes = Vec::new();
     if let Some(u) = users {
-        if let Some(age) = f64_col(u, "age") {
-            let mean = age.mean().unwrap_or(0.0);
-            let mut ages = vec![mean; n];
-            for (i, v) in age.iter().enumerate().take(n) {
-                ages[i] = v.unwrap_or(mean);
-            }
-            push("age".into(), Block::Attributes, ages);
+        let (age, one_hots, columns) = attribute_columns(u, n);
+        if let Some(age) = age {
+            push(age.name, age.block, age.values);
         }
         if signup.is_some() {
             let tenure = (0..n)
@@ -381,35 +474,10 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
                 .collect();
             push("days_since_signup".into(), Block::Activity, tenure);
         }
-        let mut one_hots = 0usize;
-        for col in u.columns() {
-            let name = col.name().as_str();
-            if NOT_CATEGORICAL.contains(&name) {
-                continue;
-            }
-            let Ok(values) = col.str() else { continue };
-            let values: Vec<Option<String>> = values
-                .iter()
-                .take(n)
-                .map(|v| v.map(str::to_string))
-                .collect();
-            let mut levels: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
-            levels.sort_unstable();
-            levels.dedup();
-            let budget = MAX_ATTRIBUTE_FEATURES.saturating_sub(one_hots);
-            if levels.len() <= MAX_LEVELS.min(budget) {
-                one_hots += levels.len();
-                for level in &levels {
-                    let onehot = (0..n)
-                        .map(|i| {
-                            f64::from(values.get(i).and_then(|v| v.as_deref()) == Some(*level))
-                        })
-                        .collect();
-                    push(format!("{name}={level}"), Block::Attributes, onehot);
-                }
-            }
-            attributes.push((name.to_string(), values));
+        for f in one_hots {
+            push(f.name, f.block, f.values);
         }
+        attributes = columns;
     }
 
     let rfm_values: Vec<[f64; 3]> = (0..n)

@@ -454,6 +454,9 @@ fn campaigns(
             ),
         })
     );
+    if let Some(sample) = &c.subsample {
+        let _ = write!(h, "<p>{}</p>", escape(sample.note().get(lang)));
+    }
     h.push_str(&table(
         &[&t(lang, "模型", "Model"), "AUC", "Log loss"],
         &rows,
