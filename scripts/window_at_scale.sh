@@ -5,7 +5,9 @@
 #   SCHEDULE: "key:seconds,seconds,…" per tab separated by spaces; the default waits long enough
 #   for a million learners (release build, 2 cores). Shots are OUT_DIR/NN-<key>-<s>s.png and
 #   OUT_DIR/log.tsv has: seconds since start, tab key, seconds since the tab opened, RSS MB,
-#   peak RSS MB. PERSONA_LAB_BIN picks the binary (default: target/release/persona-lab).
+#   peak RSS MB; OUT_DIR/frames.tsv has, every 5 s, the tab, frames built, the slowest frame
+#   (ms) and the frames over 50 ms (PERSONA_LAB_FRAME_LOG). PERSONA_LAB_BIN picks the binary
+#   (default: target/release/persona-lab).
 # Needs: xvfb, xdotool, imagemagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,9 @@ xvfb=$!
 home=$(mktemp -d)
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
 sleep 1
-DISPLAY=$display HOME=$home XDG_DATA_HOME=$home "$bin" --data "$data" &
+printf 'what\ttab\tframes\tslowest_ms\tover_50ms\n' >"$out/frames.tsv"
+DISPLAY=$display HOME=$home XDG_DATA_HOME=$home PERSONA_LAB_FRAME_LOG=1 "$bin" --data "$data" \
+    2> >(grep --line-buffered '^frames' >>"$out/frames.tsv") &
 app=$!
 start=$(date +%s)
 for _ in $(seq 1 60); do
@@ -46,3 +50,5 @@ for step in $schedule; do
     done
 done
 cat "$out/log.tsv"
+awk -F'\t' 'NR > 1 { n[$2] += $3; slow[$2] += $5; if ($4 > worst[$2]) worst[$2] = $4 }
+    END { for (t in n) printf "%s: %d frames, slowest %.0f ms, %d over 50 ms\n", t, n[t], worst[t], slow[t] }' "$out/frames.tsv"

@@ -20,6 +20,7 @@ pub mod style;
 mod chrome;
 mod command_handling;
 mod commands;
+mod frame_log;
 mod state;
 pub mod tasks;
 
@@ -105,6 +106,7 @@ pub struct PersonaApp {
     inbox: Receiver<Command>,
     outbox: Sender<Command>,
     ctx: egui::Context,
+    frame_log: Option<frame_log::FrameLog>,
 }
 
 /// A fresh salt per export, so pseudonyms cannot be joined across exports.
@@ -185,6 +187,7 @@ impl PersonaApp {
             inbox,
             outbox,
             ctx: cc.egui_ctx.clone(),
+            frame_log: frame_log::FrameLog::from_env(),
         };
         app.restore(settings);
         style::set_projector(&cc.egui_ctx, app.settings.projector);
@@ -241,6 +244,7 @@ impl eframe::App for PersonaApp {
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let started = std::time::Instant::now();
         self.poll_jobs();
         self.commands.extend(self.inbox.try_iter());
         let ctx = ui.ctx().clone();
@@ -356,6 +360,9 @@ impl eframe::App for PersonaApp {
         self.drop_preview(ui);
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
+        }
+        if let Some(log) = &mut self.frame_log {
+            log.record(started.elapsed(), &format!("{:?}", self.settings.tab));
         }
     }
 }
