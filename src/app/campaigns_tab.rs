@@ -8,6 +8,7 @@ use super::{Command, UpliftView, style};
 use crate::campaigns::CampaignModels;
 use crate::campaigns::uplift::UpliftTargeting;
 use crate::campaigns::{CtrConfig, CtrReport, Objective, Target, TargetReport};
+use crate::look::thousands;
 use egui::{RichText, Ui};
 use std::sync::Arc;
 
@@ -144,11 +145,15 @@ impl CampaignsTab {
         let rep = &r.report;
         let model_name = model_label(lang, &rep.model);
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!("{}: {}", tr(lang, T::TrainRows), rep.rows_train));
+            ui.label(format!(
+                "{}: {}",
+                tr(lang, T::TrainRows),
+                thousands(rep.rows_train as i64)
+            ));
             ui.label(format!(
                 "{}: {}{}",
                 tr(lang, T::TestRows),
-                rep.rows_test,
+                thousands(rep.rows_test as i64),
                 rep.test_from
                     .as_ref()
                     .map_or(String::new(), |d| format!(" (≥ {d})"))

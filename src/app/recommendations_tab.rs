@@ -7,7 +7,7 @@ use super::plots::grouped_bars;
 use super::{Command, style};
 use crate::choice::Choice;
 use crate::recommendations::content::Reached;
-use crate::recommendations::sequence::paths::{Transition, common_paths};
+use crate::recommendations::sequence::paths::{Transition, steps_within};
 use crate::recommendations::{
     Evaluation, Family, ModelKind, Params, Reason, Recommendation, Trained, recommend_for,
 };
@@ -494,7 +494,7 @@ impl RecsTab {
             .as_ref()
             .is_none_or(|c| c.0 != key || c.1 != self.paths_category)
         {
-            let paths = common_paths(it, self.paths_category.as_deref(), PATHS);
+            let paths = steps_within(&t.steps, it, self.paths_category.as_deref(), PATHS);
             self.paths_cache = Some((key, self.paths_category.clone(), paths));
         }
         let paths = &self.paths_cache.as_ref().expect("just filled").2;

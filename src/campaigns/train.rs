@@ -165,22 +165,23 @@ impl Subsample {
     /// One sentence saying what the models were fitted and scored on.
     pub fn note(&self) -> crate::lang::Text {
         let share = |r: f64| format!("{:.1}%", r * 100.0);
+        let thousands = |n: usize| crate::look::thousands(n as i64);
         crate::lang::Text::pair(
             format!(
                 "{} 条训练曝光中按比例抽样学习（正例保留 {}，负例保留 {}，截距已按抽样比例校正）；{} 条测试曝光中均匀抽取 {} 评估",
-                self.train_impressions,
+                thousands(self.train_impressions),
                 share(self.positive_rate),
                 share(self.negative_rate),
-                self.test_impressions,
+                thousands(self.test_impressions),
                 share(self.test_rate)
             ),
             format!(
-                "learned from a sample of the {} training impressions ({} of positives, {} of negatives kept; intercepts corrected for the sampling) and scored on a uniform {} of the {} test impressions",
-                self.train_impressions,
+                "Learned from a sample of the {} training impressions ({} of positives, {} of negatives kept; intercepts corrected for the sampling) and scored on a uniform {} of the {} test impressions",
+                thousands(self.train_impressions),
                 share(self.positive_rate),
                 share(self.negative_rate),
                 share(self.test_rate),
-                self.test_impressions
+                thousands(self.test_impressions)
             ),
         )
     }

@@ -126,7 +126,8 @@ pub struct CtrArgs {
     input: DataArgs,
     #[command(flatten)]
     training: TrainArgs,
-    /// Also write the training rows' design matrix (svmlight format) for an outside fitter.
+    /// Also write the training rows' design matrix (svmlight format) for an outside fitter
+    /// (the rows learned from: a sample above --max-train-rows).
     #[arg(long, value_name = "FILE")]
     design: Option<PathBuf>,
     /// Print one JSON object.

@@ -38,6 +38,9 @@ pub struct Trained {
     pub trials: Vec<Trial>,
     /// Fit time in seconds.
     pub train_seconds: f64,
+    /// Every step from one course taken straight to the next, most common first (learning
+    /// paths; counted once here, so a window never waits for a pass over every learner).
+    pub steps: Vec<crate::recommendations::sequence::paths::Transition>,
 }
 
 /// Where learner groups come from.
@@ -115,6 +118,7 @@ pub fn train(
     let train_seconds = started.elapsed().as_secs_f64();
     let content = content_neighbours(&interactions.catalog, params.content_neighbours, progress)?;
     let fallback = fallback(&interactions.matrix, groups.as_ref(), &params);
+    let steps = crate::recommendations::sequence::paths::all_steps(&interactions);
     progress.set(1.0);
     Ok(Trained {
         interactions,
@@ -125,6 +129,7 @@ pub fn train(
         params,
         trials,
         train_seconds,
+        steps,
     })
 }
 

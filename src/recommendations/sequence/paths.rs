@@ -22,19 +22,18 @@ pub struct Transition {
 /// The `top` most common steps between consecutive courses taken, largest first (ties by
 /// course index); with `category`, only steps whose two courses are both in it.
 pub fn common_paths(it: &Interactions, category: Option<&str>, top: usize) -> Vec<Transition> {
+    steps_within(&all_steps(it), it, category, top)
+}
+
+/// Every step between consecutive courses taken, with its learners, largest first (ties by
+/// course index): one pass over every learner, done once ([`steps_within`] then picks any
+/// category's steps from it at once).
+pub fn all_steps(it: &Interactions) -> Vec<Transition> {
     let order = Order {
         matrix: &it.matrix,
         times: &it.first_ms,
     };
     let sequences = Sequences::build(&it.matrix, order);
-    let in_category = |i: u32| {
-        category.is_none_or(|c| {
-            it.catalog
-                .categories
-                .get(i as usize)
-                .is_some_and(|k| k == c)
-        })
-    };
     let mut counts: HashMap<(u32, u32), usize> = HashMap::new();
     for (u, items) in sequences.items.iter().enumerate() {
         let owned = &it.owned[u];
@@ -44,9 +43,7 @@ pub fn common_paths(it: &Interactions, category: Option<&str>, top: usize) -> Ve
             .filter(|i| owned.binary_search(i).is_ok())
             .collect();
         for pair in taken.windows(2) {
-            if in_category(pair[0]) && in_category(pair[1]) {
-                *counts.entry((pair[0], pair[1])).or_default() += 1;
-            }
+            *counts.entry((pair[0], pair[1])).or_default() += 1;
         }
     }
     let mut out: Vec<Transition> = counts
@@ -59,6 +56,29 @@ pub fn common_paths(it: &Interactions, category: Option<&str>, top: usize) -> Ve
             .then(a.from.cmp(&b.from))
             .then(a.to.cmp(&b.to))
     });
-    out.truncate(top);
     out
+}
+
+/// The first `top` of `steps` (from [`all_steps`]) whose two courses are both in `category`
+/// (all of them without one).
+pub fn steps_within(
+    steps: &[Transition],
+    it: &Interactions,
+    category: Option<&str>,
+    top: usize,
+) -> Vec<Transition> {
+    let in_category = |i: u32| {
+        category.is_none_or(|c| {
+            it.catalog
+                .categories
+                .get(i as usize)
+                .is_some_and(|k| k == c)
+        })
+    };
+    steps
+        .iter()
+        .filter(|t| in_category(t.from) && in_category(t.to))
+        .take(top)
+        .cloned()
+        .collect()
 }
