@@ -362,7 +362,10 @@ impl eframe::App for PersonaApp {
             self.apply(command);
         }
         if let Some(log) = &mut self.frame_log {
-            log.record(started.elapsed(), &format!("{:?}", self.settings.tab));
+            log.record(
+                started.elapsed(),
+                i18n::tr(Lang::En, self.settings.tab.label()),
+            );
         }
     }
 }
