@@ -389,6 +389,7 @@ pub fn prepare(
     progress.set_stage(crate::lang::Text::new("学员历史", "learner histories"));
     let mut encoder = Encoder::fit(ds, &learner_attributes(ds));
     let histories = Histories::from_dataset(ds, &encoder.learner_index, &encoder.course_index);
+    progress.check()?;
     progress.set_stage(crate::lang::Text::new("编码曝光", "encoding impressions"));
     let cut = match config.split {
         SplitRule::TimeFrom(from) => time_cut(ds, from),
@@ -469,6 +470,7 @@ pub fn prepare(
         skipped,
     );
     drop(shown);
+    progress.check()?;
     progress.set_stage(crate::lang::Text::new("标准化", "scaling"));
     encoder.fit_scale(&mut design.x, &train_rows);
     progress.set(0.2);
