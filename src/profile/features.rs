@@ -229,17 +229,17 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
     let events = ds.frame(TableKind::Events);
     let courses = ds.frame(TableKind::Courses);
 
-    let mut user_ids: Vec<String> = Vec::new();
-    let mut index: AHashMap<String, usize> = AHashMap::new();
-    if let Some(ids) = users.and_then(|u| str_col(u, "user_id")) {
-        for id in ids.iter().flatten() {
-            index.entry(id.to_string()).or_insert_with(|| {
-                user_ids.push(id.to_string());
-                user_ids.len() - 1
-            });
-        }
-    }
-    let users_known = !user_ids.is_empty();
+    let LearnerAttributes {
+        user_ids,
+        age,
+        one_hots,
+        attributes,
+    } = learner_attributes(ds);
+    let index: AHashMap<&str, usize> = user_ids
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i))
+        .collect();
 
     let mut categories: Vec<String> = Vec::new();
     let mut course_info: AHashMap<String, (Option<usize>, Option<f64>)> = AHashMap::new();
@@ -288,17 +288,8 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             let Some(u) = uid.and_then(|c| c.get(i)) else {
                 continue;
             };
-            let u = match index.get(u) {
-                Some(&u) => u,
-                None if users_known => continue,
-                None => {
-                    user_ids.push(u.to_string());
-                    index.insert(u.to_string(), user_ids.len() - 1);
-                    acc.push(Acc::default());
-                    interests.push(vec![0.0; categories.len()]);
-                    comments.push(Vec::new());
-                    user_ids.len() - 1
-                }
+            let Some(&u) = index.get(u) else {
+                continue;
             };
             let a = &mut acc[u];
             a.events += 1.0;
@@ -462,22 +453,18 @@ pub fn learner_table(ds: &Dataset, progress: &Progress) -> Result<LearnerTable, 
             .collect(),
     );
 
-    let mut attributes = Vec::new();
-    if let Some(u) = users {
-        let (age, one_hots, columns) = attribute_columns(u, n);
-        if let Some(age) = age {
-            push(age.name, age.block, age.values);
-        }
-        if signup.is_some() {
-            let tenure = (0..n)
-                .map(|i| signup_day(i).map_or(0.0, |s| (end_day - s).max(0.0)))
-                .collect();
-            push("days_since_signup".into(), Block::Activity, tenure);
-        }
-        for f in one_hots {
-            push(f.name, f.block, f.values);
-        }
-        attributes = columns;
+    // Age, tenure and the one-hot attributes, in this order (all from `users`).
+    if let Some(age) = age {
+        push(age.name, age.block, age.values);
+    }
+    if signup.is_some() {
+        let tenure = (0..n)
+            .map(|i| signup_day(i).map_or(0.0, |s| (end_day - s).max(0.0)))
+            .collect();
+        push("days_since_signup".into(), Block::Activity, tenure);
+    }
+    for f in one_hots {
+        push(f.name, f.block, f.values);
     }
 
     let rfm_values: Vec<[f64; 3]> = (0..n)
