@@ -418,10 +418,7 @@ fn load_csv(
             .map_err(|_| DataError::Internal(format!("reading {} stopped", path.display())))??;
         // A rough row estimate from the size of the header line keeps re-allocation low.
         let capacity = (size / (header_bytes as u64 + 8).max(32)).min(1 << 24) as usize;
-        let mut validator = Validator::new(path, kind, &header, mapping, detected, capacity)?;
-        if let Some(keep) = keep {
-            validator.keep_only(keep);
-        }
+        let mut validator = Validator::new(path, kind, &header, mapping, detected, capacity, keep)?;
         for received in rx {
             let batch = received?;
             for slot in &batch.slots[..batch.len] {
@@ -464,11 +461,10 @@ fn load_parquet(
         confidence: 1.0,
     };
     let rows = reader.num_rows().unwrap_or(0);
-    let mut validator = Validator::new(path, kind, &header, mapping, parquet, rows)?;
+    let mut validator = Validator::new(path, kind, &header, mapping, parquet, rows, keep)?;
     // With a projection only the fields the checks read are read from the file.
     let read: Vec<usize> = match keep {
-        Some(keep) => {
-            validator.keep_only(keep);
+        Some(_) => {
             let mut fields = validator.fields_read();
             fields.sort_unstable();
             if fields.is_empty() {

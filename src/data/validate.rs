@@ -166,7 +166,9 @@ pub struct Validator {
 
 impl Validator {
     /// Resolves the header against the contract and the mapping. A required column that is
-    /// neither found nor mapped is an error naming the file and the column.
+    /// neither found nor mapped is an error naming the file and the column. With `keep`, only
+    /// the contract columns it names are stored (every column is still checked, so the same
+    /// rows are accepted and rejected) and extra columns are ignored.
     pub fn new(
         path: &Path,
         kind: TableKind,
@@ -174,6 +176,7 @@ impl Validator {
         mapping: &Mapping,
         detected: Detected,
         capacity: usize,
+        keep: Option<&[&str]>,
     ) -> Result<Validator, DataError> {
         let file = path.display().to_string();
         let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
@@ -231,7 +234,11 @@ impl Validator {
                     slots.push(Slot {
                         spec: *spec,
                         source,
-                        target: Target::new(spec.name, spec.kind, capacity),
+                        target: if keep.is_some_and(|k| !k.contains(&spec.name)) {
+                            Target::Skip
+                        } else {
+                            Target::new(spec.name, spec.kind, capacity)
+                        },
                     });
                 }
                 None if spec.required => {
@@ -265,7 +272,10 @@ impl Validator {
             if is_pii_header(h) {
                 report.pii_columns.push(h.clone());
                 masked.push(i);
-            } else if kind.keeps_extra_columns() && extras.len() < MAX_EXTRA_COLUMNS {
+            } else if keep.is_none()
+                && kind.keeps_extra_columns()
+                && extras.len() < MAX_EXTRA_COLUMNS
+            {
                 extras.push(Extra {
                     field: i,
                     name: norm[i].clone(),
@@ -293,19 +303,6 @@ impl Validator {
             latest_ms: latest_plausible_ms(),
             report,
         })
-    }
-
-    /// Keeps only the contract columns named in `columns` (every column is still checked, so
-    /// the same rows are accepted and rejected); extra columns are dropped too.
-    pub fn keep_only(&mut self, columns: &[&str]) {
-        for slot in &mut self.slots {
-            if !columns.contains(&slot.spec.name) {
-                slot.target = Target::Skip;
-            }
-        }
-        for extra in self.extras.drain(..) {
-            self.report.ignored_columns.push(extra.name);
-        }
     }
 
     /// The input fields the checks read (contract columns found in the header).

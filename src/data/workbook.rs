@@ -109,10 +109,7 @@ pub fn load_workbook(
         encoding: Encoding::Workbook,
         confidence: 1.0,
     };
-    let mut validator = Validator::new(path, kind, &header, mapping, workbook, height)?;
-    if let Some(keep) = keep {
-        validator.keep_only(keep);
-    }
+    let mut validator = Validator::new(path, kind, &header, mapping, workbook, height, keep)?;
     for (i, r) in rows.enumerate() {
         let row: Vec<String> = r.iter().map(cell_text).collect();
         // Sheet rows count from 1; the header is the first used row.
