@@ -124,18 +124,12 @@ impl Subsample {
                 (want / have as f64).clamp(0.0, 1.0)
             }
         };
-        let positive_rate = if positives + negatives <= max_train {
-            1.0
+        let (positive_rate, negative_rate) = if positives + negatives <= max_train {
+            (1.0, 1.0)
         } else {
-            rate(max_train as f64 / 2.0, positives)
-        };
-        let negative_rate = if positives + negatives <= max_train {
-            1.0
-        } else {
-            rate(
-                max_train as f64 - positives as f64 * positive_rate,
-                negatives,
-            )
+            let positive_rate = rate(max_train as f64 / 2.0, positives);
+            let kept = positives as f64 * positive_rate;
+            (positive_rate, rate(max_train as f64 - kept, negatives))
         };
         Some(Subsample {
             train_impressions: positives + negatives,
