@@ -146,6 +146,19 @@ fn wait_until(
     h.step();
 }
 
+/// Steps the window until a widget whose label contains `text` is shown.
+fn wait_for_label(h: &mut Harness<'static, PersonaApp>, text: &str) {
+    let start = Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "waited too long for {text}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn the_profiles_tab_searches_and_shows_a_persona_card() {
     let mut h = app_on(sample_dir());
@@ -153,8 +166,8 @@ fn the_profiles_tab_searches_and_shows_a_persona_card() {
     h.get_by_label("用户画像").click();
     wait_until(&mut h, "profiles", |a| a.profiles.is_some());
     h.state_mut().profiles_tab.query = "u000001".into();
-    h.step();
-    h.step();
+    // The table's rows are filtered and sorted by a job.
+    wait_for_label(&mut h, "1 / 3000");
     h.get_by_label("u000001").click();
     h.step();
     h.step();
@@ -486,12 +499,7 @@ fn the_whole_story_runs_in_the_window() {
     assert_eq!(audience.len(), size);
     // Profiles list only its learners.
     h.get_by_label("用户画像").click();
-    h.step();
-    h.step();
-    assert!(
-        h.query_by_label_contains(&format!("{size} / 3000"))
-            .is_some()
-    );
+    wait_for_label(&mut h, &format!("{size} / 3000"));
     // Recommendations serve a learner of the audience.
     h.get_by_label("课程推荐").click();
     wait_until(&mut h, "recommendations", |a| {

@@ -97,6 +97,7 @@ impl PersonaApp {
                 self.overview = None;
                 self.overview_tab.reset();
                 self.profiles = None;
+                self.profiles_tab.reset();
                 self.value = Valued::default();
                 self.uplift = None;
                 self.segments = None;
@@ -116,9 +117,31 @@ impl PersonaApp {
             }
             Ok(JobOutput::Profiles(p)) => {
                 self.profiles = Some(Arc::from(p));
+                self.value.aligned = None;
                 self.segments = self.saved_segments();
+                self.align_values();
             }
-            Ok(JobOutput::Value(v)) => self.value = *v,
+            Ok(JobOutput::Value(v)) => {
+                self.value = *v;
+                self.align_values();
+            }
+            Ok(JobOutput::Aligned(a)) => {
+                let current = self
+                    .profiles
+                    .as_ref()
+                    .is_some_and(|p| Arc::ptr_eq(p, &a.profiles))
+                    && self
+                        .value
+                        .result
+                        .as_ref()
+                        .is_some_and(|v| Arc::ptr_eq(v, &a.value));
+                if current {
+                    self.value.aligned = Some(*a);
+                }
+            }
+            Ok(JobOutput::Arranged(arrangement, rows)) => {
+                self.profiles_tab.arranged(*arrangement, rows);
+            }
             Ok(JobOutput::NoValue(why)) => self.value.note = Some(why),
             Ok(JobOutput::Uplift(u)) => self.uplift = Some(Arc::from(u)),
             Ok(JobOutput::Segments(mut r)) => {
@@ -176,6 +199,28 @@ impl PersonaApp {
     }
 
     /// The title of a job computing `what` ("Computing Segments").
+    /// Looks up each profile row's value as a job, once both the profiles and the values
+    /// exist, for the Profiles table and the segments' values.
+    fn align_values(&mut self) {
+        let (Some(profiles), Some(value)) = (self.profiles.clone(), self.value.result.clone())
+        else {
+            return;
+        };
+        let title = tr(self.lang(), T::MatchingValues).to_string();
+        self.spawn_job(
+            Task::Align,
+            title,
+            move |_: &Progress| -> Result<JobOutput, crate::error::Error> {
+                let positions = value.positions(&profiles.table.user_ids).into();
+                Ok(JobOutput::Aligned(Box::new(super::Aligned {
+                    profiles,
+                    value,
+                    positions,
+                })))
+            },
+        );
+    }
+
     fn computing(&self, what: T) -> String {
         let lang = self.lang();
         format!("{} {}", tr(lang, T::Computing), tr(lang, what))
@@ -639,6 +684,17 @@ impl PersonaApp {
                     },
                 );
             }
+            Command::Arrange(arrangement) => {
+                let title = tr(self.lang(), T::SortingLearners).to_string();
+                self.spawn_job(
+                    Task::Arrange,
+                    title,
+                    move |_: &Progress| -> Result<JobOutput, crate::error::Error> {
+                        let rows = arrangement.rows();
+                        Ok(JobOutput::Arranged(arrangement, rows))
+                    },
+                );
+            }
             Command::EstimateValue => {
                 let Some(loaded) = self.loaded.clone() else {
                     return;
@@ -674,6 +730,7 @@ impl PersonaApp {
                             check,
                             grid: Some(grid),
                             note: None,
+                            aligned: None,
                         })))
                     },
                 );

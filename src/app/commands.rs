@@ -39,6 +39,10 @@ pub enum JobOutput {
     /// Buyers were valued, with the model's check on the last days of data (when it could
     /// be fitted without them).
     Value(Box<super::Valued>),
+    /// Each profile row's value was looked up.
+    Aligned(Box<super::Aligned>),
+    /// The learners' table was filtered and sorted so.
+    Arranged(Box<super::profiles_tab::Arrangement>, Vec<usize>),
     /// The data cannot be valued (e.g. no repeat purchases): why, shown where values would be.
     NoValue(crate::lang::Text),
     /// An experiment's uplift was estimated.
@@ -125,6 +129,8 @@ pub enum Command {
     RunOverview(super::overview_tab::Split),
     /// Build learner profiles of the loaded dataset.
     BuildProfiles,
+    /// Filter and sort the learners' table so.
+    Arrange(Box<super::profiles_tab::Arrangement>),
     /// Make a named audience and make it the working one.
     MakeAudience {
         /// Its name (empty: one is made up from where it comes from).

@@ -137,6 +137,8 @@ strings! {
     UsersNeeded => "users per variant needed", "每组所需用户数";
     MdeReachable => "With the users in this test, the smallest detectable lift is", "按本实验的用户数，可检测的最小相对提升为";
     Computing => "Computing", "正在计算";
+    SortingLearners => "Sorting learners", "正在排序学员";
+    MatchingValues => "Matching values to learners", "正在匹配学员价值";
     Search => "Search learner or segment…", "搜索学员或分群…";
     Learners => "learners", "位学员";
     SampledFrom => "compared on a seeded sample of the {n} learners", "在 {n} 位学员中按固定种子抽样比较";

@@ -25,7 +25,7 @@ mod state;
 pub mod tasks;
 
 pub use commands::{AudienceFrom, Command, JobOutput, Writer};
-pub use state::{Loaded, Settings, Tab, TabSettings, UpliftView, Valued};
+pub use state::{Aligned, Loaded, Positions, Settings, Tab, TabSettings, UpliftView, Valued};
 
 use crate::campaigns::CampaignModels;
 use crate::data::Mapping;
@@ -276,7 +276,7 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.profiles.as_ref(),
                         &profiles_tab::Known {
-                            segments: self.segments.as_deref(),
+                            segments: self.segments.as_ref(),
                             valued: &self.value,
                             audience: self.audience.and_then(|i| self.audiences.get(i)),
                         },
@@ -287,7 +287,7 @@ impl eframe::App for PersonaApp {
                         lang,
                         self.profiles.as_ref(),
                         self.segments.as_ref(),
-                        self.value.result.as_deref(),
+                        &self.value,
                         &mut self.commands,
                     ),
                     Tab::Recommendations => {

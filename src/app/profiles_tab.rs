@@ -3,7 +3,7 @@
 
 use super::i18n::{Lang, T, tr};
 use super::style;
-use super::{AudienceFrom, Command, Valued};
+use super::{AudienceFrom, Command, Positions, Valued};
 use crate::audience::Audience;
 use crate::profile::Profiles;
 use crate::segment::SegmentResult;
@@ -12,13 +12,10 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::sync::Arc;
 
-/// The (profiles, values) a cache was built for, by address.
-type DataKey = (usize, usize);
-
 /// What the tab shows beside the profiles: segments, values and the working audience.
 pub struct Known<'a> {
     /// Segments of the profiles, if made.
-    pub segments: Option<&'a SegmentResult>,
+    pub segments: Option<&'a Arc<SegmentResult>>,
     /// Learner value.
     pub valued: &'a Valued,
     /// The working audience: only its learners are listed.
@@ -30,13 +27,116 @@ const CARD_WIDTH: f32 = 440.0;
 
 /// Sortable columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortBy {
+pub enum SortBy {
+    /// Learner id.
     Id,
+    /// RFM segment name.
     Segment,
+    /// Money spent.
     Monetary,
+    /// Days since the last activity.
     Inactive,
+    /// Mean sentiment of comments.
     Sentiment,
+    /// Value of the next 90 days.
     Value,
+}
+
+/// What the table lists and in which order: the inputs of [`Arrangement::rows`], kept beside
+/// the rows to tell whether they are current. Arranging a million learners takes a few
+/// hundred milliseconds, so it runs as a job ([`Command::Arrange`]), never in a frame.
+#[derive(Debug, Clone)]
+pub struct Arrangement {
+    profiles: Arc<Profiles>,
+    value: Option<(Arc<ValueResult>, Positions)>,
+    segments: Option<Arc<SegmentResult>>,
+    audience: Option<Arc<Audience>>,
+    query: String,
+    sort: (SortBy, bool),
+}
+
+fn same<T: ?Sized>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl PartialEq for Arrangement {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.profiles, &other.profiles)
+            && same(
+                self.value.as_ref().map(|v| &v.1),
+                other.value.as_ref().map(|v| &v.1),
+            )
+            && same(self.segments.as_ref(), other.segments.as_ref())
+            && same(self.audience.as_ref(), other.audience.as_ref())
+            && self.query == other.query
+            && self.sort == other.sort
+    }
+}
+
+impl Arrangement {
+    /// A learner's value of the next 90 days, when valued.
+    fn clv(&self, i: usize) -> Option<f64> {
+        let (v, at) = self.value.as_ref()?;
+        v.learners[at.get(i).copied().flatten()? as usize].clv
+    }
+
+    /// The rows to list, in order: the working audience's learners that match the search,
+    /// sorted (stably, in parallel).
+    pub fn rows(&self) -> Vec<usize> {
+        use rayon::prelude::*;
+        let q = self.query.trim().to_lowercase();
+        let p = &self.profiles;
+        let t = &p.table;
+        let segment_of = |i: usize| {
+            self.segments
+                .as_ref()
+                .filter(|s| s.seg.labels.len() == p.len())
+                .and_then(|s| s.summaries.get(s.seg.labels[i]))
+        };
+        let mut rows: Vec<usize> = (0..p.len())
+            .into_par_iter()
+            .filter(|&i| {
+                self.audience
+                    .as_ref()
+                    .is_none_or(|a| a.contains(&t.user_ids[i]))
+            })
+            .filter(|&i| {
+                q.is_empty()
+                    || t.user_ids[i].to_lowercase().contains(&q)
+                    || t.rfm_segment[i].name().to_lowercase().contains(&q)
+                    || t.rfm_segment[i].text().zh.contains(&q)
+                    || segment_of(i).is_some_and(|m| {
+                        m.label.zh.contains(&q)
+                            || m.label.en.to_lowercase().contains(&q)
+                            || format!("#{}", m.id + 1) == q
+                    })
+            })
+            .collect();
+        let (by, asc) = self.sort;
+        rows.par_sort_by(|&a, &b| {
+            let o = match by {
+                SortBy::Id => t.user_ids[a].cmp(&t.user_ids[b]),
+                SortBy::Segment => t.rfm_segment[a].name().cmp(t.rfm_segment[b].name()),
+                SortBy::Monetary => t.rfm_values[a][2].total_cmp(&t.rfm_values[b][2]),
+                SortBy::Inactive => t.days_inactive[a]
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&t.days_inactive[b].unwrap_or(f64::INFINITY)),
+                SortBy::Sentiment => t.sentiment[a]
+                    .unwrap_or(0.0)
+                    .total_cmp(&t.sentiment[b].unwrap_or(0.0)),
+                SortBy::Value => {
+                    let clv = |i: usize| self.clv(i).unwrap_or(f64::NEG_INFINITY);
+                    clv(a).total_cmp(&clv(b))
+                }
+            };
+            if asc { o } else { o.reverse() }
+        });
+        rows
+    }
 }
 
 /// The tab's state.
@@ -51,12 +151,11 @@ pub struct ProfilesTab {
     /// Selected learner (row of the profiles).
     pub selected: Option<usize>,
     sort: (SortBy, bool),
-    /// Rows shown, in order; rebuilt when the profiles, query or sort change.
-    rows: Vec<usize>,
-    built_for: Option<(usize, usize, usize, usize, String, SortBy, bool)>,
-    /// Each profile row's 90-day value, for the (profiles, values) it was looked up for (by
-    /// address): looked up once, not at every comparison of a sort or every frame.
-    clv: Option<(DataKey, Vec<Option<f64>>)>,
+    /// Rows shown, in order, and what they were arranged for.
+    rows: Arc<[usize]>,
+    shown: Option<Arrangement>,
+    /// The arrangement asked for and not yet back.
+    pending: Option<Arrangement>,
 }
 
 impl Default for ProfilesTab {
@@ -67,9 +166,9 @@ impl Default for ProfilesTab {
             audience_name: String::new(),
             selected: None,
             sort: (SortBy::Monetary, false),
-            rows: Vec::new(),
-            built_for: None,
-            clv: None,
+            rows: Arc::from([]),
+            shown: None,
+            pending: None,
         }
     }
 }
@@ -81,84 +180,45 @@ fn top_interest(p: &Profiles, i: usize) -> String {
 }
 
 impl ProfilesTab {
-    /// Each profile row's 90-day value, looked up when the profiles or values change.
-    fn clv_of(&mut self, p: &Arc<Profiles>, value: Option<&ValueResult>) -> &[Option<f64>] {
-        let key = (
-            Arc::as_ptr(p) as usize,
-            value.map_or(0, |v| v as *const ValueResult as usize),
-        );
-        if self.clv.as_ref().is_none_or(|(k, _)| *k != key) {
-            let looked_up = p
-                .table
-                .user_ids
-                .iter()
-                .map(|id| value.and_then(|v| v.find(id)).and_then(|l| l.clv))
-                .collect();
-            self.clv = Some((key, looked_up));
-        }
-        self.clv.as_ref().map_or(&[], |(_, v)| v.as_slice())
+    /// Forgets the rows of a dataset that was replaced.
+    pub fn reset(&mut self) {
+        *self = ProfilesTab {
+            query: std::mem::take(&mut self.query),
+            filter: std::mem::take(&mut self.filter),
+            audience_name: std::mem::take(&mut self.audience_name),
+            sort: self.sort,
+            ..ProfilesTab::default()
+        };
     }
 
-    fn rebuild(&mut self, p: &Arc<Profiles>, known: &Known) {
-        let value = known.valued.result.as_deref();
-        let key = (
-            Arc::as_ptr(p) as usize,
-            value.map_or(0, |v| v as *const ValueResult as usize),
-            known
-                .segments
-                .map_or(0, |s| s as *const SegmentResult as usize),
-            known.audience.map_or(0, |a| Arc::as_ptr(a) as usize),
-            self.query.clone(),
-            self.sort.0,
-            self.sort.1,
-        );
-        if self.built_for.as_ref() == Some(&key) {
-            return;
-        }
-        let clv = self.clv_of(p, value).to_vec();
-        let q = self.query.trim().to_lowercase();
-        let t = &p.table;
-        let segment_of = |i: usize| {
-            known
-                .segments
-                .filter(|s| s.seg.labels.len() == p.len())
-                .and_then(|s| s.summaries.get(s.seg.labels[i]))
+    /// Asks for the rows of the current profiles, values, segments, audience, search and
+    /// sort, unless they are shown or asked for already.
+    fn arrange(&mut self, p: &Arc<Profiles>, known: &Known, commands: &mut Vec<Command>) {
+        let wanted = Arrangement {
+            profiles: Arc::clone(p),
+            value: known
+                .valued
+                .result
+                .clone()
+                .zip(known.valued.positions(p).cloned()),
+            segments: known.segments.cloned(),
+            audience: known.audience.cloned(),
+            query: self.query.clone(),
+            sort: self.sort,
         };
-        let mut rows: Vec<usize> = (0..p.len())
-            .filter(|&i| known.audience.is_none_or(|a| a.contains(&t.user_ids[i])))
-            .filter(|&i| {
-                q.is_empty()
-                    || t.user_ids[i].to_lowercase().contains(&q)
-                    || t.rfm_segment[i].name().to_lowercase().contains(&q)
-                    || t.rfm_segment[i].text().zh.contains(&q)
-                    || segment_of(i).is_some_and(|m| {
-                        m.label.zh.contains(&q)
-                            || m.label.en.to_lowercase().contains(&q)
-                            || format!("#{}", m.id + 1) == q
-                    })
-            })
-            .collect();
-        let (by, asc) = self.sort;
-        rows.sort_by(|&a, &b| {
-            let o = match by {
-                SortBy::Id => t.user_ids[a].cmp(&t.user_ids[b]),
-                SortBy::Segment => t.rfm_segment[a].name().cmp(t.rfm_segment[b].name()),
-                SortBy::Monetary => t.rfm_values[a][2].total_cmp(&t.rfm_values[b][2]),
-                SortBy::Inactive => t.days_inactive[a]
-                    .unwrap_or(f64::INFINITY)
-                    .total_cmp(&t.days_inactive[b].unwrap_or(f64::INFINITY)),
-                SortBy::Sentiment => t.sentiment[a]
-                    .unwrap_or(0.0)
-                    .total_cmp(&t.sentiment[b].unwrap_or(0.0)),
-                SortBy::Value => {
-                    let clv = |i: usize| clv[i].unwrap_or(f64::NEG_INFINITY);
-                    clv(a).total_cmp(&clv(b))
-                }
-            };
-            if asc { o } else { o.reverse() }
-        });
-        self.rows = rows;
-        self.built_for = Some(key);
+        if self.shown.as_ref() != Some(&wanted) && self.pending.as_ref() != Some(&wanted) {
+            self.pending = Some(wanted.clone());
+            commands.push(Command::Arrange(Box::new(wanted)));
+        }
+    }
+
+    /// Rows arranged by a job: shown if they are the ones asked for last.
+    pub fn arranged(&mut self, arrangement: Arrangement, rows: Vec<usize>) {
+        if self.pending.as_ref() == Some(&arrangement) {
+            self.pending = None;
+            self.shown = Some(arrangement);
+            self.rows = Arc::from(rows);
+        }
     }
 
     /// Draws the tab.
@@ -170,7 +230,7 @@ impl ProfilesTab {
         known: &Known,
         commands: &mut Vec<Command>,
     ) {
-        let (segments, valued) = (known.segments, known.valued);
+        let (segments, valued) = (known.segments.map(Arc::as_ref), known.valued);
         let value = valued.result.as_deref();
         let Some(p) = profiles else {
             ui.spinner();
@@ -180,7 +240,7 @@ impl ProfilesTab {
             ui.label(tr(lang, T::NoLearners));
             return;
         }
-        self.rebuild(p, known);
+        self.arrange(p, known, commands);
         self.filter_row(ui, lang, p, commands);
         ui.horizontal(|ui| {
             ui.add(
@@ -203,7 +263,7 @@ impl ProfilesTab {
         let top_down = egui::Layout::top_down(egui::Align::Min);
         ui.horizontal_top(|ui| {
             ui.allocate_ui_with_layout(egui::vec2(table_width, height), top_down, |ui| {
-                ui.push_id("learners", |ui| self.table(ui, lang, p, value));
+                ui.push_id("learners", |ui| self.table(ui, lang, p, valued));
             });
             ui.allocate_ui_with_layout(egui::vec2(card_width, height), top_down, |ui| {
                 ui.push_id("card", |ui| {
@@ -312,10 +372,13 @@ impl ProfilesTab {
         }
     }
 
-    fn table(&mut self, ui: &mut Ui, lang: Lang, p: &Arc<Profiles>, value: Option<&ValueResult>) {
-        let clv = self.clv_of(p, value).to_vec();
+    fn table(&mut self, ui: &mut Ui, lang: Lang, p: &Arc<Profiles>, valued: &Valued) {
+        let clv = |i: usize| {
+            let (v, at) = (valued.result.as_ref()?, valued.positions(p)?);
+            v.learners[at.get(i).copied().flatten()? as usize].clv
+        };
         let t = &p.table;
-        let rows = self.rows.clone();
+        let rows = Arc::clone(&self.rows);
         let mut clicked = None;
         TableBuilder::new(ui)
             .striped(true)
@@ -383,8 +446,7 @@ impl ProfilesTab {
                         ui.label(top_interest(p, i));
                     });
                     row.col(|ui| {
-                        let clv = clv.get(i).copied().flatten();
-                        ui.label(clv.map_or("—".into(), |v| format!("¥{v:.0}")));
+                        ui.label(clv(i).map_or("—".into(), |v| format!("¥{v:.0}")));
                     });
                     row.col(|ui| {
                         ui.label(t.sentiment[i].map_or("—".into(), |s| format!("{s:+.2}")));

@@ -4,11 +4,11 @@
 
 use super::i18n::{Lang, T, tr};
 use super::style::series_color;
-use super::{Command, style};
+use super::{Command, Positions, Valued, style};
 use crate::profile::Profiles;
 use crate::segment::hierarchical::{Merge, dendrogram_lines};
 use crate::segment::{Method, SegmentConfig, SegmentResult};
-use crate::value::{GroupValue, ValueResult};
+use crate::value::GroupValue;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
 use std::sync::Arc;
@@ -41,8 +41,9 @@ pub struct SegmentsTab {
     pub lasso_mode: bool,
     /// The lasso drawn so far, in plot coordinates.
     lasso: Vec<[f64; 2]>,
-    /// Each segment's value, for the (segmentation, values) it was computed on (by address).
-    values: Option<((usize, usize), SegmentValues)>,
+    /// Each segment's value, with the segmentation and the learners' value positions it was
+    /// summed from.
+    values: Option<(Arc<SegmentResult>, Positions, SegmentValues)>,
 }
 
 impl Default for SegmentsTab {
@@ -79,7 +80,7 @@ impl SegmentsTab {
         lang: Lang,
         profiles: Option<&Arc<Profiles>>,
         result: Option<&Arc<SegmentResult>>,
-        value: Option<&ValueResult>,
+        valued: &Valued,
         commands: &mut Vec<Command>,
     ) {
         let Some(p) = profiles else {
@@ -157,7 +158,7 @@ impl SegmentsTab {
             .on_hover_text(tr(lang, T::SilhouetteTip));
             ui.label(format!("{}: {:.1}", tr(lang, T::Inertia), r.seg.inertia));
         });
-        let values = self.values_of(p, r, value);
+        let values = self.values_of(p, r, valued);
         summaries_table(ui, lang, r, &values, &mut self.selected);
         if let Some(s) = self.selected {
             ui.horizontal(|ui| {
@@ -207,22 +208,27 @@ impl SegmentsTab {
         });
     }
 
-    /// Each segment's mean P(alive) and value, recomputed when the segments or values change.
+    /// Each segment's mean P(alive) and value, summed again when the segments or values
+    /// change (one pass over the learners: each one's value was looked up by a job).
     fn values_of(
         &mut self,
-        p: &Profiles,
+        p: &Arc<Profiles>,
         r: &Arc<SegmentResult>,
-        value: Option<&ValueResult>,
+        valued: &Valued,
     ) -> SegmentValues {
-        let Some(v) = value.filter(|_| r.seg.labels.len() == p.len()) else {
+        let (Some(v), Some(at)) = (valued.result.as_ref(), valued.positions(p)) else {
             return Arc::default();
         };
-        let key = (Arc::as_ptr(r) as usize, v as *const ValueResult as usize);
+        if r.seg.labels.len() != p.len() {
+            return Arc::default();
+        }
         match &self.values {
-            Some((k, cached)) if *k == key => Arc::clone(cached),
+            Some((seg, pos, cached)) if Arc::ptr_eq(seg, r) && Arc::ptr_eq(pos, at) => {
+                Arc::clone(cached)
+            }
             _ => {
-                let computed = Arc::new(v.by_group(&p.table.user_ids, &r.seg.labels, r.seg.k));
-                self.values = Some((key, Arc::clone(&computed)));
+                let computed = Arc::new(v.by_group(at, &r.seg.labels, r.seg.k));
+                self.values = Some((Arc::clone(r), Arc::clone(at), Arc::clone(&computed)));
                 computed
             }
         }

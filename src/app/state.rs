@@ -7,11 +7,14 @@ use super::segments_tab::SegmentsTab;
 use crate::campaigns::{Objective, Target};
 use crate::data::summary::ColumnSummary;
 use crate::data::{Dataset, TableKind};
+use crate::profile::Profiles;
 use crate::recommendations::{ModelKind, Params};
 use crate::segment::Method;
+use crate::value::ValueResult;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -179,7 +182,7 @@ pub struct UpliftView {
 #[derive(Debug, Default)]
 pub struct Valued {
     /// Every buyer's value, once estimated.
-    pub result: Option<std::sync::Arc<crate::value::ValueResult>>,
+    pub result: Option<Arc<ValueResult>>,
     /// The model's check on the last 90 days of data, fitted without them.
     pub check: Option<crate::value::Holdout>,
     /// P(alive) over repeat purchase days × recency, for the heat map (computed with the
@@ -187,6 +190,32 @@ pub struct Valued {
     pub grid: Option<crate::value::PAliveGrid>,
     /// Why the data has no values, when it has none (e.g. no repeat purchases).
     pub note: Option<crate::lang::Text>,
+    /// Each profile row's place among the valued buyers, looked up by a job once both exist.
+    pub aligned: Option<Aligned>,
+}
+
+impl Valued {
+    /// Each row of `profiles`' place in the values' buyers, when looked up for these
+    /// profiles and these values.
+    pub fn positions(&self, profiles: &Arc<Profiles>) -> Option<&Positions> {
+        let (a, v) = (self.aligned.as_ref()?, self.result.as_ref()?);
+        (Arc::ptr_eq(&a.profiles, profiles) && Arc::ptr_eq(&a.value, v)).then_some(&a.positions)
+    }
+}
+
+/// Each profile row's place among the valued buyers ([`ValueResult::positions`]).
+pub type Positions = Arc<[Option<u32>]>;
+
+/// Each profile row's place among the valued buyers ([`ValueResult::positions`]), with the
+/// profiles and values it was looked up for.
+#[derive(Debug, Clone)]
+pub struct Aligned {
+    /// The profiles.
+    pub profiles: Arc<Profiles>,
+    /// The values.
+    pub value: Arc<ValueResult>,
+    /// One per profile row.
+    pub positions: Positions,
 }
 
 /// A loaded dataset with what the Data tab shows of it, computed on the worker thread.

@@ -17,6 +17,10 @@ pub enum Task {
     Profiles,
     /// Valuing buyers (lifetime value).
     Value,
+    /// Looking up each learner's value for the tables and segments.
+    Align,
+    /// Filtering and sorting the learners' table.
+    Arrange,
     /// Segmenting learners.
     Segments,
     /// Training and comparing recommenders.

@@ -174,49 +174,58 @@ pub struct ValueResult {
 impl ValueResult {
     /// A learner's numbers; `None` for learners without a purchase in calibration.
     pub fn find(&self, user_id: &str) -> Option<&LearnerValue> {
+        self.position(user_id).map(|i| &self.learners[i as usize])
+    }
+
+    /// A learner's place in [`ValueResult::learners`].
+    fn position(&self, user_id: &str) -> Option<u32> {
         let at = self
             .by_id
             .binary_search_by(|&i| self.learners[i as usize].user_id.as_str().cmp(user_id))
             .ok()?;
-        Some(&self.learners[self.by_id[at] as usize])
+        Some(self.by_id[at])
     }
 
-    /// Mean P(alive) and mean value of the horizon over the buyers among `user_ids`, with
-    /// how many buyers that is (`None` when there are none).
-    pub fn mean_of<'a>(&self, user_ids: impl IntoIterator<Item = &'a str>) -> Option<GroupValue> {
-        let (mut n, mut alive, mut clv, mut priced) = (0usize, 0.0, 0.0, 0usize);
-        for id in user_ids {
-            if let Some(l) = self.find(id) {
-                n += 1;
-                alive += l.p_alive;
-                if let Some(v) = l.clv {
-                    clv += v;
-                    priced += 1;
-                }
-            }
-        }
-        (n > 0).then(|| GroupValue {
-            buyers: n,
-            p_alive: alive / n as f64,
-            clv: (priced > 0).then(|| clv / priced as f64),
-        })
+    /// Each of `user_ids`' place in [`ValueResult::learners`] (`None` for learners without a
+    /// purchase in calibration), looked up once in parallel so that a table or the groups of
+    /// a million learners index instead of searching.
+    pub fn positions(&self, user_ids: &[String]) -> Vec<Option<u32>> {
+        use rayon::prelude::*;
+        user_ids.par_iter().map(|id| self.position(id)).collect()
     }
 
-    /// [`ValueResult::mean_of`] for each of `k` groups, learner `i` (of `user_ids`) being in
-    /// group `labels[i]`.
+    /// Mean P(alive) and mean value of the horizon over the buyers of each of `k` groups,
+    /// with how many buyers that is (`None` for a group without buyers): learner `i` is in
+    /// group `labels[i]` and at `positions[i]` (from [`ValueResult::positions`]).
     pub fn by_group(
         &self,
-        user_ids: &[String],
+        positions: &[Option<u32>],
         labels: &[usize],
         k: usize,
     ) -> Vec<Option<GroupValue>> {
-        let mut members: Vec<Vec<&str>> = vec![Vec::new(); k];
-        for (id, &g) in user_ids.iter().zip(labels) {
-            if let Some(m) = members.get_mut(g) {
-                m.push(id);
+        // Per group: buyers, sum of P(alive), sum of values, buyers with a value.
+        let mut sums = vec![(0usize, 0.0, 0.0, 0usize); k];
+        for (at, &g) in positions.iter().zip(labels) {
+            let (Some(at), Some(s)) = (at, sums.get_mut(g)) else {
+                continue;
+            };
+            let l = &self.learners[*at as usize];
+            s.0 += 1;
+            s.1 += l.p_alive;
+            if let Some(v) = l.clv {
+                s.2 += v;
+                s.3 += 1;
             }
         }
-        members.into_iter().map(|m| self.mean_of(m)).collect()
+        sums.into_iter()
+            .map(|(n, alive, clv, priced)| {
+                (n > 0).then(|| GroupValue {
+                    buyers: n,
+                    p_alive: alive / n as f64,
+                    clv: (priced > 0).then(|| clv / priced as f64),
+                })
+            })
+            .collect()
     }
 
     /// Mean P(alive) on a grid of frequency (rows, 0 to the largest frequency seen, at most
