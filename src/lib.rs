@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod lang;
 pub mod look;
 pub mod math;
+pub mod memory;
 pub mod output;
 pub mod overview;
 pub mod privacy;

@@ -580,3 +580,48 @@ fn more_bent_shapes_are_reported_or_refused() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{0}') && !stderr.contains('\u{7}'));
 }
+
+#[test]
+fn work_too_big_for_the_free_memory_is_refused_with_what_it_needs() {
+    let sample = sample_dir();
+    let with_memory = |free: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_persona-lab"))
+            .env("PERSONA_LAB_MEMORY", free)
+            .args(args)
+            .output()
+            .expect("binary runs")
+    };
+    // The tables (8 MB of CSV, about 14 MB once loaded) do not fit in 4 MB: refused before
+    // reading, with what it would take.
+    let o = with_memory("4M", &["validate", "--data", arg(&sample)]);
+    assert_refused(&o, "load in 4 MB");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("of memory and 4 MB is free") && stderr.contains("open fewer tables"),
+        "{stderr}"
+    );
+    // In 24 MB the tables fit but encoding every impression for the campaign models does not;
+    // the message says which limits to lower, and with them lowered the models are trained.
+    let o = with_memory("24M", &["ctr", "--data", arg(&sample)]);
+    assert_refused(&o, "ctr in 24 MB");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("encoding") && stderr.contains("--max-train-rows"),
+        "{stderr}"
+    );
+    let o = with_memory(
+        "24M",
+        &[
+            "ctr",
+            "--data",
+            arg(&sample),
+            "--max-train-rows",
+            "8000",
+            "--max-test-rows",
+            "4000",
+            "--json",
+        ],
+    );
+    assert_ok(&o);
+    assert!(json(&o)["subsample"].is_object());
+}

@@ -231,13 +231,25 @@ pub fn load_projected(
         .map(|(_, p)| std::fs::metadata(p).map_or(1, |m| m.len().max(1)))
         .collect();
     let total: u64 = sizes.iter().sum();
+    let keep_of = |kind: &TableKind| columns.iter().find(|(k, _)| k == kind).map(|(_, c)| *c);
+    let need = files
+        .iter()
+        .zip(&sizes)
+        .map(|((kind, path), size)| super::load::memory_estimate(path, *size, keep_of(kind)))
+        .sum();
+    if let Some((need, available)) = crate::memory::shortfall(need) {
+        return Err(DataError::TooLarge {
+            dir: dir.display().to_string(),
+            need,
+            available,
+        });
+    }
     let mut done = 0u64;
     let mut tables = BTreeMap::new();
     for ((kind, path), size) in files.iter().zip(&sizes) {
         progress.set_stage(crate::lang::Text::same(path.display().to_string()));
         let part = progress.part(done as f32 / total as f32, *size as f32 / total as f32);
-        let keep = columns.iter().find(|(k, _)| k == kind).map(|(_, c)| *c);
-        let table = load_columns(path, *kind, &merged, keep, &part)?;
+        let table = load_columns(path, *kind, &merged, keep_of(kind), &part)?;
         done += size;
         tables.insert(*kind, table);
     }

@@ -87,6 +87,20 @@ pub enum DataError {
         "{0}: no input files found (expected users, courses, events, impressions or experiments as .csv or .parquet)"
     )]
     NoFiles(String),
+    /// The tables would not fit in the memory the machine has free.
+    #[error(
+        "{dir}: loading these tables takes about {} of memory and {} is free; close other programs, open fewer tables, or compute learner features in a database (persona-lab profile --emit-sql) and segment those (segment --features)",
+        crate::memory::human(*.need),
+        crate::memory::human(*.available)
+    )]
+    TooLarge {
+        /// The folder.
+        dir: String,
+        /// Bytes the load is estimated to take.
+        need: u64,
+        /// Bytes free.
+        available: u64,
+    },
     /// The user cancelled the load.
     #[error("cancelled")]
     Cancelled,
@@ -123,6 +137,15 @@ impl DataError {
             ),
             DataError::NoFiles(dir) => format!(
                 "{dir}：未找到输入文件（应为 .csv 或 .parquet 格式的 users、courses、events、impressions 或 experiments）"
+            ),
+            DataError::TooLarge {
+                dir,
+                need,
+                available,
+            } => format!(
+                "{dir}：加载这些数据表约需 {} 内存，而当前可用 {}；请关闭其他程序、少打开几张表，或在数据库中计算学员特征（persona-lab profile --emit-sql）再对其分群（segment --features）",
+                crate::memory::human(*need),
+                crate::memory::human(*available)
             ),
             DataError::Cancelled => "已取消".to_string(),
             DataError::Internal(m) => format!("内部错误：{m}"),
