@@ -625,3 +625,25 @@ fn work_too_big_for_the_free_memory_is_refused_with_what_it_needs() {
     assert_ok(&o);
     assert!(json(&o)["subsample"].is_object());
 }
+
+#[test]
+fn a_bad_cell_in_a_features_table_with_windows_line_ends_names_its_own_line() {
+    // The csv reader's own line count is off by one after each CRLF; lines come from the
+    // byte offset instead.
+    let dir = tempfile::tempdir().unwrap();
+    let features = dir.path().join("features.csv");
+    std::fs::write(&features, "id,a,b\r\nx,1,2\r\ny,1,3\r\nz,zz,3\r\nw,1,1\r\n").unwrap();
+    let out = dir.path().join("segments.csv");
+    let o = run(&[
+        "segment",
+        "--features",
+        arg(&features),
+        "--k",
+        "2",
+        "--out",
+        arg(&out),
+    ]);
+    assert_refused(&o, "a bad cell on line 4");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("line 4, column a"), "{stderr}");
+}

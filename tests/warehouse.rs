@@ -183,3 +183,104 @@ fn segments_from_the_warehouse_features_are_the_segments_of_the_data() {
     };
     assert_eq!(members(&from_sql), members(&from_data));
 }
+
+/// Learner value from a database: `clv --emit-sql duckdb` run in DuckDB gives every buyer's
+/// summary (lifetimes' calibration and holdout columns), and `clv --features` on that table
+/// values every buyer as `clv --data` does on the events (whose numbers `tests/value.rs`
+/// holds to `lifetimes`): the same model, holdout check and per-buyer values to 1e-9. On the
+/// CDNOW purchase log, calibrated until 1997-09-30 with a 90-day holdout; on the folder in
+/// `PERSONA_LAB_WAREHOUSE_DATA` (the million-learner check), up to its last day.
+#[test]
+fn duckdb_computes_the_buyer_summaries_and_clv_values_them_the_same() {
+    if !duckdb() {
+        eprintln!("skipped: python3 cannot import duckdb");
+        return;
+    }
+    let (data, period): (std::path::PathBuf, &[&str]) =
+        match std::env::var_os("PERSONA_LAB_WAREHOUSE_DATA") {
+            Some(dir) => (dir.into(), &[]),
+            None => (
+                common::fixture("clv"),
+                &["--until", "1997-09-30", "--horizon-days", "90"],
+            ),
+        };
+    let dir = tempfile::tempdir().unwrap();
+    let mut emit = vec!["clv", "--emit-sql", "duckdb"];
+    emit.extend_from_slice(period);
+    let sql = common::run(&emit);
+    common::assert_ok(&sql);
+    let query = dir.path().join("summary.sql");
+    std::fs::write(&query, &sql.stdout).unwrap();
+    let summary = dir.path().join("summary.csv");
+    let run = std::process::Command::new("python3")
+        .arg(common::root().join("scripts/reference/duckdb_features.py"))
+        .args([&data, &query, &summary])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let (from_sql, from_data) = (dir.path().join("sql.csv"), dir.path().join("data.csv"));
+    let clv = |input: &[&str], out: &Path| {
+        let mut args = vec!["clv", "--json", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(input);
+        let run = common::run(&args);
+        common::assert_ok(&run);
+        common::json(&run)
+    };
+    let told = clv(&["--features", summary.to_str().unwrap()], &from_sql);
+    let mut by_data = vec!["--data", data.to_str().unwrap()];
+    by_data.extend_from_slice(period);
+    let expected = clv(&by_data, &from_data);
+    assert_eq!(told["from_summary"], true);
+    assert_eq!(told["learners"], expected["learners"]);
+    assert_eq!(told["until"], expected["until"]);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    for path in [
+        "/params/r",
+        "/params/alpha",
+        "/params/a",
+        "/params/b",
+        "/spend/p",
+        "/spend/q",
+        "/spend/v",
+        "/loglik",
+        "/holdout/predicted_total",
+        "/holdout/actual_total",
+        "/holdout/days",
+    ] {
+        let (a, b) = (told.pointer(path), expected.pointer(path));
+        let (a, b) = (a.and_then(|v| v.as_f64()), b.and_then(|v| v.as_f64()));
+        assert!(
+            a.zip(b).is_some_and(|(a, b)| close(a, b)),
+            "{path}: {a:?} from the summary, {b:?} from the events"
+        );
+    }
+    let rows = |p: &Path| {
+        common::csv_rows(p)
+            .into_iter()
+            .map(|r| (r["user_id"].clone(), r))
+            .collect::<HashMap<_, _>>()
+    };
+    let (ours, theirs) = (rows(&from_data), rows(&from_sql));
+    assert_eq!(ours.len(), theirs.len(), "one row per buyer");
+    let mut worst = 0.0f64;
+    for (id, row) in &ours {
+        let other = &theirs[id];
+        for (column, cell) in row {
+            let (a, b) = (cell.parse::<f64>(), other[column].parse::<f64>());
+            if let (Ok(a), Ok(b)) = (a, b) {
+                assert!(close(b, a), "{column} of {id}: {b} from the summary, {a}");
+                worst = worst.max((a - b).abs() / a.abs().max(1.0));
+            } else {
+                assert_eq!(cell, &other[column], "{column} of {id}");
+            }
+        }
+    }
+    eprintln!(
+        "{} buyers; largest relative difference {worst:e}",
+        ours.len()
+    );
+}

@@ -82,18 +82,22 @@ fn read_features(path: &Path) -> Result<FeatureFile, CliError> {
         .map(str::to_string)
         .collect();
     let width = header.len();
+    // Each record with its byte offset in the file.
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| bad(&e))?;
-        let line = record.position().map_or(i as u64 + 2, |p| p.line());
+        // The line from the byte offset, looked up only for a message.
+        let offset = record.position().map_or(0, |p| p.byte());
+        let line = || crate::data::load::line_at_offset(path, offset).unwrap_or(i as u64 + 2);
         if record.len() != width {
             return Err(CliError::Input(format!(
-                "{}: line {line}: expected {width} fields, found {}",
+                "{}: line {}: expected {width} fields, found {}",
                 path.display(),
+                line(),
                 record.len()
             )));
         }
-        rows.push((line, record));
+        rows.push((offset, record));
     }
     let parse = crate::data::cells::parse_number;
     let (numeric, skipped): (Vec<usize>, Vec<usize>) = (1..width).partition(|&j| {
@@ -115,13 +119,14 @@ fn read_features(path: &Path) -> Result<FeatureFile, CliError> {
         )));
     }
     let mut x = ndarray::Array2::from_elem((rows.len(), numeric.len()), f64::NAN);
-    for (i, (line, record)) in rows.iter().enumerate() {
+    for (i, (offset, record)) in rows.iter().enumerate() {
         for (k, &j) in numeric.iter().enumerate() {
             let cell = record[j].trim();
             if cell.is_empty() {
                 continue;
             }
             x[[i, k]] = parse(cell).ok_or_else(|| {
+                let line = crate::data::load::line_at_offset(path, *offset).unwrap_or(i as u64 + 2);
                 CliError::Input(format!(
                     "{}: line {line}, column {}: `{cell}` is not a number",
                     path.display(),

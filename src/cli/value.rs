@@ -4,7 +4,9 @@ use super::{CliError, DataArgs, checks, print_json};
 use crate::data::TableKind;
 use crate::data::cells::{MS_PER_DAY, format_date};
 use crate::safe_csv::SafeCsv;
-use crate::value::{ValueResult, ValueSettings, estimate_value};
+use crate::value::{
+    ValueResult, ValueSettings, estimate_value, read_summary, summary_sql, value_purchases,
+};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -12,7 +14,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub struct ClvArgs {
     #[command(flatten)]
-    input: DataArgs,
+    input: Option<DataArgs>,
+    /// A table of buyers' summaries computed in a database (the result of `--emit-sql`, as
+    /// CSV), valued in place of a dataset's events.
+    #[arg(long, value_name = "FILE", conflicts_with = "data", required_unless_present_any = ["data", "emit_sql"])]
+    features: Option<PathBuf>,
+    /// Print the SQL that computes every buyer's summary in a database (`duckdb` or `spark`)
+    /// from a table `events`, for `--features`, instead of valuing.
+    #[arg(long, value_name = "DIALECT", conflicts_with_all = ["data", "features", "out"])]
+    emit_sql: Option<crate::profile::sql::Dialect>,
     /// Last day of calibration (YYYY-MM-DD, inclusive); later purchases form the holdout.
     /// Default: the day of the last event.
     #[arg(long, value_name = "DATE")]
@@ -24,8 +34,8 @@ pub struct ClvArgs {
     #[arg(long, default_value_t = 0.01)]
     discount_monthly: f64,
     /// Where to write one row per buyer.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "emit_sql")]
+    out: Option<PathBuf>,
     /// Replace learner ids in `--out` with salted SHA-256 pseudonyms.
     #[arg(long, value_name = "SALT")]
     pseudonymise: Option<String>,
@@ -37,7 +47,6 @@ pub struct ClvArgs {
 pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     let salt = checks::salt(args.pseudonymise.as_deref())?;
-    checks::output(&args.out, &args.input.files())?;
     let until_day = args
         .until
         .as_deref()
@@ -49,17 +58,54 @@ pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
         discount_monthly: args.discount_monthly,
     };
     settings.check()?;
-    let dataset = args
-        .input
-        .load_only(&[TableKind::Users, TableKind::Events])?;
-    let result = estimate_value(&dataset, &settings, &super::reporting_progress())?;
-    checks::write_atomically(&args.out, |path| write_csv(path, &result, salt))?;
+    if let Some(dialect) = args.emit_sql {
+        say!(
+            "{}",
+            summary_sql(dialect, settings.until_day, settings.horizon_days)
+        );
+        return Ok(());
+    }
+    let out = args
+        .out
+        .as_deref()
+        .ok_or_else(|| CliError::Input("--out is needed to write the buyers' values".into()))?;
+    let result = match (&args.input, &args.features) {
+        (Some(input), _) => {
+            checks::output(out, &input.files())?;
+            let dataset = input.load_only(&[TableKind::Users, TableKind::Events])?;
+            estimate_value(&dataset, &settings, &super::reporting_progress())?
+        }
+        (None, Some(features)) => {
+            checks::output(out, std::slice::from_ref(features))?;
+            if settings.until_day.is_some() {
+                return Err(CliError::Input(
+                    "--until is the summary's own with --features (its calibration_end); \
+                     choose it in --emit-sql"
+                        .into(),
+                ));
+            }
+            value_purchases(
+                read_summary(features)?,
+                &settings,
+                &super::reporting_progress(),
+            )?
+        }
+        (None, None) => {
+            return Err(CliError::Input(
+                "give --data, --features or --emit-sql".into(),
+            ));
+        }
+    };
+    let from_summary = args.input.is_none();
+    checks::write_atomically(out, |path| write_csv(path, &result, salt))?;
     let ValueResult { model, holdout, .. } = &result;
     let summary = serde_json::json!({
         "model": "bg_nbd",
         "unit": "week",
         "learners": result.learners.len(),
-        "without_purchase": result.without_purchase,
+        // A summary table lists buyers only: how many learners never bought is unknown.
+        "without_purchase": (!from_summary).then_some(result.without_purchase),
+        "from_summary": from_summary,
         "until": format_date(result.until_day * MS_PER_DAY),
         "horizon_days": settings.horizon_days,
         "discount_monthly": settings.discount_monthly,
@@ -69,19 +115,23 @@ pub(super) fn clv_cmd(args: &ClvArgs) -> Result<(), CliError> {
         "loglik": result.loglik,
         "holdout": holdout,
         "seconds": started.elapsed().as_secs_f64(),
-        "out": args.out.display().to_string(),
+        "out": out.display().to_string(),
     });
     if args.json {
         return print_json(&summary);
     }
     let p = model.purchases;
+    let whom = if from_summary {
+        "from a summary table".to_string()
+    } else {
+        format!("{} learners without a purchase", result.without_purchase)
+    };
     say!(
-        "valued {} buyers (calibration until {}, {} learners without a purchase) in {:.1} s; wrote {}",
+        "valued {} buyers (calibration until {}, {whom}) in {:.1} s; wrote {}",
         result.learners.len(),
         format_date(result.until_day * MS_PER_DAY),
-        result.without_purchase,
         started.elapsed().as_secs_f64(),
-        args.out.display()
+        out.display()
     );
     say!(
         "  BG/NBD (weeks): r {:.4}  alpha {:.4}  a {:.4}  b {:.4}  log-likelihood {:.2}",

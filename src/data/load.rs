@@ -129,6 +129,20 @@ impl Lines {
     }
 }
 
+/// The 1-based line of `path` where a record the csv reader placed at byte `offset` starts
+/// (the first content byte at or after it: the reader places a record right after the
+/// previous terminator's first byte, and its own line count is off by one after each CRLF).
+/// Reads the file: for the message about one bad row, not for every row.
+pub fn line_at_offset(path: &Path, offset: u64) -> Option<u64> {
+    let bytes = std::fs::read(path).ok()?;
+    let at = usize::try_from(offset).ok()?.min(bytes.len());
+    let blank = bytes[at..]
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .count();
+    Some(count_newlines(&bytes[..at + blank]) + 1)
+}
+
 fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }

@@ -48,10 +48,18 @@ impl Dialect {
     }
 
     /// Milliseconds since 1970 (UTC) of a timestamp or date expression.
-    fn ms(self, expr: &str) -> String {
+    pub(crate) fn ms(self, expr: &str) -> String {
         match self {
             Dialect::DuckDb => format!("epoch_ms(CAST({expr} AS TIMESTAMP))"),
             Dialect::Spark => format!("unix_millis(CAST({expr} AS TIMESTAMP))"),
+        }
+    }
+
+    /// The date of an integer expression counting days since 1970-01-01.
+    pub(crate) fn date_of_day(self, expr: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("CAST(DATE '1970-01-01' + CAST({expr} AS INTEGER) AS DATE)"),
+            Dialect::Spark => format!("date_add(DATE '1970-01-01', CAST({expr} AS INT))"),
         }
     }
 }

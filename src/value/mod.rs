@@ -6,11 +6,13 @@ mod bg_nbd;
 mod gamma_gamma;
 mod purchases;
 mod run;
+mod summary;
 
 pub use bg_nbd::{BgNbd, Rft};
 pub use gamma_gamma::GammaGamma;
 pub use purchases::{Buyer, DAYS_PER_WEEK, Purchases, summarise_purchases};
 pub use run::{
     FrequencyGroup, GroupValue, Holdout, LearnerValue, PAliveGrid, ValueModel, ValueResult,
-    ValueSettings, WEEKS_PER_MONTH, backtest_value, estimate_value,
+    ValueSettings, WEEKS_PER_MONTH, backtest_value, estimate_value, value_purchases,
 };
+pub use summary::{read_summary, summary_sql};

@@ -3,7 +3,7 @@
 
 use super::bg_nbd::{BgNbd, Rft};
 use super::gamma_gamma::GammaGamma;
-use super::purchases::{Buyer, DAYS_PER_WEEK, summarise_purchases};
+use super::purchases::{Buyer, DAYS_PER_WEEK, Purchases, summarise_purchases};
 use crate::data::Dataset;
 use crate::error::Error;
 use crate::jobs::Progress;
@@ -320,6 +320,17 @@ pub fn estimate_value(
         settings.horizon_days,
         &progress.part(0.0, 0.5),
     )?;
+    value_purchases(purchases, settings, progress)
+}
+
+/// Values the buyers of `purchases` (summarised from a dataset, or read from a table a
+/// database computed, [`super::read_summary`]).
+pub fn value_purchases(
+    purchases: Purchases,
+    settings: &ValueSettings,
+    progress: &Progress,
+) -> Result<ValueResult, Error> {
+    settings.check()?;
     let rft = |b: &Buyer| Rft {
         x: f64::from(b.frequency),
         t_x: b.recency_weeks(),
