@@ -6,7 +6,8 @@
 #   for a million learners (release build, 2 cores). Shots are OUT_DIR/NN-<key>-<s>s.png and
 #   OUT_DIR/log.tsv has: seconds since start, tab key, seconds since the tab opened, RSS MB,
 #   peak RSS MB; OUT_DIR/frames.tsv has, every 5 s, the tab, frames built, the slowest frame
-#   (ms) and the frames over 50 ms (PERSONA_LAB_FRAME_LOG). PERSONA_LAB_BIN picks the binary
+#   (ms), the frames over 50 ms, and the slowest frame's time taking job results, drawing
+#   and carrying out commands (PERSONA_LAB_FRAME_LOG). PERSONA_LAB_BIN picks the binary
 #   (default: target/release/persona-lab).
 # Needs: xvfb, xdotool, imagemagick.
 set -euo pipefail
@@ -22,7 +23,7 @@ xvfb=$!
 home=$(mktemp -d)
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
 sleep 1
-printf 'what\ttab\tframes\tslowest_ms\tover_50ms\n' >"$out/frames.tsv"
+printf 'what\ttab\tframes\tslowest_ms\tover_50ms\tresults_ms\tdrawing_ms\tcommands_ms\n' >"$out/frames.tsv"
 DISPLAY=$display HOME=$home XDG_DATA_HOME=$home PERSONA_LAB_FRAME_LOG=1 "$bin" --data "$data" \
     2> >(grep --line-buffered '^frames' >>"$out/frames.tsv") &
 app=$!

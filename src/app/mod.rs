@@ -246,6 +246,7 @@ impl eframe::App for PersonaApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let started = std::time::Instant::now();
         self.poll_jobs();
+        let polled = started.elapsed();
         self.commands.extend(self.inbox.try_iter());
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
@@ -358,12 +359,13 @@ impl eframe::App for PersonaApp {
                 .push(Command::RunOverview(self.overview_tab.split));
         }
         self.drop_preview(ui);
+        let drawn = started.elapsed();
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }
         if let Some(log) = &mut self.frame_log {
             log.record(
-                started.elapsed(),
+                [polled, drawn - polled, started.elapsed() - drawn],
                 i18n::tr(Lang::En, self.settings.tab.label()),
             );
         }
