@@ -139,7 +139,7 @@ impl CampaignsTab {
             }
         });
         let Some(r) = result else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         let rep = &r.report;

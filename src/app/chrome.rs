@@ -202,7 +202,7 @@ impl PersonaApp {
             let mut cancel = Vec::new();
             for (task, job) in self.tasks.iter() {
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    style::busy(ui);
                     ui.label(&job.title);
                     let stage = job.progress.stage();
                     let stage = stage.get(lang);

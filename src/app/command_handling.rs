@@ -26,7 +26,11 @@ impl PersonaApp {
         work: impl FnOnce(&Progress) -> Result<JobOutput, E> + Send + 'static,
     ) {
         let ctx = self.ctx.clone();
-        let job = Job::spawn(title, move || ctx.request_repaint(), work);
+        let job = Job::spawn(
+            title,
+            move || ctx.request_repaint_after(super::style::BUSY_FRAME),
+            work,
+        );
         self.tasks.start(task, self.generation, job);
     }
 

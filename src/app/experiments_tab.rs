@@ -155,7 +155,7 @@ impl ExperimentsTab {
             }));
         }
         let Some(r) = self.readout.clone() else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         self.srm_banner(ui, lang, &r);

@@ -74,7 +74,7 @@ impl OverviewTab {
         commands: &mut Vec<Command>,
     ) {
         let Some(g) = glance else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         if self.split == Split::Segment && segments.is_none() {

@@ -233,7 +233,7 @@ impl ProfilesTab {
         let (segments, valued) = (known.segments.map(Arc::as_ref), known.valued);
         let value = valued.result.as_deref();
         let Some(p) = profiles else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         if p.is_empty() {

@@ -198,7 +198,7 @@ impl RecsTab {
                 });
             });
         let Some(t) = trained else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         ui.label(
@@ -554,7 +554,7 @@ impl RecsTab {
                 self.reach_asked = Some((key, course));
                 commands.push(Command::Reach(course));
             }
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         egui::Grid::new("reach")

@@ -84,7 +84,7 @@ impl SegmentsTab {
         commands: &mut Vec<Command>,
     ) {
         let Some(p) = profiles else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         let id = Arc::as_ptr(p) as usize;
@@ -142,7 +142,7 @@ impl SegmentsTab {
             }
         });
         let Some(r) = result else {
-            ui.spinner();
+            style::busy(ui);
             return;
         };
         if self.selected.is_some_and(|s| s >= r.seg.k) {
