@@ -25,4 +25,5 @@ measure "recommend --model ease" "$bin" recommend --data "$data" --model ease --
 measure "evaluate-recs pop,itemknn,ease,als" "$bin" evaluate-recs --data "$data" --models pop,itemknn,ease,als --json
 measure "ctr" "$bin" ctr --data "$data" --json
 measure "target --course c0012 --budget 1000" "$bin" target --data "$data" --course c0012 --budget 1000 --out "$out/targets.csv"
+measure "clv" "$bin" clv --data "$data" --out "$out/clv.csv"
 measure "abtest" "$bin" abtest --experiments "$data/experiments.csv" --json
