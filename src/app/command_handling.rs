@@ -202,7 +202,6 @@ impl PersonaApp {
         Some(Arc::new(segments))
     }
 
-    /// The title of a job computing `what` ("Computing Segments").
     /// Looks up each profile row's value as a job, once both the profiles and the values
     /// exist, for the Profiles table and the segments' values.
     fn align_values(&mut self) {
@@ -225,6 +224,7 @@ impl PersonaApp {
         );
     }
 
+    /// The title of a job computing `what` ("Computing Segments").
     fn computing(&self, what: T) -> String {
         let lang = self.lang();
         format!("{} {}", tr(lang, T::Computing), tr(lang, what))
