@@ -342,8 +342,10 @@ pub(super) fn memory_estimate(path: &Path, size: u64, keep: Option<&[&str]>) -> 
         let rows = reader.num_rows().unwrap_or(0) as u64;
         return rows * kept(columns) as u64 * PARQUET_CELL_BYTES;
     }
-    let share = match read_header(path, None) {
-        Ok(h) if !h.is_empty() => kept(h.len()) as f64 / h.len() as f64,
+    // Only a projection needs the header (reading it detects the encoding, and transcodes a
+    // UTF-16 file whole).
+    let share = match keep.map(|_| read_header(path, None)) {
+        Some(Ok(h)) if !h.is_empty() => kept(h.len()) as f64 / h.len() as f64,
         _ => 1.0,
     };
     (size as f64 * CSV_MEMORY_FACTOR * share) as u64
