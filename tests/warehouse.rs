@@ -29,17 +29,24 @@ fn duckdb() -> bool {
 
 /// The emitted query for `data`, run in DuckDB; the result's path.
 fn features_in_duckdb(data: &Path, dir: &Path) -> std::path::PathBuf {
-    let sql = common::run(&[
+    let emit = [
         "profile",
         "--data",
         data.to_str().unwrap(),
         "--emit-sql",
         "duckdb",
-    ]);
+    ];
+    emitted_sql_in_duckdb(&emit, data, dir, "features")
+}
+
+/// The query `emit` prints, run in DuckDB on the tables of `data`
+/// (`scripts/reference/duckdb_features.py`); the result's path, `dir/NAME.csv`.
+fn emitted_sql_in_duckdb(emit: &[&str], data: &Path, dir: &Path, name: &str) -> std::path::PathBuf {
+    let sql = common::run(emit);
     common::assert_ok(&sql);
-    let query = dir.join("features.sql");
+    let query = dir.join(format!("{name}.sql"));
     std::fs::write(&query, &sql.stdout).unwrap();
-    let out = dir.join("features.csv");
+    let out = dir.join(format!("{name}.csv"));
     let run = std::process::Command::new("python3")
         .arg(common::root().join("scripts/reference/duckdb_features.py"))
         .args([data, &query, &out])
@@ -207,21 +214,7 @@ fn duckdb_computes_the_buyer_summaries_and_clv_values_them_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let mut emit = vec!["clv", "--emit-sql", "duckdb"];
     emit.extend_from_slice(period);
-    let sql = common::run(&emit);
-    common::assert_ok(&sql);
-    let query = dir.path().join("summary.sql");
-    std::fs::write(&query, &sql.stdout).unwrap();
-    let summary = dir.path().join("summary.csv");
-    let run = std::process::Command::new("python3")
-        .arg(common::root().join("scripts/reference/duckdb_features.py"))
-        .args([&data, &query, &summary])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let summary = emitted_sql_in_duckdb(&emit, &data, dir.path(), "summary");
     let (from_sql, from_data) = (dir.path().join("sql.csv"), dir.path().join("data.csv"));
     let clv = |input: &[&str], out: &Path| {
         let mut args = vec!["clv", "--json", "--out", out.to_str().unwrap()];
