@@ -81,7 +81,7 @@ impl Arrangement {
     /// A learner's value of the next 90 days, when valued.
     fn clv(&self, i: usize) -> Option<f64> {
         let (v, at) = self.value.as_ref()?;
-        v.learners[at.get(i).copied().flatten()? as usize].clv
+        v.at(at, i)?.clv
     }
 
     /// The rows to list, in order: the working audience's learners that match the search,
@@ -375,7 +375,7 @@ impl ProfilesTab {
     fn table(&mut self, ui: &mut Ui, lang: Lang, p: &Arc<Profiles>, valued: &Valued) {
         let clv = |i: usize| {
             let (v, at) = (valued.result.as_ref()?, valued.positions(p)?);
-            v.learners[at.get(i).copied().flatten()? as usize].clv
+            v.at(at, i)?.clv
         };
         let t = &p.table;
         let rows = Arc::clone(&self.rows);

@@ -194,6 +194,12 @@ impl ValueResult {
         user_ids.par_iter().map(|id| self.position(id)).collect()
     }
 
+    /// The numbers of learner `row` of a list whose places [`ValueResult::positions`] gave
+    /// (`None` for a learner without a purchase in calibration).
+    pub fn at(&self, positions: &[Option<u32>], row: usize) -> Option<&LearnerValue> {
+        Some(&self.learners[positions.get(row).copied().flatten()? as usize])
+    }
+
     /// Mean P(alive) and mean value of the horizon over the buyers of each of `k` groups,
     /// with how many buyers that is (`None` for a group without buyers): learner `i` is in
     /// group `labels[i]` and at `positions[i]` (from [`ValueResult::positions`]).
