@@ -26,13 +26,8 @@ fn rejects(r: &FileReport) -> Vec<(u64, String)> {
 /// The values of a text column.
 fn strings(ds: &Dataset, kind: TableKind, column: &str) -> Vec<Option<String>> {
     let df = ds.frame(kind).expect("table present");
-    let ca = df
-        .column(column)
-        .expect("column present")
-        .str()
-        .expect("text column")
-        .clone();
-    ca.iter().map(|v| v.map(str::to_string)).collect()
+    let text = persona_lab::data::columns::str_col(df, column).expect("text column present");
+    text.iter().map(|v| v.map(str::to_string)).collect()
 }
 
 fn assert_balanced(r: &FileReport, ds: &Dataset) {
@@ -382,6 +377,37 @@ fn a_saved_mapping_in_the_folder_is_used() {
     m.save(&dir.path().join("mapping.json")).unwrap();
     let ds = load(dir.path(), &Mapping::default());
     assert_eq!(report(&ds, TableKind::Users).accepted, 2);
+}
+
+/// Found by the loader fuzz: a header holding a column's own name after another of its names
+/// (`课程ID,…,course_id`) stored the second as an extra column of the same name, and the
+/// table could not be built (an internal error, exit 1).
+#[test]
+fn a_column_named_twice_by_its_own_name_and_another_reads_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("courses.csv");
+    std::fs::write(&path, "课程ID,title,course_id,分类\nold1,Intro,c1,编程\n").unwrap();
+    let t = load_table(
+        &path,
+        TableKind::Courses,
+        &Mapping::default(),
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        t.report.columns.get("course_id").map(String::as_str),
+        Some("course_id")
+    );
+    let id = persona_lab::data::columns::str_col(&t.df, "course_id").unwrap();
+    assert_eq!(id.get(0), Some("c1"));
+    // A mapping that reads the column from another header wins, and the header with the
+    // column's own name is left out rather than kept under the same name.
+    let mut m = Mapping::default();
+    m.add_entry("courses.course_id=课程ID").unwrap();
+    let t = load_table(&path, TableKind::Courses, &m, &Progress::default()).unwrap();
+    let id = persona_lab::data::columns::str_col(&t.df, "course_id").unwrap();
+    assert_eq!(id.get(0), Some("old1"));
+    assert!(t.report.ignored_columns.contains(&"course_id".to_string()));
 }
 
 #[test]

@@ -221,8 +221,12 @@ impl Validator {
                     })?;
                     Some((SlotSource::Field(i), header[i].clone()))
                 }
+                // A header that is the column's own name wins over one of its other names.
                 None => (0..norm.len())
-                    .find(|&i| !used[i] && header_matches(&header[i], spec.name))
+                    .find(|&i| !used[i] && norm[i] == spec.name)
+                    .or_else(|| {
+                        (0..norm.len()).find(|&i| !used[i] && header_matches(&header[i], spec.name))
+                    })
                     .map(|i| (SlotSource::Field(i), header[i].clone())),
             };
             match source {
@@ -275,6 +279,8 @@ impl Validator {
             } else if keep.is_none()
                 && kind.keeps_extra_columns()
                 && extras.len() < MAX_EXTRA_COLUMNS
+                // A contract column read from another header (by the mapping) keeps its name.
+                && !slots.iter().any(|s| s.spec.name == norm[i])
             {
                 extras.push(Extra {
                     field: i,
