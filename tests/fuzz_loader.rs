@@ -10,6 +10,7 @@
 mod common;
 
 use common::fixture;
+use persona_lab::data::columns::TextColumn;
 use persona_lab::data::{DataError, Mapping, TableKind, load_table};
 use persona_lab::jobs::Progress;
 use polars::prelude::DataType;
@@ -124,23 +125,20 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
                 prop_assert_eq!(t.df.height() as u64, r.accepted);
                 prop_assert_eq!(r.rejects.len() as u64, r.rejected);
                 for column in t.df.columns() {
-                    match column.dtype() {
-                        DataType::String => {
-                            for v in column.str().unwrap().iter().flatten() {
-                                prop_assert!(
-                                    !v.chars().any(|c| c.is_control() && !"\t\n\r".contains(c)),
-                                    "control character kept in {}: {:?}",
-                                    column.name(),
-                                    v
-                                );
-                            }
+                    if let Some(text) = TextColumn::of(column) {
+                        for v in text.iter().flatten() {
+                            prop_assert!(
+                                !v.chars().any(|c| c.is_control() && !"\t\n\r".contains(c)),
+                                "control character kept in {}: {:?}",
+                                column.name(),
+                                v
+                            );
                         }
-                        DataType::Float64 => {
-                            for v in column.f64().unwrap().iter().flatten() {
-                                prop_assert!(v.is_finite() && v.abs() <= 1e9, "{v}");
-                            }
+                    }
+                    if column.dtype() == &DataType::Float64 {
+                        for v in column.f64().unwrap().iter().flatten() {
+                            prop_assert!(v.is_finite() && v.abs() <= 1e9, "{v}");
                         }
-                        _ => {}
                     }
                 }
             }

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{assert_ok, csv_rows, edited_sample, file_report, json, run, sample_dir};
+use persona_lab::data::columns::str_col;
 use persona_lab::data::encoding::encode_gb18030;
 use persona_lab::data::{Encoding, Mapping, TableKind, load_table};
 use persona_lab::jobs::Progress;
@@ -22,9 +23,7 @@ fn users(path: &Path) -> persona_lab::data::Table {
 }
 
 fn cities(t: &persona_lab::data::Table) -> Vec<String> {
-    t.df.column("city")
-        .unwrap()
-        .str()
+    str_col(&t.df, "city")
         .unwrap()
         .iter()
         .map(|c| c.unwrap_or_default().to_string())
@@ -152,12 +151,7 @@ fn personal_data_under_innocent_headers_reaches_no_output() {
     let ds =
         persona_lab::data::load_dataset(data.path(), &Mapping::default(), &Progress::default())
             .unwrap();
-    let comments: Vec<String> = ds
-        .frame(TableKind::Events)
-        .unwrap()
-        .column("text")
-        .unwrap()
-        .str()
+    let comments: Vec<String> = str_col(ds.frame(TableKind::Events).unwrap(), "text")
         .unwrap()
         .iter()
         .flatten()

@@ -271,15 +271,8 @@ fn id_set(
     kind: TableKind,
     column: &str,
 ) -> Option<AHashSet<String>> {
-    let ca = tables
-        .get(&kind)?
-        .df
-        .column(column)
-        .ok()?
-        .str()
-        .ok()?
-        .clone();
-    Some(ca.iter().flatten().map(str::to_string).collect())
+    let ids = super::columns::str_col(&tables.get(&kind)?.df, column)?;
+    Some(ids.iter().flatten().map(str::to_string).collect())
 }
 
 fn count_orphans(tables: &mut BTreeMap<TableKind, Table>) {
@@ -295,9 +288,9 @@ fn count_orphans(tables: &mut BTreeMap<TableKind, Table>) {
         };
         let missing = |column: &str, known: &Option<AHashSet<String>>| -> Option<Vec<bool>> {
             let known = known.as_ref()?;
-            let ca = table.df.column(column).ok()?.str().ok()?;
+            let ids = super::columns::str_col(&table.df, column)?;
             Some(
-                ca.iter()
+                ids.iter()
                     .map(|v| v.is_some_and(|v| !known.contains(v)))
                     .collect(),
             )

@@ -114,6 +114,21 @@ pub struct ColumnSpec {
     pub required: bool,
 }
 
+impl ColumnSpec {
+    /// Whether the column's values repeat across the rows of `table` (a learner's id on each
+    /// of their events, an event name, a channel, a city), so they are stored once each with a
+    /// four-byte code per row. Free text, titles and tags, and the id naming each row of its
+    /// own table, are stored as text.
+    pub fn is_coded(&self, table: TableKind) -> bool {
+        match self.kind {
+            ColumnKind::Id => table.unique_key() != Some(self.name),
+            ColumnKind::Event => true,
+            ColumnKind::Text => !matches!(self.name, "text" | "title" | "tags"),
+            _ => false,
+        }
+    }
+}
+
 const fn req(name: &'static str, kind: ColumnKind) -> ColumnSpec {
     ColumnSpec {
         name,

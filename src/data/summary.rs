@@ -1,6 +1,7 @@
 //! Per-column summaries of a loaded table: type, missing share, distinct count, range and a
 //! small histogram, as shown in the Data tab.
 
+use super::columns::TextColumn;
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -37,43 +38,42 @@ fn fmt_num(v: f64) -> String {
 
 /// Summarises every column of a frame.
 pub fn summarise(df: &DataFrame) -> Vec<ColumnSummary> {
-    df.columns()
-        .iter()
-        .map(|c| summarise_column(c.as_materialized_series()))
-        .collect()
+    df.columns().iter().map(summarise_column).collect()
 }
 
-fn summarise_column(s: &Series) -> ColumnSummary {
-    let n = s.len().max(1) as f64;
-    let missing = s.null_count() as f64 / n;
-    let distinct = s.drop_nulls().n_unique().unwrap_or(0);
+fn summarise_column(c: &Column) -> ColumnSummary {
+    let n = c.len().max(1) as f64;
     let mut summary = ColumnSummary {
-        name: s.name().to_string(),
-        dtype: s.dtype().to_string(),
-        missing,
-        distinct,
+        name: c.name().to_string(),
+        dtype: c.dtype().to_string(),
+        missing: c.null_count() as f64 / n,
+        distinct: 0,
         min: None,
         max: None,
         histogram: Vec::new(),
     };
-    match s.dtype() {
-        DataType::String => {
-            if let Ok(ca) = s.str() {
-                let mut counts: ahash::AHashMap<&str, u64> = ahash::AHashMap::new();
-                for v in ca.iter().flatten() {
-                    *counts.entry(v).or_default() += 1;
-                }
-                let mut top: Vec<(&str, u64)> = counts.into_iter().collect();
-                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                summary.min = top.iter().map(|t| t.0).min().map(str::to_string);
-                summary.max = top.iter().map(|t| t.0).max().map(str::to_string);
-                summary.histogram = top
-                    .into_iter()
-                    .take(BINS)
-                    .map(|(v, c)| (v.to_string(), c))
-                    .collect();
-            }
+    // Text reads the same whether stored plainly or coded.
+    if let Some(text) = TextColumn::of(c) {
+        let mut counts: ahash::AHashMap<&str, u64> = ahash::AHashMap::new();
+        for v in text.iter().flatten() {
+            *counts.entry(v).or_default() += 1;
         }
+        let mut top: Vec<(&str, u64)> = counts.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        summary.dtype = DataType::String.to_string();
+        summary.distinct = top.len();
+        summary.min = top.iter().map(|t| t.0).min().map(str::to_string);
+        summary.max = top.iter().map(|t| t.0).max().map(str::to_string);
+        summary.histogram = top
+            .into_iter()
+            .take(BINS)
+            .map(|(v, c)| (v.to_string(), c))
+            .collect();
+        return summary;
+    }
+    let s = c.as_materialized_series();
+    summary.distinct = s.drop_nulls().n_unique().unwrap_or(0);
+    match s.dtype() {
         DataType::Boolean => {
             if let Ok(ca) = s.bool() {
                 let ones = ca.sum().unwrap_or(0) as u64;

@@ -16,6 +16,7 @@ use ahash::AHashMap;
 use polars::prelude::*;
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The fields of one input row, however they were read.
 pub trait RowFields {
@@ -62,15 +63,48 @@ enum Target {
     /// Checked but not kept (a column the analysis does not read).
     Skip,
     Str(StringChunkedBuilder),
+    /// Text whose values repeat: a code per row into the distinct values.
+    Coded(Coder),
     F64(PrimitiveChunkedBuilder<Float64Type>),
     Bool(BooleanChunkedBuilder),
     Ts(PrimitiveChunkedBuilder<Int64Type>),
 }
 
+/// Builds a coded text column: each distinct value is kept once, each row holds its code.
+struct Coder {
+    categories: Arc<Categories>,
+    mapping: Arc<CategoricalMapping>,
+    codes: PrimitiveChunkedBuilder<UInt32Type>,
+}
+
+impl Coder {
+    fn new(name: PlSmallStr, capacity: usize) -> Coder {
+        let categories = Categories::random(name.clone(), CategoricalPhysical::U32);
+        Coder {
+            mapping: categories.mapping(),
+            categories,
+            codes: PrimitiveChunkedBuilder::new(name, capacity),
+        }
+    }
+
+    fn append(&mut self, value: &str) -> PolarsResult<()> {
+        self.codes.append_value(self.mapping.insert_cat(value)?);
+        Ok(())
+    }
+
+    fn finish(self) -> Column {
+        let dtype = DataType::Categorical(self.categories, self.mapping);
+        Categorical32Chunked::from_cats_and_dtype(self.codes.finish(), dtype).into_column()
+    }
+}
+
 impl Target {
-    fn new(name: &str, kind: ColumnKind, capacity: usize) -> Target {
-        let name = PlSmallStr::from(name);
-        match kind {
+    fn new(table: TableKind, spec: ColumnSpec, capacity: usize) -> Target {
+        let name = PlSmallStr::from(spec.name);
+        match spec.kind {
+            ColumnKind::Id | ColumnKind::Text | ColumnKind::Event if spec.is_coded(table) => {
+                Target::Coded(Coder::new(name, capacity))
+            }
             ColumnKind::Id | ColumnKind::Text | ColumnKind::Event => {
                 Target::Str(StringChunkedBuilder::new(name, capacity))
             }
@@ -86,6 +120,7 @@ impl Target {
         Ok(Some(match self {
             Target::Skip => return Ok(None),
             Target::Str(b) => b.finish().into_column(),
+            Target::Coded(c) => c.finish(),
             Target::F64(b) => b.finish().into_column(),
             Target::Bool(b) => b.finish().into_column(),
             Target::Ts(b) => b
@@ -162,6 +197,8 @@ pub struct Validator {
     latest_ms: i64,
     cells: Vec<Cell>,
     report: FileReport,
+    /// Why a coded column could not take a value (more distinct values than codes).
+    failure: Option<PolarsError>,
 }
 
 impl Validator {
@@ -241,7 +278,7 @@ impl Validator {
                         target: if keep.is_some_and(|k| !k.contains(&spec.name)) {
                             Target::Skip
                         } else {
-                            Target::new(spec.name, spec.kind, capacity)
+                            Target::new(kind, *spec, capacity)
                         },
                     });
                 }
@@ -308,6 +345,7 @@ impl Validator {
             day_origin: mapping.day_origin_ms()?,
             latest_ms: latest_plausible_ms(),
             report,
+            failure: None,
         })
     }
 
@@ -403,6 +441,18 @@ impl Validator {
                 }
                 (Target::Str(b), Cell::Event(e)) => b.append_value(e),
                 (Target::Str(b), _) => b.append_null(),
+                (Target::Coded(c), Cell::Text) => {
+                    let value = text_value(slot.spec, Self::value(&slot.source, row));
+                    if let Err(e) = c.append(&value) {
+                        self.failure.get_or_insert(e);
+                    }
+                }
+                (Target::Coded(c), Cell::Event(e)) => {
+                    if let Err(e) = c.append(e) {
+                        self.failure.get_or_insert(e);
+                    }
+                }
+                (Target::Coded(c), _) => c.codes.append_null(),
                 (Target::F64(b), Cell::Num(v)) => b.append_value(v),
                 (Target::F64(b), _) => b.append_null(),
                 (Target::Bool(b), Cell::Flag(v)) => b.append_value(v),
@@ -472,6 +522,9 @@ impl Validator {
         let height = self.report.accepted as usize;
         let mut columns = Vec::with_capacity(self.slots.len() + self.extras.len());
         let to_err = |e: PolarsError| DataError::Internal(e.to_string());
+        if let Some(e) = self.failure {
+            return Err(to_err(e));
+        }
         for slot in self.slots {
             columns.extend(slot.target.finish().map_err(to_err)?);
         }

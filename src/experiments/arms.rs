@@ -1,6 +1,7 @@
 //! The rows of one experiment, grouped by variant, as read from the experiments table.
 
 use super::error::AbError;
+use crate::data::columns::TextColumn;
 use crate::lang::Text;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ pub(crate) fn column<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Column> {
 
 /// The experiment names in a table, sorted.
 pub fn experiment_names(df: &DataFrame) -> Vec<String> {
-    let Some(ca) = column(df, "experiment").and_then(|c| c.str().ok()) else {
+    let Some(ca) = column(df, "experiment").and_then(TextColumn::of) else {
         return Vec::new();
     };
     let mut names: Vec<String> = ca.iter().flatten().map(str::to_string).collect();
@@ -32,7 +33,7 @@ pub fn experiment_names(df: &DataFrame) -> Vec<String> {
 
 pub(crate) fn arms(df: &DataFrame, experiment: &str) -> Result<Vec<Arm>, AbError> {
     let text = |name: &str| {
-        column(df, name).and_then(|c| c.str().ok()).ok_or_else(|| {
+        column(df, name).and_then(TextColumn::of).ok_or_else(|| {
             AbError::Column(Text::pair(
                 format!("缺少列 `{name}`"),
                 format!("column `{name}` missing"),

@@ -22,9 +22,9 @@ fn event_columns(
     ev: &polars::prelude::DataFrame,
 ) -> Result<
     (
-        &polars::prelude::StringChunked,
-        &polars::prelude::StringChunked,
-        &polars::prelude::StringChunked,
+        crate::data::columns::TextColumn<'_>,
+        crate::data::columns::TextColumn<'_>,
+        crate::data::columns::TextColumn<'_>,
     ),
     crate::error::Error,
 > {

@@ -152,7 +152,9 @@ fn attribute_columns(u: &DataFrame, n: usize) -> (Option<Feature>, Vec<Feature>,
         if NOT_CATEGORICAL.contains(&name) {
             continue;
         }
-        let Ok(values) = col.str() else { continue };
+        let Some(values) = crate::data::columns::TextColumn::of(col) else {
+            continue;
+        };
         let values: Vec<Option<String>> = values
             .iter()
             .take(n)

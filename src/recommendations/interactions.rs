@@ -280,7 +280,7 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
             let i = it.catalog.push(id);
             item_index.insert(id.to_string(), i);
             let i = i as usize;
-            let text = |c: Option<&polars::prelude::StringChunked>| {
+            let text = |c: Option<crate::data::columns::TextColumn>| {
                 c.and_then(|c| c.get(r)).unwrap_or_default().to_string()
             };
             it.catalog.titles[i] = crate::data::cells::shortened(&text(titles), MAX_TITLE_CHARS);
