@@ -194,6 +194,10 @@ impl<T: Send + 'static> Job<T> {
                     Ok(pool) => pool.install(|| work(&p)),
                     Err(_) => work(&p),
                 }));
+                if let Ok(pool) = &pool {
+                    pool.broadcast(|_| crate::memory::return_freed());
+                }
+                crate::memory::return_freed();
                 let result = match outcome {
                     Ok(Ok(value)) => Ok(value),
                     Ok(Err(_)) if p.is_cancelled() => Err(JobError::Cancelled),

@@ -3,6 +3,17 @@
 //! message saying how much it needs and what to change, instead of being killed by the system
 //! half-way (which takes the window, and everything computed in it, with it).
 
+/// Hands the memory the calling thread has freed back to the system. The allocator
+/// (mimalloc, set by the program) keeps freed pages for the thread that freed them to reuse,
+/// and a worker thread that ends keeps them for good: after the campaign models train at 1M
+/// learners that is 1 GB the window would hold while showing them. Each job's threads call
+/// this before they end.
+pub fn return_freed() {
+    // SAFETY: mi_collect takes no pointers; it only walks the calling thread's own heap and
+    // is safe to call at any time, also when mimalloc is not the global allocator.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// Variable that sets the memory available to Persona Lab, in bytes or with a `K`, `M` or `G`
 /// suffix (powers of 1024): to keep it below what the machine has free, or to rehearse a
 /// smaller machine.
