@@ -446,6 +446,7 @@ fn a_comparison_on_a_sample_of_learners_ranks_the_models_as_all_learners_do() {
         seed: 7,
         cache: None,
         compare_learners,
+        shared: Default::default(),
     };
     let ndcg = |compare_learners| {
         let r = train_and_compare(&ds, &settings(compare_learners), &Default::default()).unwrap();
@@ -484,4 +485,30 @@ fn a_comparison_on_a_sample_of_learners_ranks_the_models_as_all_learners_do() {
         order(&sampled).last(),
         "the same worst model"
     );
+}
+
+/// The window's recommender and campaign models hold one copy of a dataset's interactions:
+/// asked again with the same strengths while the first are held, the same ones come back
+/// (the same allocation); other strengths get their own; once no one holds them, they are
+/// built afresh, equal to the first.
+#[test]
+fn interactions_are_built_once_per_strengths_while_held() {
+    use persona_lab::recommendations::{SharedInteractions, Strengths};
+    use std::sync::Arc;
+    let ds = load_dataset(&sample_dir(), &Mapping::default(), &Progress::default()).unwrap();
+    let shared = SharedInteractions::default();
+    let first = shared.get(&ds, &Strengths::default());
+    let again = shared.get(&ds, &Strengths::default());
+    assert!(Arc::ptr_eq(&first, &again));
+    let other = Strengths {
+        view: 0.5,
+        ..Strengths::default()
+    };
+    let different = shared.get(&ds, &other);
+    assert!(!Arc::ptr_eq(&first, &different));
+    assert_ne!(first.matrix.data, different.matrix.data);
+    let (users, data) = (first.users.clone(), first.matrix.data.clone());
+    drop((first, again));
+    let rebuilt = shared.get(&ds, &Strengths::default());
+    assert_eq!((&rebuilt.users, &rebuilt.matrix.data), (&users, &data));
 }

@@ -61,6 +61,7 @@ impl PersonaApp {
                     .collect();
                 p.set(1.0);
                 Ok(JobOutput::Loaded(Loaded {
+                    interactions: Default::default(),
                     dataset,
                     summaries,
                     seconds: started.elapsed().as_secs_f64(),
@@ -242,8 +243,12 @@ impl PersonaApp {
                 "读取已训练的模型",
                 "loading the trained models",
             ));
-            let restored =
-                crate::campaigns::run::restore(&loaded.dataset, saved.models, saved.report);
+            let restored = crate::campaigns::run::restore(
+                &loaded.dataset,
+                saved.models,
+                saved.report,
+                &loaded.interactions,
+            );
             Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(restored)))
         });
     }
@@ -337,6 +342,7 @@ impl PersonaApp {
             seed: crate::recommendations::run::SEED,
             cache: eframe::storage_dir("Persona Lab").map(|d| d.join("models")),
             compare_learners: crate::recommendations::run::COMPARE_LEARNERS,
+            shared: loaded.interactions.clone(),
         };
         // An opened project's recommender, asked for with the settings it was saved with, is
         // fitted with its chosen settings only (no tuning, no comparison: those are kept).
@@ -826,7 +832,12 @@ impl PersonaApp {
                 };
                 let title = self.computing(T::TabCampaigns);
                 self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
-                    let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
+                    let result = crate::campaigns::train_campaigns(
+                        &loaded.dataset,
+                        &config,
+                        &loaded.interactions,
+                        p,
+                    )?;
                     Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
                 });
             }

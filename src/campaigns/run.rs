@@ -4,6 +4,8 @@
 use super::train::{CtrConfig, CtrModels, CtrReport, train};
 use crate::data::Dataset;
 use crate::jobs::Progress;
+use crate::recommendations::{Interactions, SharedInteractions, Strengths};
+use std::sync::Arc;
 
 /// Trained campaign models with what targeting needs beside them.
 #[derive(Debug, Clone)]
@@ -12,41 +14,44 @@ pub struct CampaignModels {
     pub models: CtrModels,
     /// Their evaluation.
     pub report: CtrReport,
-    /// Ownership and activity of learners, and course titles.
-    pub interactions: crate::recommendations::Interactions,
+    /// Ownership and activity of learners, and course titles (shared with a recommender
+    /// built from the same data).
+    pub interactions: Arc<Interactions>,
 }
 
 /// Campaign models saved earlier (e.g. in a project), made whole again on `ds`, the data they
 /// were trained on: the learners' histories and interactions are rebuilt from it, the
 /// models and their evaluation are used as saved, nothing is trained.
-pub fn restore(ds: &Dataset, mut models: CtrModels, report: CtrReport) -> CampaignModels {
+pub fn restore(
+    ds: &Dataset,
+    mut models: CtrModels,
+    report: CtrReport,
+    shared: &SharedInteractions,
+) -> CampaignModels {
     models.histories = super::history::Histories::from_dataset(
         ds,
         &models.encoder.learner_index,
         &models.encoder.course_index,
     );
-    let interactions =
-        crate::recommendations::from_dataset(ds, &crate::recommendations::Strengths::default());
     CampaignModels {
         models,
         report,
-        interactions,
+        interactions: shared.get(ds, &Strengths::default()),
     }
 }
 
-/// Trains the campaign models on `ds` and keeps the learners' interactions for targeting:
-/// what the Campaigns tab works from.
+/// Trains the campaign models on `ds` and keeps the learners' interactions for targeting
+/// (from `shared`, the dataset's): what the Campaigns tab works from.
 pub fn train_campaigns(
     ds: &Dataset,
     config: &CtrConfig,
+    shared: &SharedInteractions,
     progress: &Progress,
 ) -> crate::error::Result<CampaignModels> {
     let (models, report) = train(ds, config, progress)?;
-    let interactions =
-        crate::recommendations::from_dataset(ds, &crate::recommendations::Strengths::default());
     Ok(CampaignModels {
         models,
         report,
-        interactions,
+        interactions: shared.get(ds, &Strengths::default()),
     })
 }

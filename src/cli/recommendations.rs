@@ -206,7 +206,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     let progress = super::reporting_progress();
     let params = args.model_args.params(args.seed)?;
     let trained = train(
-        &ds,
+        std::sync::Arc::new(from_dataset(&ds, &params.strengths)),
         args.model,
         &params,
         &args.model_args.group_source()?,

@@ -20,7 +20,9 @@ pub mod sequence;
 
 pub use evaluate::{Evaluation, Split, compare, holdout, leave_last};
 pub use export::{read_segments, recommend_all, write_recommendations};
-pub use interactions::{Catalog, Groups, Interactions, Strengths, from_dataset};
+pub use interactions::{
+    Catalog, Groups, Interactions, SharedInteractions, Strengths, from_dataset,
+};
 pub use model::{Fitted, Recommendation, fallback, recommend_for};
 pub use params::{AlsParams, Params};
 pub use reason::Reason;

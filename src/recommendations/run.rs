@@ -5,7 +5,7 @@
 
 use super::content::content_neighbours;
 use super::evaluate::{Evaluation, Trial, compare, holdout, leave_last, tune};
-use super::interactions::{Groups, Interactions, from_dataset};
+use super::interactions::{Groups, Interactions, SharedInteractions};
 use super::knn::Neighbours;
 use super::model::{Fitted, GroupPopularity, Recommendation, fallback};
 use super::params::Params;
@@ -17,13 +17,14 @@ use crate::data::Dataset;
 use crate::jobs::Progress;
 use crate::lang::Text;
 use crate::math::{Csr, top_k};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A fitted model and its surroundings.
 #[derive(Debug, Clone)]
 pub struct Trained {
-    /// Learners, courses and interactions.
-    pub interactions: Interactions,
+    /// Learners, courses and interactions (shared with whatever else uses the same).
+    pub interactions: Arc<Interactions>,
     /// The groups used for popularity within a group (segments or an attribute).
     pub groups: Option<Groups>,
     /// The model, fitted on all interactions.
@@ -59,10 +60,10 @@ impl Interactions {
     }
 }
 
-/// Builds the interactions of `ds` and fits `kind` on all of them; with `tune_seed`, the
-/// settings are first chosen on a validation holdout (20%) of the data.
+/// Fits `kind` on all of `interactions` (built with `params.strengths`); with `tune_seed`,
+/// the settings are first chosen on a validation holdout (20%) of the data.
 pub fn train(
-    ds: &Dataset,
+    interactions: Arc<Interactions>,
     kind: ModelKind,
     params: &Params,
     groups: &GroupSource,
@@ -70,8 +71,6 @@ pub fn train(
     cache: Option<&std::path::Path>,
     progress: &Progress,
 ) -> crate::error::Result<Trained> {
-    progress.set_stage(crate::lang::Text::new("学习记录", "interactions"));
-    let interactions = from_dataset(ds, &params.strengths);
     if interactions.catalog.is_empty() {
         return Err(crate::error::Error::input(
             "未找到课程（需要课程表或事件表）",
@@ -217,6 +216,8 @@ pub struct RecsSettings {
     /// Learners the comparison runs on at most (a seeded sample above it; see
     /// [`COMPARE_LEARNERS`]).
     pub compare_learners: usize,
+    /// The dataset's interactions, shared with other users of the same dataset.
+    pub shared: SharedInteractions,
 }
 
 /// A trained model and, when asked, the comparison of every model.
@@ -253,8 +254,9 @@ pub fn train_and_compare(
     progress: &Progress,
 ) -> crate::error::Result<RecsResult> {
     let span = if settings.compare.is_some() { 0.4 } else { 1.0 };
+    progress.set_stage(crate::lang::Text::new("学习记录", "interactions"));
     let trained = train(
-        ds,
+        settings.shared.get(ds, &settings.params.strengths),
         settings.kind,
         &settings.params,
         &settings.groups,

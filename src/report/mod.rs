@@ -666,6 +666,7 @@ pub fn build_report(ds: &Dataset, lang: Lang, progress: &Progress) -> Result<Str
             seed: crate::recommendations::run::SEED,
             cache: None,
             compare_learners: crate::recommendations::run::COMPARE_LEARNERS,
+            shared: Default::default(),
         },
         &progress.part(0.4, 0.3),
     ) {
