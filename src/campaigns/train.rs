@@ -774,6 +774,12 @@ pub const C_GRID: [f64; 5] = [0.01, 0.03, 0.1, 0.3, 1.0];
 /// Most training rows the choice of C fits on (an even spread of them, in time order).
 pub const C_SEARCH_ROWS: usize = 400_000;
 
+/// Gradient tolerance of the fits that choose C, ten times the final fit's. At a million
+/// learners the choice then took 6 s instead of 19 s and the final fit, which starts from the
+/// chosen one, 14 s instead of 10; it chose C = 0.01 instead of 0.03 (neighbouring values'
+/// validation losses differ by about 5e-5) and the test AUC was 0.76353 either way.
+const C_SEARCH_GTOL: f64 = 1e-3;
+
 /// At most `max` of `rows`, evenly spread (all of them when there are no more).
 fn spread(rows: &[usize], max: usize) -> Vec<usize> {
     if rows.len() <= max {
@@ -820,7 +826,10 @@ fn choose_c(
             fit_rows,
             y,
             c,
-            Lbfgs::default(),
+            Lbfgs {
+                gtol: C_SEARCH_GTOL,
+                ..Lbfgs::default()
+            },
             previous.as_ref(),
             &part,
         )?;
