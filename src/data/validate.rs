@@ -447,8 +447,8 @@ impl Validator {
                         self.failure.get_or_insert(e);
                     }
                 }
-                (Target::Coded(c), Cell::Event(e)) => {
-                    if let Err(e) = c.append(e) {
+                (Target::Coded(c), Cell::Event(event)) => {
+                    if let Err(e) = c.append(event) {
                         self.failure.get_or_insert(e);
                     }
                 }
