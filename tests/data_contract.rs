@@ -233,6 +233,34 @@ fn parquet_loads_through_the_same_checks() {
     assert_eq!(users.accepted, 2);
 }
 
+/// Parquet written by a warehouse types its columns: a `Date` sign-up day loads as that day
+/// (not as the day number it is stored as, which would pass for Unix seconds in 1970).
+#[test]
+fn a_typed_parquet_date_loads_as_its_day() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let days = Int32Chunked::new("signup_date".into(), [20090, 20151]) // 2025-01-02, 2025-03-04
+        .into_series()
+        .cast(&DataType::Date)
+        .unwrap();
+    let mut df = DataFrame::new(
+        2,
+        vec![
+            Column::new("user_id".into(), ["u1", "u2"]),
+            days.into_column(),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(dir.path().join("users.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+    let ds = load(dir.path(), &Mapping::default());
+    let users = ds.frame(TableKind::Users).unwrap();
+    let signup = persona_lab::data::columns::ms_col(users, "signup_date").unwrap();
+    let signup: Vec<Option<i64>> = signup.iter().collect();
+    let day = 86_400_000;
+    assert_eq!(signup, vec![Some(20090 * day), Some(20151 * day)]);
+}
+
 /// An analysis that reads only some columns gets exactly those, from the same accepted rows:
 /// every column is still checked (a bad rating rejects its row even when ratings are not
 /// kept), in CSV and in Parquet (where the unread columns are not read at all).
