@@ -205,6 +205,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), CliError> {
     let ds = args.input.load_only(&RECS_TABLES)?;
     let progress = super::reporting_progress();
     let params = args.model_args.params(args.seed)?;
+    progress.set_stage(crate::lang::Text::new("学习记录", "interactions"));
     let trained = train(
         std::sync::Arc::new(from_dataset(&ds, &params.strengths)),
         args.model,
