@@ -703,20 +703,28 @@ pub fn shown_impressions(ds: &Dataset, enc: &Encoder) -> (Vec<Shown>, usize) {
     let Some(imp) = ds.frame(TableKind::Impressions) else {
         return (Vec::new(), 0);
     };
-    let uid = str_col(imp, "user_id");
-    let cid = str_col(imp, "course_id");
+    let height = imp.height();
+    // Each row's learner and course, looked up once per distinct value of a coded column.
+    let index = |column: &str, of: &(dyn Fn(&str) -> Option<u32> + Sync)| {
+        str_col(imp, column).map_or_else(
+            || vec![u32::MAX; height],
+            |c| c.map_each(|v| of(v).unwrap_or(u32::MAX), u32::MAX),
+        )
+    };
+    let learner_of = index("user_id", &|u| enc.learner(u));
+    let course_of = index("course_id", &|c| enc.course(c));
     let ts = ms_col(imp, "ts");
     let clicked = bool_col(imp, "clicked");
     let converted = bool_col(imp, "converted");
     let mut skipped = 0;
-    let mut shown: Vec<Shown> = Vec::with_capacity(imp.height());
-    for r in 0..imp.height() {
-        match (
-            uid.and_then(|x| x.get(r)).and_then(|u| enc.learner(u)),
-            cid.and_then(|x| x.get(r)).and_then(|c| enc.course(c)),
-            ts.as_ref().and_then(|x| x.get(r)),
-        ) {
-            (Some(learner), Some(course), Some(ms)) => shown.push(Shown {
+    let mut shown: Vec<Shown> = Vec::with_capacity(height);
+    let times = ts
+        .iter()
+        .flat_map(|c| c.iter())
+        .chain(std::iter::repeat(None));
+    for (r, ((&learner, &course), ms)) in learner_of.iter().zip(&course_of).zip(times).enumerate() {
+        match ms {
+            Some(ms) if learner != u32::MAX && course != u32::MAX => shown.push(Shown {
                 learner,
                 course,
                 ms,
@@ -729,7 +737,7 @@ pub fn shown_impressions(ds: &Dataset, enc: &Encoder) -> (Vec<Shown>, usize) {
     }
     // Rows are unique, so an unstable sort gives the same order without a stable sort's
     // buffer of half the impressions.
-    shown.sort_unstable_by_key(|s| (s.learner, s.ms, s.row));
+    shown.par_sort_unstable_by_key(|s| (s.learner, s.ms, s.row));
     (shown, skipped)
 }
 

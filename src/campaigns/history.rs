@@ -100,20 +100,31 @@ impl Histories {
         let ts = ms_col(ev, "ts");
         let amount = f64_col(ev, "amount");
         let watch = f64_col(ev, "watch_sec");
-        // Each row's learner (u32::MAX: left out), looked up in parallel.
-        let learner_of: Vec<u32> = (0..ev.height())
-            .into_par_iter()
-            .with_min_len(1 << 14)
-            .map(|r| {
-                match (
-                    uid.and_then(|c| c.get(r)).and_then(|u| learners.get(u)),
-                    ts.as_ref().and_then(|c| c.get(r)),
-                ) {
-                    (Some(&l), Some(_)) => l,
-                    _ => u32::MAX,
+        // Each row's learner (u32::MAX: left out: unknown, or no time), course and kind,
+        // looked up once per distinct value of a coded column.
+        let height = ev.height();
+        let mut learner_of = uid.map_or_else(
+            || vec![u32::MAX; height],
+            |c| c.map_each(|u| learners.get(u).copied().unwrap_or(u32::MAX), u32::MAX),
+        );
+        match &ts {
+            Some(ts) => {
+                for (l, t) in learner_of.iter_mut().zip(ts.iter()) {
+                    if t.is_none() {
+                        *l = u32::MAX;
+                    }
                 }
-            })
-            .collect();
+            }
+            None => learner_of.fill(u32::MAX),
+        }
+        let course_of = cid.map_or_else(
+            || vec![u32::MAX; height],
+            |c| c.map_each(|c| courses.get(c).copied().unwrap_or(u32::MAX), u32::MAX),
+        );
+        let kind_of = kind.map_or_else(
+            || vec![Kind::Other; height],
+            |c| c.map_each(Kind::of, Kind::Other),
+        );
         // A counting sort by learner keeps the table's order within each learner, then each
         // learner's events are put in time order (stable: ties keep the table's order).
         let mut start = vec![0usize; n + 1];
@@ -134,21 +145,35 @@ impl Histories {
             };
             start[n]
         ];
-        for (r, &l) in learner_of.iter().enumerate() {
+        let ms = ts
+            .iter()
+            .flat_map(|c| c.iter())
+            .chain(std::iter::repeat(None));
+        let amounts = amount
+            .iter()
+            .flat_map(|c| c.iter())
+            .chain(std::iter::repeat(None));
+        let watched = watch
+            .iter()
+            .flat_map(|c| c.iter())
+            .chain(std::iter::repeat(None));
+        for ((((&l, &course), &kind), (ms, amount)), watch) in learner_of
+            .iter()
+            .zip(&course_of)
+            .zip(&kind_of)
+            .zip(ms.zip(amounts))
+            .zip(watched)
+        {
             if l == u32::MAX {
                 continue;
             }
             let slot = &mut next[l as usize];
             events[*slot] = Event {
-                ms: ts.as_ref().and_then(|c| c.get(r)).unwrap_or(0),
-                course: cid
-                    .and_then(|c| c.get(r))
-                    .and_then(|c| courses.get(c))
-                    .copied()
-                    .unwrap_or(u32::MAX),
-                kind: Kind::of(kind.and_then(|c| c.get(r)).unwrap_or("")),
-                amount: amount.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
-                watch: watch.as_ref().and_then(|c| c.get(r)).unwrap_or(0.0) as f32,
+                ms: ms.unwrap_or(0),
+                course,
+                kind,
+                amount: amount.unwrap_or(0.0) as f32,
+                watch: watch.unwrap_or(0.0) as f32,
             };
             *slot += 1;
         }

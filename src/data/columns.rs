@@ -57,6 +57,65 @@ impl<'a> TextColumn<'a> {
         }
     }
 
+    /// `f` of every row's text (`missing` where there is none), computed once per distinct
+    /// value of a coded column and in parallel over the rows of a plain one.
+    pub fn map_each<T: Copy + Send + Sync>(
+        &self,
+        f: impl Fn(&str) -> T + Sync,
+        missing: T,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        match *self {
+            TextColumn::Plain(c) => (0..c.len())
+                .into_par_iter()
+                .with_min_len(1 << 14)
+                .map(|i| c.get(i).map_or(missing, &f))
+                .collect(),
+            TextColumn::Coded(c) => {
+                let mapping = c.get_mapping();
+                let of_code: Vec<T> = (0..mapping.num_cats_upper_bound())
+                    .map(|code| mapping.cat_to_str(code as u32).map_or(missing, &f))
+                    .collect();
+                c.physical()
+                    .iter()
+                    .map(|code| {
+                        code.and_then(|k| of_code.get(k as usize).copied())
+                            .unwrap_or(missing)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Each distinct value with the rows holding it (missing values left out), in no
+    /// particular order. A coded column counts its codes and names each once.
+    pub fn value_counts(&self) -> Vec<(&'a str, u64)> {
+        match *self {
+            TextColumn::Plain(c) => {
+                let mut counts: ahash::AHashMap<&'a str, u64> = ahash::AHashMap::new();
+                for v in c.iter().flatten() {
+                    *counts.entry(v).or_default() += 1;
+                }
+                counts.into_iter().collect()
+            }
+            TextColumn::Coded(c) => {
+                let mapping = c.get_mapping();
+                let mut counts = vec![0u64; mapping.num_cats_upper_bound()];
+                for code in c.physical().iter().flatten() {
+                    if let Some(n) = counts.get_mut(code as usize) {
+                        *n += 1;
+                    }
+                }
+                counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|&(_, n)| n > 0)
+                    .filter_map(|(code, n)| mapping.cat_to_str(code as u32).map(|v| (v, n)))
+                    .collect()
+            }
+        }
+    }
+
     /// Every row's text in order.
     pub fn iter(self) -> impl Iterator<Item = Option<&'a str>> + 'a {
         let (plain, coded) = match self {
@@ -89,4 +148,53 @@ pub fn ms_col(df: &DataFrame, name: &str) -> Option<Int64Chunked> {
 /// A 0/1 column (read as booleans).
 pub fn bool_col<'a>(df: &'a DataFrame, name: &str) -> Option<&'a BooleanChunked> {
     df.column(name).ok().and_then(|c| c.bool().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same values stored plainly and coded (codes given in first-seen order, as the
+    /// loader gives them).
+    fn both(values: &[Option<&str>]) -> (Column, Column) {
+        let plain = StringChunked::from_iter_options("v".into(), values.iter().copied());
+        let categories = Categories::random("v".into(), CategoricalPhysical::U32);
+        let mapping = categories.mapping();
+        let codes: UInt32Chunked = values
+            .iter()
+            .map(|v| v.map(|s| mapping.insert_cat(s).unwrap()))
+            .collect();
+        let dtype = DataType::Categorical(categories, mapping);
+        let coded = Categorical32Chunked::from_cats_and_dtype(codes.with_name("v".into()), dtype);
+        (plain.into_column(), coded.into_column())
+    }
+
+    #[test]
+    fn coded_and_plain_text_map_and_count_alike() {
+        let values = [
+            Some("北京"),
+            None,
+            Some("上海"),
+            Some("北京"),
+            Some(""),
+            Some("北京"),
+        ];
+        let (plain, coded) = both(&values);
+        let (plain, coded) = (
+            TextColumn::of(&plain).unwrap(),
+            TextColumn::of(&coded).unwrap(),
+        );
+        assert!(matches!(coded, TextColumn::Coded(_)));
+        let length = |s: &str| s.chars().count() as i32;
+        let expected = vec![2, -1, 2, 2, 0, 2];
+        assert_eq!(plain.map_each(length, -1), expected);
+        assert_eq!(coded.map_each(length, -1), expected);
+        fn sorted(mut v: Vec<(&str, u64)>) -> Vec<(&str, u64)> {
+            v.sort();
+            v
+        }
+        let expected = vec![("", 1), ("上海", 1), ("北京", 3)];
+        assert_eq!(sorted(plain.value_counts()), expected);
+        assert_eq!(sorted(coded.value_counts()), expected);
+    }
 }

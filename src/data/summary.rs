@@ -54,11 +54,7 @@ fn summarise_column(c: &Column) -> ColumnSummary {
     };
     // Text reads the same whether stored plainly or coded.
     if let Some(text) = TextColumn::of(c) {
-        let mut counts: ahash::AHashMap<&str, u64> = ahash::AHashMap::new();
-        for v in text.iter().flatten() {
-            *counts.entry(v).or_default() += 1;
-        }
-        let mut top: Vec<(&str, u64)> = counts.into_iter().collect();
+        let mut top = text.value_counts();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         summary.dtype = DataType::String.to_string();
         summary.distinct = top.len();
