@@ -81,10 +81,9 @@ fn main() {
         persona_lab::recommendations::train_and_compare(&d, &settings, p).map_err(|e| e.to_string())
     });
     println!("recommendations {:.2} GB", rss());
-    let sh2 = shared.clone();
     let d = Arc::clone(&ds);
     let ctr = job(move |p| {
-        persona_lab::campaigns::train_campaigns(&d, &Default::default(), &sh2, p)
+        persona_lab::campaigns::train_campaigns(&d, &Default::default(), p)
             .map_err(|e| e.to_string())
     });
     println!("campaigns       {:.2} GB", rss());

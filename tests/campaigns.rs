@@ -432,3 +432,49 @@ fn cli_ctr_and_target_follow_the_contract() {
     let o = run(&["ctr", "--data", fixture("oulad").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The Campaigns tab offers the courses the models can target: those of courses.csv, in its
+/// order and with its titles, each of which gives a list. A course seen only in events (which
+/// the models know nothing about) is not offered.
+#[test]
+fn the_campaign_catalogue_is_the_courses_table_and_every_course_in_it_can_be_targeted() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["users.csv", "courses.csv", "impressions.csv"] {
+        std::fs::copy(sample_dir().join(file), dir.path().join(file)).unwrap();
+    }
+    // The sample's events, and one more on a course outside courses.csv.
+    let mut reader = csv::Reader::from_path(sample_dir().join("events.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let mut writer = csv::Writer::from_path(dir.path().join("events.csv")).unwrap();
+    writer.write_record(&header).unwrap();
+    let mut last = csv::StringRecord::new();
+    for record in reader.records() {
+        last = record.unwrap();
+        writer.write_record(&last).unwrap();
+    }
+    let course = header.iter().position(|h| h == "course_id").unwrap();
+    let orphan: Vec<&str> = last
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i == course { "c_not_in_the_table" } else { v })
+        .collect();
+    writer.write_record(&orphan).unwrap();
+    writer.flush().unwrap();
+
+    let ds = load_dataset(dir.path(), &Mapping::default(), &Progress::default()).unwrap();
+    let config = CtrConfig {
+        with_fm: false,
+        ..time_split()
+    };
+    let models =
+        persona_lab::campaigns::train_campaigns(&ds, &config, &Progress::default()).unwrap();
+    let courses = csv_rows(&dir.path().join("courses.csv"));
+    let ids: Vec<&str> = courses.iter().map(|c| c["course_id"].as_str()).collect();
+    assert_eq!(models.catalog.ids, ids);
+    for (i, c) in courses.iter().enumerate() {
+        assert!(c["title"].starts_with(models.catalog.title(i).trim_end_matches('…')));
+        let list = target(&models.models, &ListRequest::new(&c["course_id"], 5)).unwrap();
+        assert_eq!(list.rows.len(), 5, "{}", c["course_id"]);
+    }
+    assert!(target(&models.models, &ListRequest::new("c_not_in_the_table", 5)).is_err());
+}

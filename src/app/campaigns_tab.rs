@@ -311,7 +311,7 @@ impl CampaignsTab {
 
     fn request(&self, r: &CampaignModels) -> TargetRequest {
         TargetRequest {
-            course: r.interactions.catalog.ids[self.course].clone(),
+            course: r.catalog.ids[self.course].clone(),
             budget: self.budget,
             objective: self.objective,
             placement: self.placement.clone(),
@@ -331,7 +331,7 @@ impl CampaignsTab {
         r: &CampaignModels,
         commands: &mut Vec<Command>,
     ) {
-        let catalog = &r.interactions.catalog;
+        let catalog = &r.catalog;
         ui.label(RichText::new(tr(lang, T::Targeting)).strong())
             .on_hover_text(tr(lang, T::TargetingTip));
         if catalog.is_empty() {

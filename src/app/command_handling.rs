@@ -243,12 +243,8 @@ impl PersonaApp {
                 "读取已训练的模型",
                 "loading the trained models",
             ));
-            let restored = crate::campaigns::run::restore(
-                &loaded.dataset,
-                saved.models,
-                saved.report,
-                &loaded.interactions,
-            );
+            let restored =
+                crate::campaigns::run::restore(&loaded.dataset, saved.models, saved.report);
             Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(restored)))
         });
     }
@@ -832,12 +828,7 @@ impl PersonaApp {
                 };
                 let title = self.computing(T::TabCampaigns);
                 self.spawn_job(Task::Campaigns, title, move |p: &Progress| {
-                    let result = crate::campaigns::train_campaigns(
-                        &loaded.dataset,
-                        &config,
-                        &loaded.interactions,
-                        p,
-                    )?;
+                    let result = crate::campaigns::train_campaigns(&loaded.dataset, &config, p)?;
                     Ok::<_, crate::error::Error>(JobOutput::Ctr(Box::new(result)))
                 });
             }

@@ -227,7 +227,6 @@ pub struct Loaded {
     pub summaries: BTreeMap<TableKind, Vec<ColumnSummary>>,
     /// Load time in seconds.
     pub seconds: f64,
-    /// The dataset's learner–course interactions, built once for the recommender and the
-    /// campaign models alike.
+    /// The dataset's learner–course interactions, built once for the recommender's jobs.
     pub interactions: crate::recommendations::SharedInteractions,
 }

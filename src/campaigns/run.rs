@@ -4,8 +4,7 @@
 use super::train::{CtrConfig, CtrModels, CtrReport, train};
 use crate::data::Dataset;
 use crate::jobs::Progress;
-use crate::recommendations::{Interactions, SharedInteractions, Strengths};
-use std::sync::Arc;
+use crate::recommendations::interactions::Catalog;
 
 /// Trained campaign models with what targeting needs beside them.
 #[derive(Debug, Clone)]
@@ -14,20 +13,14 @@ pub struct CampaignModels {
     pub models: CtrModels,
     /// Their evaluation.
     pub report: CtrReport,
-    /// Ownership and activity of learners, and course titles (shared with a recommender
-    /// built from the same data).
-    pub interactions: Arc<Interactions>,
+    /// The courses the models can target (those of the courses table), with their titles.
+    pub catalog: Catalog,
 }
 
 /// Campaign models saved earlier (e.g. in a project), made whole again on `ds`, the data they
-/// were trained on: the learners' histories and interactions are rebuilt from it, the
+/// were trained on: the learners' histories and the catalogue are rebuilt from it, the
 /// models and their evaluation are used as saved, nothing is trained.
-pub fn restore(
-    ds: &Dataset,
-    mut models: CtrModels,
-    report: CtrReport,
-    shared: &SharedInteractions,
-) -> CampaignModels {
+pub fn restore(ds: &Dataset, mut models: CtrModels, report: CtrReport) -> CampaignModels {
     models.histories = super::history::Histories::from_dataset(
         ds,
         &models.encoder.learner_index,
@@ -36,22 +29,21 @@ pub fn restore(
     CampaignModels {
         models,
         report,
-        interactions: shared.get(ds, &Strengths::default()),
+        catalog: Catalog::of_courses(ds).0,
     }
 }
 
-/// Trains the campaign models on `ds` and keeps the learners' interactions for targeting
-/// (from `shared`, the dataset's): what the Campaigns tab works from.
+/// Trains the campaign models on `ds` and keeps the catalogue of courses they can target:
+/// what the Campaigns tab works from.
 pub fn train_campaigns(
     ds: &Dataset,
     config: &CtrConfig,
-    shared: &SharedInteractions,
     progress: &Progress,
 ) -> crate::error::Result<CampaignModels> {
     let (models, report) = train(ds, config, progress)?;
     Ok(CampaignModels {
         models,
         report,
-        interactions: shared.get(ds, &Strengths::default()),
+        catalog: Catalog::of_courses(ds).0,
     })
 }

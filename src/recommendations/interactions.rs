@@ -128,6 +128,40 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The courses of the courses table, in its order (a repeated id keeps its first row),
+    /// with their titles, categories, tags and list prices; and each id's index.
+    pub fn of_courses(ds: &Dataset) -> (Catalog, AHashMap<String, u32>) {
+        let mut catalog = Catalog::default();
+        let mut index: AHashMap<String, u32> = AHashMap::new();
+        let Some(courses) = ds.frame(TableKind::Courses) else {
+            return (catalog, index);
+        };
+        let ids = str_col(courses, "course_id");
+        let titles = str_col(courses, "title");
+        let cats = str_col(courses, "category");
+        let tags = str_col(courses, "tags");
+        let prices = f64_col(courses, "price");
+        for r in 0..courses.height() {
+            let Some(id) = ids.and_then(|c| c.get(r)) else {
+                continue;
+            };
+            if index.contains_key(id) {
+                continue;
+            }
+            let i = catalog.push(id);
+            index.insert(id.to_string(), i);
+            let i = i as usize;
+            let text = |c: Option<crate::data::columns::TextColumn>| {
+                c.and_then(|c| c.get(r)).unwrap_or_default().to_string()
+            };
+            catalog.titles[i] = crate::data::cells::shortened(&text(titles), MAX_TITLE_CHARS);
+            catalog.categories[i] = text(cats);
+            catalog.tags[i] = text(tags);
+            catalog.prices[i] = prices.as_ref().and_then(|p| p.get(r));
+        }
+        (catalog, index)
+    }
+
     /// Number of courses.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -244,8 +278,8 @@ impl Interactions {
 const GROUP_ATTRIBUTES: &[&str] = &["occupation", "city", "education", "gender", "channel"];
 
 /// The interactions of one dataset, built once for each strengths and shared by everything
-/// that asks for the same while the first are still held: the window's recommender and its
-/// campaign models hold one copy (0.55 GB at a million learners) instead of two.
+/// that asks for the same while the first are still held: two jobs of the window's
+/// recommender starting together hold one copy (0.55 GB at a million learners), not two.
 #[derive(Debug, Clone, Default)]
 pub struct SharedInteractions(Arc<Mutex<Vec<Held>>>);
 
@@ -277,7 +311,6 @@ impl SharedInteractions {
 pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
     let mut it = Interactions::default();
     let mut user_index: AHashMap<String, u32> = AHashMap::new();
-    let mut item_index: AHashMap<String, u32> = AHashMap::new();
     if let Some(users) = ds.frame(TableKind::Users) {
         if let Some(ids) = str_col(users, "user_id") {
             for id in ids.iter().flatten() {
@@ -294,31 +327,8 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
             }
         }
     }
-    if let Some(courses) = ds.frame(TableKind::Courses) {
-        let ids = str_col(courses, "course_id");
-        let titles = str_col(courses, "title");
-        let cats = str_col(courses, "category");
-        let tags = str_col(courses, "tags");
-        let prices = f64_col(courses, "price");
-        for r in 0..courses.height() {
-            let Some(id) = ids.and_then(|c| c.get(r)) else {
-                continue;
-            };
-            if item_index.contains_key(id) {
-                continue;
-            }
-            let i = it.catalog.push(id);
-            item_index.insert(id.to_string(), i);
-            let i = i as usize;
-            let text = |c: Option<crate::data::columns::TextColumn>| {
-                c.and_then(|c| c.get(r)).unwrap_or_default().to_string()
-            };
-            it.catalog.titles[i] = crate::data::cells::shortened(&text(titles), MAX_TITLE_CHARS);
-            it.catalog.categories[i] = text(cats);
-            it.catalog.tags[i] = text(tags);
-            it.catalog.prices[i] = prices.as_ref().and_then(|p| p.get(r));
-        }
-    }
+    let (catalog, mut item_index) = Catalog::of_courses(ds);
+    it.catalog = catalog;
     let users_known = !it.users.is_empty();
     // One entry per event; sorted by (learner, course) and merged below.
     let mut events: Vec<PairEvent> = Vec::new();
