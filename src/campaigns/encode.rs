@@ -6,7 +6,7 @@
 
 use super::history::{CourseFacts, Histories, Past};
 use crate::data::cells::MS_PER_DAY;
-use crate::data::columns::{bool_col, f64_col, ms_col, str_col};
+use crate::data::columns::{bool_col, each_row, f64_col, map_text, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
 use crate::math::Csr;
 use crate::math::mean_sd;
@@ -703,25 +703,25 @@ pub fn shown_impressions(ds: &Dataset, enc: &Encoder) -> (Vec<Shown>, usize) {
     let Some(imp) = ds.frame(TableKind::Impressions) else {
         return (Vec::new(), 0);
     };
-    let height = imp.height();
     // Each row's learner and course, looked up once per distinct value of a coded column.
-    let index = |column: &str, of: &(dyn Fn(&str) -> Option<u32> + Sync)| {
-        str_col(imp, column).map_or_else(
-            || vec![u32::MAX; height],
-            |c| c.map_each(|v| of(v).unwrap_or(u32::MAX), u32::MAX),
-        )
-    };
-    let learner_of = index("user_id", &|u| enc.learner(u));
-    let course_of = index("course_id", &|c| enc.course(c));
+    let learner_of = map_text(
+        imp,
+        "user_id",
+        |u| enc.learner(u).unwrap_or(u32::MAX),
+        u32::MAX,
+    );
+    let course_of = map_text(
+        imp,
+        "course_id",
+        |c| enc.course(c).unwrap_or(u32::MAX),
+        u32::MAX,
+    );
     let ts = ms_col(imp, "ts");
     let clicked = bool_col(imp, "clicked");
     let converted = bool_col(imp, "converted");
     let mut skipped = 0;
-    let mut shown: Vec<Shown> = Vec::with_capacity(height);
-    let times = ts
-        .iter()
-        .flat_map(|c| c.iter())
-        .chain(std::iter::repeat(None));
+    let mut shown: Vec<Shown> = Vec::with_capacity(imp.height());
+    let times = each_row(ts.as_ref().map(|c| c.iter()));
     for (r, ((&learner, &course), ms)) in learner_of.iter().zip(&course_of).zip(times).enumerate() {
         match ms {
             Some(ms) if learner != u32::MAX && course != u32::MAX => shown.push(Shown {

@@ -4,7 +4,7 @@
 //! views and purchases that the impression itself caused.
 
 use crate::data::cells::MS_PER_DAY;
-use crate::data::columns::{f64_col, ms_col, str_col};
+use crate::data::columns::{each_row, f64_col, map_text, ms_col};
 use crate::data::{Dataset, TableKind};
 use crate::profile::features::CHEAP_PRICE;
 use ahash::AHashMap;
@@ -92,39 +92,32 @@ impl Histories {
                 events: Vec::new(),
             };
         };
-        let (uid, cid, kind) = (
-            str_col(ev, "user_id"),
-            str_col(ev, "course_id"),
-            str_col(ev, "event"),
-        );
         let ts = ms_col(ev, "ts");
         let amount = f64_col(ev, "amount");
         let watch = f64_col(ev, "watch_sec");
         // Each row's learner (u32::MAX: left out: unknown, or no time), course and kind,
         // looked up once per distinct value of a coded column.
-        let height = ev.height();
-        let mut learner_of = uid.map_or_else(
-            || vec![u32::MAX; height],
-            |c| c.map_each(|u| learners.get(u).copied().unwrap_or(u32::MAX), u32::MAX),
+        let mut learner_of = map_text(
+            ev,
+            "user_id",
+            |u| learners.get(u).copied().unwrap_or(u32::MAX),
+            u32::MAX,
         );
-        match &ts {
-            Some(ts) => {
-                for (l, t) in learner_of.iter_mut().zip(ts.iter()) {
-                    if t.is_none() {
-                        *l = u32::MAX;
-                    }
-                }
+        for (l, t) in learner_of
+            .iter_mut()
+            .zip(each_row(ts.as_ref().map(|c| c.iter())))
+        {
+            if t.is_none() {
+                *l = u32::MAX;
             }
-            None => learner_of.fill(u32::MAX),
         }
-        let course_of = cid.map_or_else(
-            || vec![u32::MAX; height],
-            |c| c.map_each(|c| courses.get(c).copied().unwrap_or(u32::MAX), u32::MAX),
+        let course_of = map_text(
+            ev,
+            "course_id",
+            |c| courses.get(c).copied().unwrap_or(u32::MAX),
+            u32::MAX,
         );
-        let kind_of = kind.map_or_else(
-            || vec![Kind::Other; height],
-            |c| c.map_each(Kind::of, Kind::Other),
-        );
+        let kind_of = map_text(ev, "event", Kind::of, Kind::Other);
         // A counting sort by learner keeps the table's order within each learner, then each
         // learner's events are put in time order (stable: ties keep the table's order).
         let mut start = vec![0usize; n + 1];
@@ -145,18 +138,9 @@ impl Histories {
             };
             start[n]
         ];
-        let ms = ts
-            .iter()
-            .flat_map(|c| c.iter())
-            .chain(std::iter::repeat(None));
-        let amounts = amount
-            .iter()
-            .flat_map(|c| c.iter())
-            .chain(std::iter::repeat(None));
-        let watched = watch
-            .iter()
-            .flat_map(|c| c.iter())
-            .chain(std::iter::repeat(None));
+        let ms = each_row(ts.as_ref().map(|c| c.iter()));
+        let amounts = each_row(amount.as_ref().map(|c| c.iter()));
+        let watched = each_row(watch.as_ref().map(|c| c.iter()));
         for ((((&l, &course), &kind), (ms, amount)), watch) in learner_of
             .iter()
             .zip(&course_of)

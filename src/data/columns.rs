@@ -134,6 +134,28 @@ pub fn str_col<'a>(df: &'a DataFrame, name: &str) -> Option<TextColumn<'a>> {
     df.column(name).ok().and_then(TextColumn::of)
 }
 
+/// `f` of every row's text in column `name` of `df`, `missing` where there is none (in every
+/// row when the column is absent or not text); see [`TextColumn::map_each`].
+pub fn map_text<T: Copy + Send + Sync>(
+    df: &DataFrame,
+    name: &str,
+    f: impl Fn(&str) -> T + Sync,
+    missing: T,
+) -> Vec<T> {
+    str_col(df, name).map_or_else(|| vec![missing; df.height()], |c| c.map_each(f, missing))
+}
+
+/// Each row's value of a column that may be absent: an absent column reads as missing in
+/// every row, however many rows the other columns have.
+pub fn each_row<V>(
+    column: Option<impl Iterator<Item = Option<V>>>,
+) -> impl Iterator<Item = Option<V>> {
+    column
+        .into_iter()
+        .flatten()
+        .chain(std::iter::repeat_with(|| None))
+}
+
 /// A floating-point column.
 pub fn f64_col(df: &DataFrame, name: &str) -> Option<Float64Chunked> {
     df.column(name).ok().and_then(|c| c.f64().ok().cloned())

@@ -1,7 +1,7 @@
 //! Who interacted with which course, how strongly and when: the input of every recommender,
 //! built from a dataset's events or from plain `user_id,course_id` files.
 
-use crate::data::columns::{f64_col, ms_col, str_col};
+use crate::data::columns::{each_row, f64_col, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
 use crate::lang::Text;
 use crate::math::Csr;
@@ -343,12 +343,15 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
         };
         let ts = ms_col(ev, "ts");
         let rating = f64_col(ev, "rating");
-        let mut ts_iter = ts.as_ref().map(|c| c.iter());
-        let mut rating_iter = rating.as_ref().map(|c| c.iter());
+        let times = each_row(ts.as_ref().map(|c| c.iter()));
+        let ratings = each_row(rating.as_ref().map(|c| c.iter()));
         events.reserve(ev.height());
-        for ((u, c), e) in uid.iter().zip(cid.iter()).zip(kind.iter()) {
-            let t = ts_iter.as_mut().and_then(Iterator::next).flatten();
-            let r = rating_iter.as_mut().and_then(Iterator::next).flatten();
+        for (((u, c), e), (t, r)) in uid
+            .iter()
+            .zip(cid.iter())
+            .zip(kind.iter())
+            .zip(times.zip(ratings))
+        {
             let (Some(u), Some(c), Some(e)) = (u, c, e) else {
                 continue;
             };
