@@ -117,13 +117,15 @@ pub struct ColumnSpec {
 impl ColumnSpec {
     /// Whether the column's values repeat across the rows of `table` (a learner's id on each
     /// of their events, an event name, a channel, a city), so they are stored once each with a
-    /// four-byte code per row. Free text, titles and tags, and the id naming each row of its
-    /// own table, are stored as text.
+    /// four-byte code per row. So are the comments on events: nearly every event has none,
+    /// and a code is four bytes a row where a string is sixteen even when empty (0.4 GB of
+    /// 31.8M events). Titles and tags, and the id naming each row of its own table, are
+    /// stored as text.
     pub fn is_coded(&self, table: TableKind) -> bool {
         match self.kind {
             ColumnKind::Id => table.unique_key() != Some(self.name),
             ColumnKind::Event => true,
-            ColumnKind::Text => !matches!(self.name, "text" | "title" | "tags"),
+            ColumnKind::Text => !matches!(self.name, "title" | "tags"),
             _ => false,
         }
     }
