@@ -311,7 +311,7 @@ impl ProfilesTab {
                             .features
                             .iter()
                             .map(|f| &f.name)
-                            .chain(p.table.attributes.iter().map(|(n, _)| n));
+                            .chain(p.table.attributes.iter().map(|a| &a.name));
                         for name in names {
                             let label = crate::profile::feature_label(name);
                             if ui.button(format!("{} · {name}", label.get(lang))).clicked() {

@@ -70,7 +70,7 @@ impl LearnerFields<'_> {
                 names.push(n.to_string());
             }
         }
-        names.extend(t.attributes.iter().map(|(n, _)| n.clone()));
+        names.extend(t.attributes.iter().map(|a| a.name.clone()));
         names
     }
 
@@ -140,9 +140,9 @@ impl LearnerFields<'_> {
             }
             _ => {}
         }
-        if let Some((_, values)) = t.attributes.iter().find(|(a, _)| a == name) {
+        if let Some(a) = t.attributes.iter().find(|a| a.name == name) {
             return Ok(Column::Text(
-                values.iter().map(|v| v.clone().map(|v| vec![v])).collect(),
+                a.values().map(|v| v.map(|v| vec![v.to_string()])).collect(),
             ));
         }
         let names = self.names();

@@ -5,6 +5,7 @@
 //! hashing trick.
 
 use super::history::{CourseFacts, Histories, Past};
+use super::keys::LearnerKeys;
 use crate::data::cells::MS_PER_DAY;
 use crate::data::columns::{bool_col, each_row, f64_col, map_text, ms_col, str_col};
 use crate::data::{Dataset, TableKind};
@@ -127,7 +128,7 @@ pub struct Encoder {
     /// Static attribute columns of each learner (one-hots 0/1, age standardised).
     learners: Vec<Part>,
     /// Cross keys of each learner (e.g. `occupation=学生`).
-    learner_keys: Vec<Vec<String>>,
+    learner_keys: LearnerKeys,
     /// Sign-up time of each learner.
     signup_ms: Vec<Option<i64>>,
     /// Course ids, by course index.
@@ -203,7 +204,7 @@ impl Encoder {
                 .map(|(i, u)| (u.clone(), i as u32))
                 .collect(),
             learners: vec![Vec::new(); n],
-            learner_keys: vec![Vec::new(); n],
+            learner_keys: LearnerKeys::default(),
             signup_ms: vec![None; n],
             course_ids: Vec::new(),
             course_index: AHashMap::new(),
@@ -231,23 +232,32 @@ impl Encoder {
                 }
             }
         }
-        for (name, values) in &learners.attributes {
-            if !["occupation", "city", "gender", "education", "device"].contains(&name.as_str()) {
-                continue;
-            }
-            for (keys, v) in e.learner_keys.iter_mut().zip(values) {
-                if let Some(v) = v {
-                    keys.push(format!("{name}={v}"));
+        // Each attribute's keys are named once, by level.
+        let crossed: Vec<(&crate::profile::Attribute, Vec<String>)> = learners
+            .attributes
+            .iter()
+            .filter(|a| {
+                ["occupation", "city", "gender", "education", "device"].contains(&a.name.as_str())
+            })
+            .map(|a| {
+                (
+                    a,
+                    a.levels.iter().map(|v| format!("{}={v}", a.name)).collect(),
+                )
+            })
+            .collect();
+        e.learner_keys = LearnerKeys::build(n, |l, push| {
+            for (a, keys) in &crossed {
+                if let Some(level) = a.level(l) {
+                    push(&keys[level]);
                 }
             }
-        }
-        if let Some(age) = &learners.age {
-            for (keys, &a) in e.learner_keys.iter_mut().zip(&age.values) {
-                if a > 0.0 {
-                    keys.push(format!("age_band={}", age_band(a)));
-                }
+            if let Some(&age) = learners.age.as_ref().and_then(|age| age.values.get(l))
+                && age > 0.0
+            {
+                push(&format!("age_band={}", age_band(age)));
             }
-        }
+        });
         if let Some(users) = ds.frame(TableKind::Users)
             && let (Some(ids), Some(signup)) =
                 (str_col(users, "user_id"), ms_col(users, "signup_date"))
@@ -476,7 +486,7 @@ impl Encoder {
     fn cross_keys(&self, learner: u32, course: u32, ctx: &Context, past: &Past) -> Vec<String> {
         let cat = &self.course_category[course as usize];
         let mut keys = Vec::new();
-        for k in &self.learner_keys[learner as usize] {
+        for k in self.learner_keys.of(learner as usize) {
             let attr = k.split('=').next().unwrap_or("");
             if CATEGORY_CROSSES.contains(&attr) && !cat.is_empty() {
                 keys.push(format!("{k}×category={cat}"));

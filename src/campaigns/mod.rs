@@ -5,6 +5,7 @@
 pub mod encode;
 pub mod fm;
 pub mod history;
+pub mod keys;
 pub mod linear;
 pub mod logistic;
 pub mod metrics;

@@ -126,8 +126,8 @@ struct Acc {
     list_price_n: f64,
 }
 
-/// Categorical attributes as given: (column name, each learner's value).
-pub type Attributes = Vec<(String, Vec<Option<String>>)>;
+/// Categorical attributes as given, each a [`super::Attribute`] of every learner.
+pub type Attributes = Vec<super::Attribute>;
 
 /// The attribute block of the first `n` users' rows: age (a missing age is the mean), the
 /// one-hot levels of each categorical column (up to [`MAX_LEVELS`] levels a column and
@@ -155,19 +155,12 @@ fn attribute_columns(u: &DataFrame, n: usize) -> (Option<Feature>, Vec<Feature>,
         let Some(values) = crate::data::columns::TextColumn::of(col) else {
             continue;
         };
-        let values: Vec<Option<String>> = values
-            .iter()
-            .take(n)
-            .map(|v| v.map(str::to_string))
-            .collect();
-        let mut levels: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
-        levels.sort_unstable();
-        levels.dedup();
+        let attribute = super::Attribute::of_column(name, values, n);
         let budget = MAX_ATTRIBUTE_FEATURES.saturating_sub(one_hots.len());
-        if levels.len() <= MAX_LEVELS.min(budget) {
-            for level in &levels {
+        if attribute.levels.len() <= MAX_LEVELS.min(budget) {
+            for (l, level) in attribute.levels.iter().enumerate() {
                 let values = (0..n)
-                    .map(|i| f64::from(values.get(i).and_then(|v| v.as_deref()) == Some(*level)))
+                    .map(|i| f64::from(attribute.level(i) == Some(l)))
                     .collect();
                 one_hots.push(Feature {
                     name: format!("{name}={level}"),
@@ -176,7 +169,7 @@ fn attribute_columns(u: &DataFrame, n: usize) -> (Option<Feature>, Vec<Feature>,
                 });
             }
         }
-        attributes.push((name.to_string(), values));
+        attributes.push(attribute);
     }
     (age, one_hots, attributes)
 }

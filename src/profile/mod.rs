@@ -2,6 +2,7 @@
 //! attributes, comment sentiment and keywords) standardised into one matrix, a 2-D PCA
 //! embedding for plots, and a persona card per learner.
 
+pub mod attribute;
 pub mod features;
 pub mod names;
 pub mod rfm;
@@ -14,6 +15,7 @@ use crate::lang::Text;
 use crate::math::Pca;
 use crate::math::mean_sd;
 use crate::text;
+pub use attribute::Attribute;
 pub use features::{Block, Feature, LearnerTable, learner_table};
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Transformer};
@@ -181,7 +183,7 @@ impl Profiles {
         let mut facts: Vec<(String, String)> = t
             .attributes
             .iter()
-            .filter_map(|(name, values)| Some((name.clone(), values.get(i)?.clone()?)))
+            .filter_map(|a| Some((a.name.clone(), a.get(i)?.to_string())))
             .collect();
         if let Some(age) = self.feature("age", i) {
             facts.insert(0, ("age".into(), format!("{age:.0}")));
@@ -226,7 +228,7 @@ impl Profiles {
             "sentiment".into(),
         ];
         header.extend(self.exported_features().map(|f| f.name.clone()));
-        header.extend(t.attributes.iter().map(|a| a.0.clone()));
+        header.extend(t.attributes.iter().map(|a| a.name.clone()));
         w.write_record(&header)?;
         for i in 0..self.len() {
             let mut row = vec![
@@ -249,7 +251,7 @@ impl Profiles {
             row.extend(
                 t.attributes
                     .iter()
-                    .map(|a| a.1.get(i).cloned().flatten().unwrap_or_default()),
+                    .map(|a| a.get(i).unwrap_or_default().to_string()),
             );
             w.write_record(&row)?;
         }

@@ -119,10 +119,11 @@ impl FeatureQuery {
             .iter()
             .filter(|f| f.block == Block::Attributes && f.name != "age")
             .filter_map(|f| {
-                let (column, _) = table
+                let column = &table
                     .attributes
                     .iter()
-                    .find(|(c, _)| f.name.starts_with(&format!("{c}=")))?;
+                    .find(|a| f.name.starts_with(&format!("{}=", a.name)))?
+                    .name;
                 Some((column.clone(), f.name[column.len() + 1..].to_string()))
             })
             .collect();

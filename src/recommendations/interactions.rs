@@ -236,7 +236,7 @@ pub struct Interactions {
     /// Courses each learner bought, enrolled in or completed (sorted): never recommended.
     pub owned: Vec<Vec<u32>>,
     /// The learners' attribute columns from `users`, for demographic groups.
-    pub attributes: Vec<(String, Vec<Option<String>>)>,
+    pub attributes: Vec<crate::profile::Attribute>,
     /// User index of each learner id.
     user_index: AHashMap<String, u32>,
 }
@@ -265,11 +265,8 @@ impl Interactions {
 
     /// Groups by one of the learners' attribute columns (`None` if there is no such column).
     pub fn groups_by(&self, attribute: &str) -> Option<Groups> {
-        let (_, values) = self.attributes.iter().find(|(n, _)| n == attribute)?;
-        let values: Vec<Option<Text>> = values
-            .iter()
-            .map(|v| v.as_deref().map(Text::from))
-            .collect();
+        let a = self.attributes.iter().find(|a| a.name == attribute)?;
+        let values: Vec<Option<Text>> = a.values().map(|v| v.map(Text::from)).collect();
         Some(Groups::from_labels(values.iter().map(Option::as_ref)))
     }
 }
@@ -322,8 +319,9 @@ pub fn from_dataset(ds: &Dataset, strengths: &Strengths) -> Interactions {
         }
         for &name in GROUP_ATTRIBUTES {
             if let Some(col) = str_col(users, name) {
-                let values = col.iter().map(|v| v.map(str::to_string)).collect();
-                it.attributes.push((name.to_string(), values));
+                let all = col.len();
+                it.attributes
+                    .push(crate::profile::Attribute::of_column(name, col, all));
             }
         }
     }
