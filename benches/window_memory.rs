@@ -1,6 +1,6 @@
 //! The memory the window holds at a dataset's scale: the resident size after loading and
 //! after each tab's result is computed, each as a window job (its own threads, the program's
-//! allocator), holding every result as the window does.
+//! allocator), holding every result as the window does, with the peak while each ran.
 //! Run: `cargo bench --bench window_memory -- DATA_DIR` (e.g. a `sample --users 1000000`
 //! folder). The window itself, frame by frame, is `scripts/window_at_scale.sh`.
 use persona_lab::data::{Dataset, Mapping, load_dataset};
@@ -20,10 +20,18 @@ fn status_gb(field: &str) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1e6)
 }
 
-/// Resident gigabytes, once freed memory has had time to go back.
-fn rss() -> f64 {
+/// Resident gigabytes once freed memory has had time to go back, and the peak since the
+/// last call (the peak is reset through `/proc/self/clear_refs`).
+fn rss() -> String {
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    status_gb("VmRSS")
+    let line = format!(
+        "{:.2} GB (peak {:.2})",
+        status_gb("VmRSS"),
+        status_gb("VmHWM")
+    );
+    // Writing 5 resets the peak resident size to the current one (Linux 4.0+).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    line
 }
 
 /// Runs `work` as the window runs a job and waits for it.
@@ -46,12 +54,12 @@ fn main() {
     let ds: Arc<Dataset> = Arc::new(job(move |p| {
         load_dataset(Path::new(&dir), &Mapping::default(), p).map_err(|e| e.to_string())
     }));
-    println!("dataset         {:.2} GB  {:?}", rss(), t.elapsed());
+    println!("dataset         {}  {:?}", rss(), t.elapsed());
     let d = Arc::clone(&ds);
     let profiles = Arc::new(job(move |p| {
         persona_lab::profile::build_profiles(&d, p).map_err(|_| "cancelled".to_string())
     }));
-    println!("profiles        {:.2} GB", rss());
+    println!("profiles        {}", rss());
     let pr = Arc::clone(&profiles);
     let seg = job(move |p| {
         persona_lab::segment::segment_learners_like(
@@ -62,7 +70,7 @@ fn main() {
         )
         .map_err(|e| e.to_string())
     });
-    println!("segments        {:.2} GB", rss());
+    println!("segments        {}", rss());
     let shared = persona_lab::recommendations::SharedInteractions::default();
     let sh = shared.clone();
     let d = Arc::clone(&ds);
@@ -80,14 +88,13 @@ fn main() {
         };
         persona_lab::recommendations::train_and_compare(&d, &settings, p).map_err(|e| e.to_string())
     });
-    println!("recommendations {:.2} GB", rss());
+    println!("recommendations {}", rss());
     let d = Arc::clone(&ds);
     let ctr = job(move |p| {
         persona_lab::campaigns::train_campaigns(&d, &Default::default(), p)
             .map_err(|e| e.to_string())
     });
-    println!("campaigns       {:.2} GB", rss());
-    println!("peak            {:.2} GB", status_gb("VmHWM"));
+    println!("campaigns       {}", rss());
     println!(
         "(held: {} segments, {} recommended courses, {} campaign test rows)",
         seg.summaries.len(),

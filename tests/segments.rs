@@ -56,7 +56,7 @@ fn segments_recover_the_planted_personas() {
             k: Some(k),
             ..SegmentConfig::default()
         };
-        let seg = segment(profiles.matrix.view(), &cfg, &Progress::default()).unwrap();
+        let seg = segment(profiles.matrix().view(), &cfg, &Progress::default()).unwrap();
         let ari = adjusted_rand_index(&seg.labels, &truth);
         println!("{method:?}: ARI {ari:.4}, silhouette {:?}", seg.silhouette);
         assert!(ari >= MIN_ARI, "{method:?}: ARI {ari}");
@@ -72,7 +72,7 @@ fn auto_k_picks_the_planted_k_on_fresh_samples_too() {
         generate(dir.path(), SampleConfig { users: 3000, seed }).unwrap();
         let (profiles, truth, k) = planted_in(dir.path());
         let seg = segment(
-            profiles.matrix.view(),
+            profiles.matrix().view(),
             &SegmentConfig::default(),
             &Progress::default(),
         )
@@ -87,7 +87,7 @@ fn auto_k_picks_the_planted_k_on_fresh_samples_too() {
 fn auto_k_picks_the_planted_k() {
     let (profiles, _, k) = planted();
     let seg = segment(
-        profiles.matrix.view(),
+        profiles.matrix().view(),
         &SegmentConfig::default(),
         &Progress::default(),
     )
@@ -117,8 +117,8 @@ fn soft_membership_is_sure_where_segments_are_right() {
         k: Some(k),
         ..SegmentConfig::default()
     };
-    let seg = segment(profiles.matrix.view(), &cfg, &Progress::default()).unwrap();
-    let m = persona_lab::segment::membership(profiles.matrix.view(), &seg, &Progress::default())
+    let seg = segment(profiles.matrix().view(), &cfg, &Progress::default()).unwrap();
+    let m = persona_lab::segment::membership(profiles.matrix().view(), &seg, &Progress::default())
         .unwrap();
     let p = &m.probabilities;
     assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-4));

@@ -196,7 +196,7 @@ impl PersonaApp {
     /// were made from); taken once, so a re-run starts afresh.
     fn saved_segments(&mut self) -> Option<Arc<SegmentResult>> {
         let mut segments = self.saved.as_mut()?.segments.take()?;
-        if segments.seg.labels.len() != self.profiles.as_ref()?.matrix.nrows() {
+        if segments.seg.labels.len() != self.profiles.as_ref()?.len() {
             return None;
         }
         crate::segment::rename(&mut segments.summaries, &self.segment_names);

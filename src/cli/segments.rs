@@ -238,7 +238,7 @@ pub(super) fn segment_cmd(args: &SegmentArgs) -> Result<(), CliError> {
                 fit_seconds = started.elapsed().as_secs_f64();
                 let soft = match (soft, &args.membership) {
                     (Some(m), _) => Some(m),
-                    (None, Some(_)) => Some(soft_membership(&profiles.matrix, &seg)?),
+                    (None, Some(_)) => Some(soft_membership(&profiles.matrix(), &seg)?),
                     (None, None) => None,
                 };
                 (profiles.table.user_ids.clone(), seg, summaries, soft)

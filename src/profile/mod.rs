@@ -29,13 +29,11 @@ use serde::Serialize;
 pub struct Profiles {
     /// The per-learner table.
     pub table: LearnerTable,
-    /// Standardised, block-weighted features (learners × features).
-    pub matrix: Array2<f64>,
-    /// Names of `matrix` columns.
+    /// Names of the [`Profiles::matrix`] columns.
     pub feature_names: Vec<String>,
     /// Column means and standard deviations used to standardise.
     pub scale: Vec<(f64, f64)>,
-    /// First two principal components of `matrix` (learners × 2).
+    /// First two principal components of the [`Profiles::matrix`] (learners × 2).
     pub embedding: Array2<f64>,
     /// Share of variance each of the two components explains.
     pub explained: [f64; 2],
@@ -94,11 +92,11 @@ pub fn build_profiles(ds: &Dataset, progress: &Progress) -> Result<Profiles, Can
     progress.check()?;
     progress.set_stage(crate::lang::Text::new("降维", "embedding"));
     let (embedding, explained) = pca(&matrix, 2);
+    drop(matrix);
     progress.set(1.0);
     Ok(Profiles {
         feature_names: table.features.iter().map(|f| f.name.clone()).collect(),
         table,
-        matrix,
         scale,
         embedding,
         explained: [
@@ -143,6 +141,13 @@ pub struct PersonaCard {
 }
 
 impl Profiles {
+    /// The standardised, block-weighted features (learners × features) segments are found
+    /// in: [`standardise`] of the table's features, made when asked for rather than held
+    /// beside them (0.4 GB at a million learners).
+    pub fn matrix(&self) -> Array2<f64> {
+        standardise(&self.table.features).0
+    }
+
     /// Number of learners.
     pub fn len(&self) -> usize {
         self.table.user_ids.len()

@@ -44,13 +44,14 @@ pub fn segment_learners_like(
     previous: Option<&ndarray::Array2<f64>>,
     progress: &Progress,
 ) -> Result<SegmentResult, SegmentError> {
-    let mut seg = segment(profiles.matrix.view(), config, &progress.part(0.0, 0.85))?;
+    let matrix = profiles.matrix();
+    let mut seg = segment(matrix.view(), config, &progress.part(0.0, 0.85))?;
     if let Some(previous) = previous {
         align_to(&mut seg, previous);
     }
     let summaries = describe(profiles, &seg);
     let comparison = compare(profiles, &seg, COMPARED_FEATURES);
-    let membership = match membership(profiles.matrix.view(), &seg, &progress.part(0.85, 0.15)) {
+    let membership = match membership(matrix.view(), &seg, &progress.part(0.85, 0.15)) {
         Ok(m) => Some(m),
         Err(SegmentError::Cancelled) => return Err(SegmentError::Cancelled),
         Err(_) => None,

@@ -453,9 +453,10 @@ pub fn estimate_uplift(
         }
     }
 
-    let n_features = profiles.matrix.ncols();
+    let matrix = profiles.matrix();
+    let n_features = matrix.ncols();
     let mut entries = Vec::with_capacity(profiles.len() * n_features);
-    for (r, row) in profiles.matrix.rows().into_iter().enumerate() {
+    for (r, row) in matrix.rows().into_iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if *v != 0.0 {
                 entries.push((r as u32, c as u32, *v as f32));
