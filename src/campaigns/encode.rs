@@ -689,8 +689,9 @@ pub struct Shown {
     pub course: u32,
     /// Time (ms).
     pub ms: i64,
-    /// Row in the impressions table.
-    pub row: usize,
+    /// Row in the impressions table (four bytes: a table of more than 4 billion rows
+    /// would need hundreds of gigabytes and is refused when loaded).
+    pub row: u32,
     /// Clicked.
     pub clicked: bool,
     /// Converted.
@@ -738,7 +739,7 @@ pub fn shown_impressions(ds: &Dataset, enc: &Encoder) -> (Vec<Shown>, usize) {
                 learner,
                 course,
                 ms,
-                row: r,
+                row: r as u32,
                 clicked: clicked.and_then(|x| x.get(r)).unwrap_or(false),
                 converted: converted.and_then(|x| x.get(r)).unwrap_or(false),
             }),
@@ -826,8 +827,12 @@ pub fn encode_impressions(
                             next += 1;
                         }
                         let ctx = Context {
-                            placement: placement.and_then(|p| p.get(s.row)).map(str::to_string),
-                            channel: channel.and_then(|c| c.get(s.row)).map(str::to_string),
+                            placement: placement
+                                .and_then(|p| p.get(s.row as usize))
+                                .map(str::to_string),
+                            channel: channel
+                                .and_then(|c| c.get(s.row as usize))
+                                .map(str::to_string),
                             ms: Some(s.ms),
                         };
                         let row = enc_ref.row_with_names(

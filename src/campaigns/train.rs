@@ -326,9 +326,9 @@ fn time_cut(ds: &Dataset, from: Option<i64>) -> Option<i64> {
     })
 }
 
-/// Training and test rows of impressions at times `ms`.
-fn split_rows(ms: &[i64], rule: SplitRule, cut: Option<i64>) -> (Vec<usize>, Vec<usize>) {
-    let n = ms.len();
+/// Training and test rows of the `shown` impressions (by their times for a split by time).
+fn split_rows(shown: &[Shown], rule: SplitRule, cut: Option<i64>) -> (Vec<usize>, Vec<usize>) {
+    let n = shown.len();
     match (rule, cut) {
         (SplitRule::Holdout { fraction, seed }, _) => {
             let mut order: Vec<usize> = (0..n).collect();
@@ -342,7 +342,7 @@ fn split_rows(ms: &[i64], rule: SplitRule, cut: Option<i64>) -> (Vec<usize>, Vec
         }
         (SplitRule::TimeFrom(_), cut) => {
             let cut = cut.unwrap_or(i64::MAX);
-            let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&r| ms[r] >= cut);
+            let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&r| shown[r].ms >= cut);
             (train, test)
         }
     }
@@ -440,9 +440,7 @@ pub fn prepare(
             ),
         ));
     }
-    let ms: Vec<i64> = shown.iter().map(|s| s.ms).collect();
-    let (train_rows, test_rows) = split_rows(&ms, config.split, cut);
-    drop(ms);
+    let (train_rows, test_rows) = split_rows(&shown, config.split, cut);
     if train_rows.is_empty() || test_rows.is_empty() {
         return Err(crate::error::Error::input(
             format!(
