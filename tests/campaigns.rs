@@ -478,3 +478,67 @@ fn the_campaign_catalogue_is_the_courses_table_and_every_course_in_it_can_be_tar
     }
     assert!(target(&models.models, &ListRequest::new("c_not_in_the_table", 5)).is_err());
 }
+
+/// Every learner's seconds watched and money paid, and how many events they have, summed
+/// straight from an events file.
+fn sums_from_csv(path: &Path) -> HashMap<String, (f64, f64, f64)> {
+    let mut sums: HashMap<String, (f64, f64, f64)> = HashMap::new();
+    for row in csv_rows(path) {
+        let number = |c: &str| row[c].parse::<f64>().unwrap_or(0.0);
+        let s = sums.entry(row["user_id"].clone()).or_default();
+        s.0 += number("watch_sec");
+        s.1 += match row["event"].as_str() {
+            "purchase" => number("amount"),
+            "refund" => -number("amount"),
+            _ => 0.0,
+        };
+        s.2 += 1.0;
+    }
+    sums
+}
+
+#[test]
+fn purchases_with_seconds_watched_keep_both() {
+    // Real exports may put a learning session's seconds on the row of the purchase it ended
+    // in: every third purchase here gets 600 s.
+    let dir = common::edited_sample(|name, text| {
+        if name != "events.csv" {
+            return text;
+        }
+        let mut purchases = 0;
+        text.lines()
+            .map(|line| {
+                let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+                if fields.len() == 8 && fields[2] == "purchase" {
+                    purchases += 1;
+                    if purchases % 3 == 0 {
+                        fields[6] = "600".into();
+                    }
+                }
+                fields.join(",") + "\n"
+            })
+            .collect()
+    });
+    let ds = load_dataset(dir.path(), &Mapping::default(), &Progress::default()).unwrap();
+    let learners = persona_lab::profile::features::learner_attributes(&ds);
+    let encoder = persona_lab::campaigns::Encoder::fit(&ds, &learners);
+    let histories = persona_lab::campaigns::history::Histories::from_dataset(
+        &ds,
+        &encoder.learner_index,
+        &encoder.course_index,
+    );
+    let pasts = encoder.pasts_at(&histories, None);
+    let expected = sums_from_csv(&dir.path().join("events.csv"));
+    let mut with_both = 0;
+    for (id, past) in encoder.learner_ids.iter().zip(&pasts) {
+        let (watch, paid, events) = expected.get(id).copied().unwrap_or_default();
+        assert!(
+            (past.watch_hours() * 3600.0 - watch).abs() < 1e-3,
+            "{id}: watch"
+        );
+        assert!((past.monetary - paid).abs() < 1e-3, "{id}: money");
+        assert_eq!(past.events, events, "{id}: events");
+        with_both += usize::from(watch >= 600.0 && paid > 0.0);
+    }
+    assert!(with_both > 100, "{with_both} learners with both");
+}

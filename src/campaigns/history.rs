@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 /// What kind of event, compactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Kind {
     /// Viewed a course page or a lesson.
     View,
@@ -27,9 +28,29 @@ pub enum Kind {
     Refund,
     /// Rated, commented or shared.
     Other,
+    /// The seconds watched on a purchase's or refund's row, which holds its amount: kept as
+    /// an event of their own, right after it, so every event is 16 bytes.
+    Watched,
 }
 
 impl Kind {
+    /// Every kind, by its number.
+    const ALL: [Kind; 8] = [
+        Kind::View,
+        Kind::Click,
+        Kind::Enroll,
+        Kind::Purchase,
+        Kind::Complete,
+        Kind::Refund,
+        Kind::Other,
+        Kind::Watched,
+    ];
+
+    /// Whether the event moves money (its value is an amount, not seconds watched).
+    fn is_money(self) -> bool {
+        matches!(self, Kind::Purchase | Kind::Refund)
+    }
+
     fn of(event: &str) -> Kind {
         match event {
             "view" => Kind::View,
@@ -43,19 +64,65 @@ impl Kind {
     }
 }
 
-/// One event of a learner.
+/// One event of a learner, in 16 bytes (a million learners have some thirty million).
 #[derive(Debug, Clone, Copy)]
 pub struct Event {
     /// Time, ms since the epoch.
     pub ms: i64,
+    /// Course index (the low [`COURSE_BITS`] bits, all ones when unknown) and kind (the
+    /// high bits).
+    code: u32,
+    /// Amount paid for a purchase or a refund; seconds watched for any other kind.
+    value: f32,
+}
+
+/// Bits of [`Event::code`] holding the course: catalogues of up to 268 million courses.
+const COURSE_BITS: u32 = 28;
+/// The course part of an event of an unknown course.
+const NO_COURSE: u32 = (1 << COURSE_BITS) - 1;
+
+impl Event {
+    /// An event of `course` (`u32::MAX` when unknown) with its amount (a purchase or a
+    /// refund) or seconds watched (any other kind).
+    pub fn new(ms: i64, course: u32, kind: Kind, value: f32) -> Event {
+        Event {
+            ms,
+            code: course.min(NO_COURSE) | (kind as u32) << COURSE_BITS,
+            value,
+        }
+    }
+
     /// Course index in the catalogue, `u32::MAX` when unknown.
-    pub course: u32,
+    pub fn course(&self) -> u32 {
+        match self.code & NO_COURSE {
+            NO_COURSE => u32::MAX,
+            c => c,
+        }
+    }
+
     /// What happened.
-    pub kind: Kind,
-    /// Amount paid (purchases, refunds).
-    pub amount: f32,
-    /// Seconds watched.
-    pub watch: f32,
+    pub fn kind(&self) -> Kind {
+        Kind::ALL[(self.code >> COURSE_BITS) as usize]
+    }
+
+    /// Amount paid (purchases, refunds; 0 for other kinds).
+    pub fn amount(&self) -> f32 {
+        if self.kind().is_money() {
+            self.value
+        } else {
+            0.0
+        }
+    }
+
+    /// Seconds watched (0 for purchases and refunds, whose seconds follow as
+    /// [`Kind::Watched`]).
+    pub fn watch(&self) -> f32 {
+        if self.kind().is_money() {
+            0.0
+        } else {
+            self.value
+        }
+    }
 }
 
 /// What is known of each course for learner summaries.
@@ -118,26 +185,28 @@ impl Histories {
             u32::MAX,
         );
         let kind_of = map_text(ev, "event", Kind::of, Kind::Other);
+        // A purchase or refund with seconds watched is two events: its amount, then the
+        // seconds (Kind::Watched).
+        let events_of = |kind: Kind, watch: Option<f64>| {
+            1 + usize::from(kind.is_money() && watch.is_some_and(|w| w != 0.0))
+        };
         // A counting sort by learner keeps the table's order within each learner, then each
         // learner's events are put in time order (stable: ties keep the table's order).
         let mut start = vec![0usize; n + 1];
-        for &l in learner_of.iter().filter(|&&l| l != u32::MAX) {
-            start[l as usize + 1] += 1;
+        for ((&l, &kind), watch) in learner_of
+            .iter()
+            .zip(&kind_of)
+            .zip(each_row(watch.as_ref().map(|c| c.iter())))
+        {
+            if l != u32::MAX {
+                start[l as usize + 1] += events_of(kind, watch);
+            }
         }
         for l in 0..n {
             start[l + 1] += start[l];
         }
         let mut next = start.clone();
-        let mut events = vec![
-            Event {
-                ms: 0,
-                course: u32::MAX,
-                kind: Kind::Other,
-                amount: 0.0,
-                watch: 0.0,
-            };
-            start[n]
-        ];
+        let mut events = vec![Event::new(0, u32::MAX, Kind::Other, 0.0); start[n]];
         let ms = each_row(ts.as_ref().map(|c| c.iter()));
         let amounts = each_row(amount.as_ref().map(|c| c.iter()));
         let watched = each_row(watch.as_ref().map(|c| c.iter()));
@@ -152,14 +221,17 @@ impl Histories {
                 continue;
             }
             let slot = &mut next[l as usize];
-            events[*slot] = Event {
-                ms: ms.unwrap_or(0),
-                course,
-                kind,
-                amount: amount.unwrap_or(0.0) as f32,
-                watch: watch.unwrap_or(0.0) as f32,
-            };
-            *slot += 1;
+            let ms = ms.unwrap_or(0);
+            let watched = watch.unwrap_or(0.0) as f32;
+            if kind.is_money() {
+                events[*slot] = Event::new(ms, course, kind, amount.unwrap_or(0.0) as f32);
+                if events_of(kind, watch) == 2 {
+                    events[*slot + 1] = Event::new(ms, course, Kind::Watched, watched);
+                }
+            } else {
+                events[*slot] = Event::new(ms, course, kind, watched);
+            }
+            *slot += events_of(kind, watch);
         }
         drop(learner_of);
         let mut rest: &mut [Event] = &mut events;
@@ -231,6 +303,11 @@ fn insert_sorted(v: &mut Vec<u32>, x: u32) {
 impl Past {
     /// Adds one event (events must come in time order).
     pub fn add(&mut self, e: &Event, facts: &CourseFacts) {
+        if e.kind() == Kind::Watched {
+            // The seconds of the purchase or refund just added: not an event of its own.
+            self.watch_sec += f64::from(e.watch());
+            return;
+        }
         if self.by_category.len() < facts.n_categories {
             self.by_category.resize(facts.n_categories, 0.0);
         }
@@ -241,12 +318,12 @@ impl Past {
             self.last_day = Some(day);
         }
         self.last_ms = Some(e.ms);
-        self.watch_sec += f64::from(e.watch);
-        let known = (e.course as usize) < facts.category.len();
+        self.watch_sec += f64::from(e.watch());
+        let known = (e.course() as usize) < facts.category.len();
         let (cat, price) = if known {
             (
-                facts.category[e.course as usize],
-                facts.price[e.course as usize],
+                facts.category[e.course() as usize],
+                facts.price[e.course() as usize],
             )
         } else {
             (None, None)
@@ -258,9 +335,9 @@ impl Past {
             self.list_price_sum += p;
             self.list_price_n += 1.0;
         }
-        let paid = f64::from(e.amount);
-        match e.kind {
-            Kind::View | Kind::Click if known => insert_sorted(&mut self.seen, e.course),
+        let paid = f64::from(e.amount());
+        match e.kind() {
+            Kind::View | Kind::Click if known => insert_sorted(&mut self.seen, e.course()),
             Kind::Purchase => {
                 self.frequency += 1.0;
                 self.purchases += 1.0;
@@ -275,23 +352,23 @@ impl Past {
                     self.cheap += 1.0;
                 }
                 if known {
-                    insert_sorted(&mut self.owned, e.course);
+                    insert_sorted(&mut self.owned, e.course());
                 }
             }
             Kind::Enroll | Kind::Complete => {
-                if e.kind == Kind::Enroll {
+                if e.kind() == Kind::Enroll {
                     self.frequency += 1.0;
                     self.enrolls += 1.0;
                 } else {
                     self.completes += 1.0;
                 }
                 if known {
-                    insert_sorted(&mut self.owned, e.course);
+                    insert_sorted(&mut self.owned, e.course());
                 }
             }
             Kind::Refund => {
                 self.monetary -= paid;
-                if let Ok(at) = self.owned.binary_search(&e.course) {
+                if let Ok(at) = self.owned.binary_search(&e.course()) {
                     self.owned.remove(at);
                 }
             }
@@ -358,19 +435,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_event_is_sixteen_bytes_and_reads_back_as_made() {
+        assert_eq!(std::mem::size_of::<Event>(), 16);
+        let e = Event::new(-5, 7, Kind::Refund, 12.5);
+        assert_eq!(
+            (e.ms, e.course(), e.kind(), e.amount(), e.watch()),
+            (-5, 7, Kind::Refund, 12.5, 0.0)
+        );
+        let e = Event::new(9, u32::MAX, Kind::Watched, 30.0);
+        assert_eq!(
+            (e.course(), e.kind(), e.amount(), e.watch()),
+            (u32::MAX, Kind::Watched, 0.0, 30.0)
+        );
+    }
+
+    #[test]
     fn past_counts_only_what_it_was_fed_and_refunds_undo_ownership() {
         let facts = CourseFacts {
             category: vec![Some(0), Some(1)],
             price: vec![Some(99.0), Some(20.0)],
             n_categories: 2,
         };
-        let ev = |ms: i64, course: u32, kind: Kind, amount: f32| Event {
-            ms,
-            course,
-            kind,
-            amount,
-            watch: 0.0,
-        };
+        let ev = Event::new;
         let mut p = Past::default();
         p.add(&ev(0, 0, Kind::View, 0.0), &facts);
         p.add(&ev(1000, 1, Kind::Purchase, 20.0), &facts);

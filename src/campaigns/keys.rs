@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn keys_read_back_and_save_as_lists_of_strings() {
-        let lists = vec![
+        let lists = [
             vec!["occupation=学生", "age_band=<25"],
             vec![],
             vec!["occupation=学生", "city=北京"],

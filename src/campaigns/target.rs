@@ -294,15 +294,15 @@ fn realised(histories: &Histories, l: u32, c: u32, from: i64) -> (f64, f64) {
     for e in histories
         .of(l)
         .iter()
-        .filter(|e| e.ms >= from && e.course == c)
+        .filter(|e| e.ms >= from && e.course() == c)
     {
-        match e.kind {
+        match e.kind() {
             Kind::Enroll => converted = true,
             Kind::Purchase => {
                 converted = true;
-                paid += f64::from(e.amount);
+                paid += f64::from(e.amount());
             }
-            Kind::Refund => paid -= f64::from(e.amount),
+            Kind::Refund => paid -= f64::from(e.amount()),
             _ => {}
         }
     }

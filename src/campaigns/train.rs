@@ -544,12 +544,12 @@ fn fit_spend(enc: &Encoder, histories: &Histories, cut: Option<i64>) -> Option<L
             let mut past = Past::default();
             let mut rows = Vec::new();
             for e in histories.of(l) {
-                if e.kind == Kind::Purchase && e.amount > 0.0 && e.course != u32::MAX {
-                    let row = enc.row(l, e.course, &Context::default(), &past, e.ms);
+                if e.kind() == Kind::Purchase && e.amount() > 0.0 && e.course() != u32::MAX {
+                    let row = enc.row(l, e.course(), &Context::default(), &past, e.ms);
                     let later = cut.is_some_and(|c| e.ms >= c);
                     rows.push(SpendRow {
                         row,
-                        amount: f64::from(e.amount),
+                        amount: f64::from(e.amount()),
                         held_out: held_out || later,
                     });
                 }
@@ -582,11 +582,11 @@ fn spend_caps(enc: &Encoder, histories: &Histories, cut: Option<i64>) -> Vec<Opt
     let mut caps: Vec<Option<f64>> = vec![None; enc.course_ids.len()];
     for l in 0..enc.learner_ids.len() as u32 {
         for e in histories.of(l) {
-            if e.kind == Kind::Purchase
+            if e.kind() == Kind::Purchase
                 && cut.is_none_or(|c| e.ms < c)
-                && let Some(cap) = caps.get_mut(e.course as usize)
+                && let Some(cap) = caps.get_mut(e.course() as usize)
             {
-                *cap = Some(cap.unwrap_or(0.0).max(f64::from(e.amount)));
+                *cap = Some(cap.unwrap_or(0.0).max(f64::from(e.amount())));
             }
         }
     }
