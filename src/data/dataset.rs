@@ -286,14 +286,11 @@ fn count_orphans(tables: &mut BTreeMap<TableKind, Table>) {
         let Some(table) = tables.get_mut(&kind) else {
             continue;
         };
+        // Looked up once per distinct id of a coded column.
         let missing = |column: &str, known: &Option<AHashSet<String>>| -> Option<Vec<bool>> {
             let known = known.as_ref()?;
             let ids = super::columns::str_col(&table.df, column)?;
-            Some(
-                ids.iter()
-                    .map(|v| v.is_some_and(|v| !known.contains(v)))
-                    .collect(),
-            )
+            Some(ids.map_each(|v| !known.contains(v), false))
         };
         let by_user = missing("user_id", &users);
         let by_course = missing("course_id", &courses);
