@@ -689,8 +689,8 @@ pub struct Shown {
     pub course: u32,
     /// Time (ms).
     pub ms: i64,
-    /// Row in the impressions table (four bytes: a table of more than 4 billion rows
-    /// would need hundreds of gigabytes and is refused when loaded).
+    /// Row in the impressions table (four bytes: rows past the 4,294,967,295th, which would
+    /// take hundreds of gigabytes to load, are counted as skipped).
     pub row: u32,
     /// Clicked.
     pub clicked: bool,
@@ -734,12 +734,12 @@ pub fn shown_impressions(ds: &Dataset, enc: &Encoder) -> (Vec<Shown>, usize) {
     let mut shown: Vec<Shown> = Vec::with_capacity(imp.height());
     let times = each_row(ts.as_ref().map(|c| c.iter()));
     for (r, ((&learner, &course), ms)) in learner_of.iter().zip(&course_of).zip(times).enumerate() {
-        match ms {
-            Some(ms) if learner != u32::MAX && course != u32::MAX => shown.push(Shown {
+        match (ms, u32::try_from(r)) {
+            (Some(ms), Ok(row)) if learner != u32::MAX && course != u32::MAX => shown.push(Shown {
                 learner,
                 course,
                 ms,
-                row: r as u32,
+                row,
                 clicked: clicked.and_then(|x| x.get(r)).unwrap_or(false),
                 converted: converted.and_then(|x| x.get(r)).unwrap_or(false),
             }),

@@ -10,7 +10,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct LearnerKeys {
     /// Distinct keys, in first-seen order.
     names: Vec<String>,
-    index: ahash::AHashMap<String, u32>,
     /// `keys[start[l]..start[l + 1]]` are learner `l`'s.
     start: Vec<u32>,
     keys: Vec<u32>,
@@ -24,25 +23,24 @@ impl LearnerKeys {
             start: Vec::with_capacity(n + 1),
             ..LearnerKeys::default()
         };
+        let mut index: ahash::AHashMap<String, u32> = ahash::AHashMap::new();
         out.start.push(0);
         for l in 0..n {
-            keys_of(l, &mut |key| out.push(key));
+            keys_of(l, &mut |key| {
+                let id = match index.get(key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = out.names.len() as u32;
+                        out.names.push(key.to_string());
+                        index.insert(key.to_string(), id);
+                        id
+                    }
+                };
+                out.keys.push(id);
+            });
             out.start.push(out.keys.len() as u32);
         }
         out
-    }
-
-    fn push(&mut self, key: &str) {
-        let id = match self.index.get(key) {
-            Some(&id) => id,
-            None => {
-                let id = self.names.len() as u32;
-                self.names.push(key.to_string());
-                self.index.insert(key.to_string(), id);
-                id
-            }
-        };
-        self.keys.push(id);
     }
 
     /// Learner `l`'s keys, in order (none for a learner beyond those known).
