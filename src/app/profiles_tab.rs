@@ -600,10 +600,16 @@ fn card(
             );
             ui.horizontal_wrapped(|ui| {
                 for (k, v) in &c.facts {
-                    ui.label(
-                        RichText::new(format!("{k}: {v}"))
-                            .background_color(ui.visuals().faint_bg_color),
-                    );
+                    let name = crate::profile::feature_label(k);
+                    // A fact is never broken across lines; the next one wraps whole.
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(format!("{}: {v}", name.get(lang)))
+                                .background_color(ui.visuals().faint_bg_color),
+                        )
+                        .extend(),
+                    )
+                    .on_hover_text(k);
                 }
             });
             ui.separator();
