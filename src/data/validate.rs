@@ -362,7 +362,7 @@ impl Validator {
 
     fn value<'a, R: RowFields>(source: &'a SlotSource, row: &'a R) -> &'a str {
         match source {
-            SlotSource::Field(i) => row.field(*i).trim(),
+            SlotSource::Field(i) => trimmed(row.field(*i)),
             SlotSource::Constant(v) => v,
         }
     }
@@ -541,6 +541,16 @@ impl Validator {
     }
 }
 
+/// `cell` without surrounding whitespace; a cell that starts and ends with an ASCII character
+/// other than whitespace (nearly every cell) is returned as is without decoding its ends.
+fn trimmed(cell: &str) -> &str {
+    let b = cell.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
 /// An accepted text cell as stored: identifiers as given, free text with personal data
 /// inside it masked.
 fn text_value(spec: ColumnSpec, raw: &str) -> Cow<'_, str> {
@@ -708,5 +718,27 @@ fn check(
                 ),
             )),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trimmed;
+
+    #[test]
+    fn trimming_cells_agrees_with_str_trim() {
+        for cell in [
+            "",
+            " ",
+            "abc",
+            " a b ",
+            "\tx\r",
+            "中文",
+            "\u{3000}中\u{3000}",
+            "a\u{3000}",
+            "\u{a0}1",
+        ] {
+            assert_eq!(trimmed(cell), cell.trim(), "{cell}");
+        }
     }
 }
