@@ -28,7 +28,8 @@ impl Attribute {
             .enumerate()
             .map(|(i, &v)| (v, i as u32))
             .collect();
-        let mut codes = column.map_each(|v| index[v], MISSING);
+        // A coded column's distinct values may include one no row holds: it has no level.
+        let mut codes = column.map_each(|v| index.get(v).copied().unwrap_or(MISSING), MISSING);
         codes.truncate(n);
         // Only the levels the first `n` rows hold.
         let mut used = vec![false; levels.len()];
@@ -89,5 +90,28 @@ mod tests {
         assert_eq!(a.levels, vec!["上海", "北京"]);
         assert_eq!(a.level(3), Some(1));
         assert_eq!(a.get(9), None);
+    }
+
+    #[test]
+    fn a_coded_value_no_row_holds_is_no_level() {
+        // The distinct values of a coded column may include one no row holds (a column
+        // filtered after loading keeps every value it had).
+        let categories = Categories::random("city".into(), CategoricalPhysical::U32);
+        let mapping = categories.mapping();
+        let codes: UInt32Chunked = [Some("北京"), None, Some("上海")]
+            .iter()
+            .map(|v| v.map(|s| mapping.insert_cat(s).unwrap()))
+            .collect();
+        mapping.insert_cat("深圳").unwrap();
+        let dtype = DataType::Categorical(categories, mapping);
+        let column =
+            Categorical32Chunked::from_cats_and_dtype(codes.with_name("city".into()), dtype)
+                .into_column();
+        let a = Attribute::of_column("city", TextColumn::of(&column).unwrap(), 3);
+        assert_eq!(a.levels, vec!["上海", "北京"]);
+        assert_eq!(
+            a.values().collect::<Vec<_>>(),
+            vec![Some("北京"), None, Some("上海")]
+        );
     }
 }
