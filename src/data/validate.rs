@@ -372,7 +372,7 @@ impl Validator {
         self.report.rows_read += 1;
         for extra in &mut self.extras {
             if extra.sampled < PII_SAMPLE && extra.field < row.count() {
-                let v = row.field(extra.field).trim();
+                let v = trimmed(row.field(extra.field));
                 if !v.is_empty() {
                     extra.sampled += 1;
                     extra.pii_like += u32::from(looks_like_pii(v));
@@ -462,7 +462,7 @@ impl Validator {
             }
         }
         for extra in &mut self.extras {
-            let v = row.field(extra.field).trim();
+            let v = trimmed(row.field(extra.field));
             if v.is_empty() {
                 extra.target.append_null();
             } else {
@@ -541,8 +541,8 @@ impl Validator {
     }
 }
 
-/// `cell` without surrounding whitespace; a cell that starts and ends with an ASCII character
-/// other than whitespace (nearly every cell) is returned as is without decoding its ends.
+/// `cell` without surrounding whitespace, as `str::trim`; a cell that starts and ends with a
+/// printable ASCII character (nearly every cell) is returned as is without decoding its ends.
 fn trimmed(cell: &str) -> &str {
     let b = cell.as_bytes();
     match (b.first(), b.last()) {
